@@ -1,0 +1,158 @@
+import { DynamicTable, entrySize } from './dynamic-table.js';
+import { huffmanEncode, huffmanLength } from './huffman.js';
+import { encodeInteger } from './integer.js';
+import type { HpackObserver, Representation } from './representation.js';
+import { staticFieldIndexOf, staticNameIndexOf } from './static-table.js';
+
+/** Fields sent never-indexed by default (RFC 7541 §7.1.3): credentials and cookies. */
+export const DEFAULT_SENSITIVE = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+
+/** Fields whose values change with every message, so indexing them would only evict useful entries. */
+export const DEFAULT_UNINDEXED = ['content-length', 'grpc-timeout', 'date', 'etag', 'if-modified-since', 'if-none-match', 'last-modified', 'age'];
+
+export interface HpackEncoderOptions {
+  /** The dynamic table's size; a size other than the protocol's initial 4096 is announced in the first block. */
+  maxTableSize?: number;
+  /** Names always sent as never-indexed literals. Default DEFAULT_SENSITIVE. */
+  sensitive?: Iterable<string>;
+  /** Names sent as literals without indexing. Default DEFAULT_UNINDEXED. */
+  unindexed?: Iterable<string>;
+  /** 'auto' (default): Huffman only where it is shorter; 'always'; 'never'. */
+  huffman?: 'auto' | 'always' | 'never';
+  /** Told of every representation chosen. */
+  observer?: HpackObserver;
+}
+
+export interface EncodeOptions {
+  /** More names to send never-indexed in this block, e.g. metadata keys the caller marks sensitive. */
+  sensitive?: ReadonlySet<string>;
+}
+
+/** The initial table size every HPACK decoder assumes in HTTP/2 (RFC 9113 §6.5.2). */
+const PROTOCOL_INITIAL_TABLE_SIZE = 4096;
+
+/**
+ * RFC 7541 §3 and §6: encodes header lists into field blocks. Exact matches in the static or dynamic table are
+ * sent as indexes; other fields as literals that are added to the table, unless they are sensitive (never
+ * indexed), volatile, or too large to be worth a table entry (without indexing).
+ */
+export class HpackEncoder {
+  readonly table: DynamicTable;
+  observer: HpackObserver | undefined;
+  private readonly sensitive: ReadonlySet<string>;
+  private readonly unindexed: ReadonlySet<string>;
+  private readonly huffman: 'auto' | 'always' | 'never';
+  private pendingMin = -1; // smallest size set since the last block, or -1 when no update is pending
+  private pendingSize = -1;
+
+  constructor(options: HpackEncoderOptions = {}) {
+    const size = options.maxTableSize ?? PROTOCOL_INITIAL_TABLE_SIZE;
+    this.table = new DynamicTable(size, true);
+    if (size !== PROTOCOL_INITIAL_TABLE_SIZE) this.pendingMin = this.pendingSize = size;
+    this.sensitive = new Set(options.sensitive ?? DEFAULT_SENSITIVE);
+    this.unindexed = new Set(options.unindexed ?? DEFAULT_UNINDEXED);
+    this.huffman = options.huffman ?? 'auto';
+    this.observer = options.observer;
+  }
+
+  /**
+   * Changes the table's size (at most the peer's SETTINGS_HEADER_TABLE_SIZE). The next block starts with size
+   * updates: the smallest size set in between, then the final one (RFC 7541 §4.2).
+   */
+  setMaxTableSize(n: number): void {
+    this.table.setMaxSize(n);
+    this.pendingMin = this.pendingMin < 0 ? n : Math.min(this.pendingMin, n);
+    this.pendingSize = n;
+  }
+
+  /** Encodes one header list as one field block. Names and values are Latin-1 strings (one octet each). */
+  encode(headers: ReadonlyArray<readonly [string, string]>, options?: EncodeOptions): Uint8Array {
+    // worst case: an index or two integers of 6 octets, plus each string raw (Huffman is only used when shorter)
+    let room = 12;
+    for (const [name, value] of headers) room += name.length + value.length + 12;
+    const out = Buffer.allocUnsafe(room);
+    let pos = 0;
+    if (this.pendingSize >= 0) {
+      if (this.pendingMin < this.pendingSize) pos = this.sizeUpdate(out, pos, this.pendingMin);
+      pos = this.sizeUpdate(out, pos, this.pendingSize);
+      this.pendingMin = this.pendingSize = -1;
+    }
+    const extra = options?.sensitive;
+    for (const [name, value] of headers) pos = this.field(out, pos, name, value, extra?.has(name) ?? false);
+    return out.subarray(0, pos);
+  }
+
+  private sizeUpdate(out: Buffer, pos: number, size: number): number {
+    const start = pos;
+    // RFC 7541 §6.3: 001xxxxx
+    pos = encodeInteger(out, pos, size, 5, 0x20);
+    this.observer?.({ representation: 'size-update', name: '', value: '', index: 0, huffmanName: false, huffmanValue: false,
+      maxSize: size, evicted: [], tableSize: this.table.size, start, end: pos });
+    return pos;
+  }
+
+  private field(out: Buffer, pos: number, name: string, value: string, markedSensitive: boolean): number {
+    const start = pos;
+    const sensitive = markedSensitive || this.sensitive.has(name);
+    let index = staticFieldIndexOf(name, value) || (sensitive ? 0 : this.table.fieldIndexOf(name, value));
+    if (index !== 0 && !sensitive) {
+      // RFC 7541 §6.1: 1xxxxxxx
+      pos = encodeInteger(out, pos, index, 7, 0x80);
+      this.report('indexed', name, value, index, false, false, undefined, start, pos);
+      return pos;
+    }
+    index = staticNameIndexOf(name) || this.table.nameIndexOf(name);
+    let representation: Representation;
+    if (sensitive) {
+      // RFC 7541 §6.2.3: 0001xxxx
+      representation = 'never-indexed';
+      pos = encodeInteger(out, pos, index, 4, 0x10);
+    } else if (this.unindexed.has(name) || entrySize(name, value) > (this.table.maxSize * 3) >>> 2) {
+      // RFC 7541 §6.2.2: 0000xxxx
+      representation = 'without-indexing';
+      pos = encodeInteger(out, pos, index, 4, 0x00);
+    } else {
+      // RFC 7541 §6.2.1: 01xxxxxx
+      representation = 'incremental';
+      pos = encodeInteger(out, pos, index, 6, 0x40);
+    }
+    let huffmanName = false;
+    if (index === 0) {
+      huffmanName = this.useHuffman(name);
+      pos = writeString(out, pos, name, huffmanName);
+    }
+    const huffmanValue = this.useHuffman(value);
+    pos = writeString(out, pos, value, huffmanValue);
+    let evicted: Array<[string, string]> | undefined;
+    if (representation === 'incremental') {
+      if (this.observer) evicted = [];
+      this.table.add(name, value, evicted);
+    }
+    this.report(representation, name, value, index, huffmanName, huffmanValue, evicted, start, pos);
+    return pos;
+  }
+
+  private useHuffman(s: string): boolean {
+    const coded = huffmanLength(s); // also rejects characters above U+00FF
+    if (this.huffman === 'auto') return coded < s.length;
+    return this.huffman === 'always';
+  }
+
+  private report(
+    representation: Representation, name: string, value: string, index: number,
+    huffmanName: boolean, huffmanValue: boolean, evicted: Array<[string, string]> | undefined, start: number, end: number,
+  ): void {
+    this.observer?.({ representation, name, value, index, huffmanName, huffmanValue, evicted: evicted ?? [],
+      tableSize: this.table.size, start, end });
+  }
+}
+
+/** RFC 7541 §5.2: a string literal, H flag and 7-bit-prefix length, then the octets. */
+function writeString(out: Buffer, pos: number, s: string, huffman: boolean): number {
+  if (huffman) {
+    pos = encodeInteger(out, pos, huffmanLength(s), 7, 0x80);
+    return huffmanEncode(s, out, pos);
+  }
+  pos = encodeInteger(out, pos, s.length, 7, 0x00);
+  return pos + out.write(s, pos, 'latin1');
+}
