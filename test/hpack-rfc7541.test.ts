@@ -1,5 +1,5 @@
 // RFC 7541 Appendix C: every example, byte-exact in both directions, with the dynamic table checked after each step.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { decodeInteger, encodeInteger, HpackDecoder, HpackEncoder, type HpackEncoderOptions } from '../src/hpack/index.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -64,7 +64,7 @@ interface Step {
 }
 
 /** Runs a sequence of blocks through one encoder and one decoder, checking bytes, fields and tables. */
-function sequence(t: Tap.Test, steps: Step[], encoderOptions: HpackEncoderOptions, tableSize = 4096, announce = '') {
+function sequence(t: Test, steps: Step[], encoderOptions: HpackEncoderOptions, tableSize = 4096, announce = '') {
   const enc = new HpackEncoder({ ...encoderOptions, sensitive: [], unindexed: [], maxTableSize: tableSize });
   const dec = new HpackDecoder({ maxTableSize: tableSize });
   steps.forEach((step, i) => {
