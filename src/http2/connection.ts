@@ -1,0 +1,702 @@
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import {
+  CLIENT_PREFACE, connectionError, dataFrameHeader, encodeFrame, ErrorCode, errorCodeName, type Frame,
+  FrameDecoder, FrameType, type GoawayFrame, type HeadersFrame, Http2Error, MAX_WINDOW_SIZE, type SettingsFrame, streamError,
+} from '../frames/index.js';
+import { HeaderListTooLargeError, HpackDecoder, HpackEncoder, HpackError } from '../hpack/index.js';
+import { FrameWriter } from './frame-writer.js';
+import { ReceiveWindow, SendWindow } from './flow-control.js';
+import { malformedReason } from './headers.js';
+import type { ConnectionObserver } from './observer.js';
+import { applySettingPairs, PROTOCOL_DEFAULTS, type Settings, settingsToPairs } from './settings.js';
+import { type HeaderList, Http2Stream, type StreamHandler } from './stream.js';
+
+export interface ConnectionOptions {
+  /** The settings we advertise. Defaults: see DEFAULT_LOCAL_SETTINGS. */
+  settings?: Partial<Settings>;
+  /** Our connection-level receive window, opened right after the preface. Default 16 MiB. */
+  connectionWindowSize?: number;
+  /** How long to wait for the peer to acknowledge our SETTINGS (RFC 9113 §6.5.3). Default 10000 ms. */
+  settingsTimeout?: number;
+  /** Octets queued on a stream before write() returns false. Default 65536. */
+  highWaterMark?: number;
+  /** The largest HPACK table our encoder uses, whatever the peer allows. Default 4096. */
+  maxEncoderTableSize?: number;
+  observer?: ConnectionObserver;
+}
+
+/** The settings an h2grpc endpoint advertises unless told otherwise. */
+export const DEFAULT_LOCAL_SETTINGS: Readonly<Settings> = {
+  ...PROTOCOL_DEFAULTS,
+  enablePush: 0,
+  maxConcurrentStreams: 1000,
+  initialWindowSize: 1 << 20,
+  maxHeaderListSize: 16384,
+};
+
+interface HeaderBlockInProgress {
+  streamId: number;
+  endStream: boolean;
+  fragments: Uint8Array[];
+  size: number;
+}
+
+/**
+ * One HTTP/2 connection over any Duplex (a net.Socket, a TLS socket, a test pipe), in the client or the server
+ * role: the preface, SETTINGS, PING, GOAWAY, RST_STREAM, the stream states of RFC 9113 §5.1, header blocks with
+ * CONTINUATION, and flow control in both directions at both levels.
+ *
+ * Events: 'stream' (server: stream, headers, endStream), 'goaway' (frame), 'remoteSettings' (settings),
+ * 'close' (error?), 'error' is never emitted; failures end the connection and are reported through 'close'.
+ */
+export class Connection extends EventEmitter {
+  readonly role: 'client' | 'server';
+  readonly local: Settings;
+  readonly remote: Settings = { ...PROTOCOL_DEFAULTS };
+  readonly streams = new Map<number, Http2Stream>();
+  observer: ConnectionObserver | undefined;
+  /** GOAWAY received from the peer: no new streams on this connection. */
+  goawayReceived: GoawayFrame | undefined;
+  /** We sent GOAWAY: no new streams accepted. */
+  goawaySent = false;
+  closed = false;
+  closeError: Error | undefined;
+
+  private readonly decoder: FrameDecoder;
+  private readonly hpackIn: HpackDecoder;
+  private readonly hpackOut: HpackEncoder;
+  private readonly writer: FrameWriter;
+  private readonly sendWindow = new SendWindow(PROTOCOL_DEFAULTS.initialWindowSize);
+  private readonly receiveWindow: ReceiveWindow;
+  private readonly highWaterMark: number;
+  private readonly maxEncoderTableSize: number;
+  private nextStreamId: number;
+  private highestPeerStreamId = 0;
+  private activeLocal = 0; // streams we opened that count against the peer's MAX_CONCURRENT_STREAMS
+  private activeRemote = 0; // streams the peer opened that count against ours
+  private readonly waitingToOpen: Http2Stream[] = [];
+  private readonly blocked = new Set<Http2Stream>(); // streams with DATA waiting for window
+  private headerBlock: HeaderBlockInProgress | undefined;
+  private prefaceReceived = false;
+  private settingsTimer: NodeJS.Timeout | undefined;
+  private readonly pendingSettings: Settings[] = [];
+  private readonly pings = new Map<string, { started: bigint; resolve: (rtt: number) => void; reject: (e: Error) => void }>();
+  private pingCounter = 0;
+  private hpackStreamId = 0; // the stream whose block the HPACK observer is being told about
+
+  constructor(
+    readonly socket: Duplex,
+    role: 'client' | 'server',
+    options: ConnectionOptions = {},
+  ) {
+    super();
+    this.role = role;
+    this.local = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
+    this.observer = options.observer;
+    this.highWaterMark = options.highWaterMark ?? 65536;
+    this.maxEncoderTableSize = options.maxEncoderTableSize ?? 4096;
+    this.nextStreamId = role === 'client' ? 1 : 2;
+    this.decoder = new FrameDecoder({ expectPreface: role === 'server', maxFrameSize: PROTOCOL_DEFAULTS.maxFrameSize });
+    const observer = this.observer;
+    this.hpackIn = new HpackDecoder({
+      maxTableSize: this.local.headerTableSize,
+      maxHeaderListSize: this.local.maxHeaderListSize,
+      observer: observer?.hpack ? (event) => observer.hpack!({ direction: 'in', streamId: this.hpackStreamId, event }) : undefined,
+    });
+    this.hpackOut = new HpackEncoder({
+      maxTableSize: Math.min(PROTOCOL_DEFAULTS.headerTableSize, this.maxEncoderTableSize),
+      observer: observer?.hpack ? (event) => observer.hpack!({ direction: 'out', streamId: this.hpackStreamId, event }) : undefined,
+    });
+    this.receiveWindow = new ReceiveWindow(PROTOCOL_DEFAULTS.initialWindowSize);
+    this.writer = new FrameWriter(socket, () => this.flushBlocked());
+
+    socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
+    socket.on('error', (err: Error) => this.destroy(err));
+    socket.on('close', () => this.destroy());
+    socket.on('end', () => this.destroy(this.streams.size > 0 ? new Error('the peer closed the connection') : undefined));
+
+    // RFC 9113 §3.4: the client sends the preface then SETTINGS; the server's preface is a SETTINGS frame
+    if (role === 'client') this.writer.push(CLIENT_PREFACE);
+    this.pendingSettings.push({ ...this.local });
+    this.sendFrame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: settingsToPairs(this.local) });
+    const window = options.connectionWindowSize ?? 16 << 20;
+    if (window > PROTOCOL_DEFAULTS.initialWindowSize) {
+      this.sendFrame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment: this.receiveWindow.grow(window - PROTOCOL_DEFAULTS.initialWindowSize) });
+    }
+    this.settingsTimer = setTimeout(() => {
+      this.fail(connectionError(ErrorCode.SETTINGS_TIMEOUT, 'the peer did not acknowledge our SETTINGS'));
+    }, options.settingsTimeout ?? 10_000);
+    this.settingsTimer.unref();
+  }
+
+  // ---- opening streams --------------------------------------------------------------------------------------
+
+  /** True while new streams may be opened here (client): no GOAWAY either way, ids not exhausted, not closed. */
+  get acceptingStreams(): boolean {
+    return !this.closed && !this.goawayReceived && !this.goawaySent && this.nextStreamId <= MAX_WINDOW_SIZE;
+  }
+
+  /** Streams opened or waiting to open. */
+  get activeStreams(): number {
+    return this.streams.size + this.waitingToOpen.length;
+  }
+
+  /**
+   * Client: a new stream whose request headers go out at once, or as soon as the peer's MAX_CONCURRENT_STREAMS
+   * allows (calls queue). DATA written meanwhile waits with it.
+   */
+  request(headers: HeaderList, handler: StreamHandler, endStream = false): Http2Stream {
+    if (this.role !== 'client') throw new Error('only a client opens streams');
+    if (!this.acceptingStreams) throw new Error('the connection does not accept new streams');
+    const stream = new Http2Stream(this, handler, this.remote.initialWindowSize, this.local.initialWindowSize);
+    stream.pendingOpen = { headers, endStream };
+    if (this.activeLocal < this.remote.maxConcurrentStreams) this.open(stream);
+    else this.waitingToOpen.push(stream);
+    return stream;
+  }
+
+  private open(stream: Http2Stream): void {
+    const { headers, endStream } = stream.pendingOpen!;
+    stream.pendingOpen = undefined;
+    stream.id = this.nextStreamId;
+    this.nextStreamId += 2;
+    stream.state = 'open';
+    stream.counted = true;
+    this.activeLocal++;
+    this.streams.set(stream.id, stream);
+    this.sendHeaders(stream, headers, endStream);
+    if (stream.pendingBytes > 0 || stream.pendingEnd) this.flushStream(stream);
+  }
+
+  private openWaiting(): void {
+    while (this.waitingToOpen.length > 0 && this.activeLocal < this.remote.maxConcurrentStreams && this.acceptingStreams) {
+      this.open(this.waitingToOpen.shift()!);
+    }
+  }
+
+  // ---- sending ----------------------------------------------------------------------------------------------
+
+  private sendFrame(frame: Frame): void {
+    const bytes = encodeFrame(frame);
+    this.writer.push(bytes);
+    if (this.observer?.frame) this.observer.frame({ direction: 'out', frame, bytes });
+  }
+
+  /** A header block as HEADERS and, past the peer's SETTINGS_MAX_FRAME_SIZE, CONTINUATION frames. */
+  sendHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
+    if (stream.pendingOpen) throw new Error('headers were already given for a stream that is still waiting to open');
+    if (stream.localClosed) throw new Error(`stream ${stream.id} is already closed for sending`);
+    if (Number.isFinite(this.remote.maxHeaderListSize)) {
+      let size = 0;
+      for (const [k, v] of headers) size += k.length + v.length + 32;
+      if (size > this.remote.maxHeaderListSize) {
+        throw new Error(`header list of ${size} octets exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of ${this.remote.maxHeaderListSize}`);
+      }
+    }
+    this.hpackStreamId = stream.id;
+    const block = this.hpackOut.encode(headers);
+    const max = this.remote.maxFrameSize;
+    const streamId = stream.id;
+    if (block.length <= max) {
+      this.sendFrame({ type: FrameType.HEADERS, streamId, endStream, endHeaders: true, headerBlock: block });
+    } else {
+      this.sendFrame({ type: FrameType.HEADERS, streamId, endStream, endHeaders: false, headerBlock: block.subarray(0, max) });
+      for (let at = max; at < block.length; at += max) {
+        const end = Math.min(block.length, at + max);
+        this.sendFrame({ type: FrameType.CONTINUATION, streamId, endHeaders: end === block.length, headerBlock: block.subarray(at, end) });
+      }
+    }
+    if (endStream) this.closeLocal(stream);
+  }
+
+  writeData(stream: Http2Stream, data: Uint8Array, endStream: boolean): boolean {
+    if (stream.localClosed || stream.pendingEnd) throw new Error(`stream ${stream.id} is already closed for sending`);
+    if (data.length > 0) {
+      stream.pending.push(data);
+      stream.pendingBytes += data.length;
+    }
+    if (endStream) stream.pendingEnd = true;
+    if (stream.id !== 0) this.flushStream(stream);
+    return stream.pendingBytes < this.highWaterMark;
+  }
+
+  endStream(stream: Http2Stream, trailers?: HeaderList): void {
+    if (stream.localClosed || stream.pendingEnd) return;
+    stream.pendingEnd = true;
+    stream.pendingTrailers = trailers;
+    if (stream.id !== 0) this.flushStream(stream);
+  }
+
+  /** Sends as much queued DATA as both windows allow, then the stream's end if it is due. */
+  private flushStream(stream: Http2Stream): void {
+    if (stream.state === 'closed' || stream.localClosed) return;
+    const wasFull = stream.pendingBytes >= this.highWaterMark;
+    while (stream.pending.length > 0 && !this.writer.blocked) {
+      const allowed = Math.min(this.sendWindow.size, stream.sendWindow.size, this.remote.maxFrameSize);
+      if (allowed <= 0) break;
+      const head = stream.pending[0]!;
+      const chunk = head.length <= allowed ? head : head.subarray(0, allowed);
+      if (chunk === head) stream.pending.shift();
+      else stream.pending[0] = head.subarray(allowed);
+      stream.pendingBytes -= chunk.length;
+      this.sendWindow.size -= chunk.length;
+      stream.sendWindow.size -= chunk.length;
+      const last = stream.pending.length === 0 && stream.pendingEnd && !stream.pendingTrailers;
+      this.sendData(stream.id, chunk, last);
+      if (last) {
+        this.closeLocal(stream);
+        break;
+      }
+    }
+    if (stream.pending.length === 0 && stream.pendingEnd && !stream.localClosed) {
+      if (stream.pendingTrailers) this.sendHeaders(stream, stream.pendingTrailers, true);
+      else {
+        this.sendData(stream.id, new Uint8Array(0), true);
+        this.closeLocal(stream);
+      }
+    }
+    if (stream.pending.length > 0) this.blocked.add(stream);
+    else this.blocked.delete(stream);
+    if (wasFull && stream.pendingBytes < this.highWaterMark) stream.handler.onDrain?.(stream);
+  }
+
+  private sendData(streamId: number, data: Uint8Array, endStream: boolean): void {
+    const header = dataFrameHeader(streamId, data.length, endStream);
+    this.writer.push(header);
+    if (data.length > 0) this.writer.push(data);
+    if (this.observer?.frame) {
+      const bytes = Buffer.concat([header, data]);
+      this.observer.frame({ direction: 'out', frame: { type: FrameType.DATA, streamId, endStream, data }, bytes });
+    }
+  }
+
+  private flushBlocked(): void {
+    for (const stream of [...this.blocked]) {
+      if (this.sendWindow.size <= 0 || this.writer.blocked) break;
+      this.flushStream(stream);
+    }
+  }
+
+  resetStream(stream: Http2Stream, code: number): void {
+    if (stream.pendingOpen) {
+      const i = this.waitingToOpen.indexOf(stream);
+      if (i >= 0) this.waitingToOpen.splice(i, 1);
+      stream.pendingOpen = undefined;
+      stream.state = 'closed';
+      return;
+    }
+    if (stream.state === 'closed') return;
+    this.sendFrame({ type: FrameType.RST_STREAM, streamId: stream.id, errorCode: code });
+    this.closeStream(stream);
+  }
+
+  /** The application consumed received DATA: give the window back, in batches. */
+  consume(stream: Http2Stream, length: number): void {
+    if (length <= 0 || this.closed) return;
+    const connection = this.receiveWindow.consume(length);
+    if (connection > 0) this.sendFrame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment: connection });
+    if (!stream.remoteClosed) {
+      const own = stream.receiveWindow.consume(length);
+      if (own > 0) this.sendFrame({ type: FrameType.WINDOW_UPDATE, streamId: stream.id, increment: own });
+    }
+  }
+
+  /** RFC 9113 §6.7: resolves with the round-trip time in milliseconds. */
+  ping(): Promise<number> {
+    const data = Buffer.alloc(8);
+    data.writeUInt32BE(++this.pingCounter, 4);
+    return new Promise((resolve, reject) => {
+      this.pings.set(data.toString('hex'), { started: process.hrtime.bigint(), resolve, reject });
+      this.sendFrame({ type: FrameType.PING, streamId: 0, ack: false, data });
+    });
+  }
+
+  /**
+   * Sends GOAWAY (RFC 9113 §6.8): no stream above the last one the peer opened will be processed. With NO_ERROR
+   * the streams in flight finish and the connection closes when the last one does.
+   */
+  goaway(code: number = ErrorCode.NO_ERROR, debug = ''): void {
+    if (this.closed || this.goawaySent) return;
+    this.goawaySent = true;
+    this.sendFrame({ type: FrameType.GOAWAY, streamId: 0, lastStreamId: this.highestPeerStreamId, errorCode: code, debugData: Buffer.from(debug) });
+    if (code !== ErrorCode.NO_ERROR || this.streams.size === 0) this.closeSoon();
+  }
+
+  /** Flushes what is queued, then closes the socket. */
+  private closeSoon(): void {
+    this.writer.flush();
+    this.socket.end();
+    // a peer that never closes its side must not keep us open
+    setTimeout(() => this.destroy(), 1000).unref();
+  }
+
+  /** Closes the connection now; every open stream fails (retryable when it never reached the peer). */
+  destroy(error?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeError = error;
+    clearTimeout(this.settingsTimer);
+    const reason = error ? error.message : 'the connection closed';
+    for (const stream of [...this.streams.values()]) {
+      this.closeStream(stream);
+      stream.handler.onReset(stream, ErrorCode.INTERNAL_ERROR, reason, false);
+    }
+    for (const stream of this.waitingToOpen.splice(0)) {
+      stream.state = 'closed';
+      stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
+    }
+    for (const ping of this.pings.values()) ping.reject(new Error(reason));
+    this.pings.clear();
+    if (!this.socket.destroyed) this.socket.destroy();
+    this.emit('close', error);
+  }
+
+  private fail(error: Http2Error): void {
+    if (this.closed) return;
+    this.observer?.error?.(error, 0);
+    this.goaway(error.code, error.message.slice(0, 200));
+    this.destroy(error);
+  }
+
+  // ---- receiving --------------------------------------------------------------------------------------------
+
+  private onSocketData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.decoder.push(chunk);
+    while (!this.closed) {
+      try {
+        const frame = this.decoder.next();
+        if (!frame) break;
+        if (this.observer?.frame) this.observer.frame({ direction: 'in', frame, bytes: this.decoder.lastFrameBytes });
+        this.onFrame(frame);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+
+  private onError(err: unknown): void {
+    if (err instanceof Http2Error && err.scope === 'stream') {
+      this.observer?.error?.(err, err.streamId);
+      const stream = this.streams.get(err.streamId);
+      if (stream) {
+        this.resetStream(stream, err.code);
+        stream.handler.onReset(stream, err.code, err.message, false);
+      } else {
+        this.sendFrame({ type: FrameType.RST_STREAM, streamId: err.streamId, errorCode: err.code });
+      }
+    } else if (err instanceof Http2Error) {
+      this.fail(err);
+    } else if (err instanceof HpackError) {
+      this.fail(connectionError(ErrorCode.COMPRESSION_ERROR, err.message));
+    } else {
+      // a bug of ours or of a handler: end the connection rather than go on in an unknown state
+      this.fail(connectionError(ErrorCode.INTERNAL_ERROR, (err as Error)?.message ?? String(err)));
+    }
+  }
+
+  private onFrame(frame: Frame): void {
+    // RFC 9113 §3.4: the first frame from either side is SETTINGS
+    if (!this.prefaceReceived) {
+      if (frame.type !== FrameType.SETTINGS || (frame as SettingsFrame).ack) {
+        throw connectionError(ErrorCode.PROTOCOL_ERROR, 'the first frame was not SETTINGS');
+      }
+      this.prefaceReceived = true;
+    }
+    // RFC 9113 §6.10: while a header block is open, only its CONTINUATION frames may arrive
+    if (this.headerBlock && (frame.type !== FrameType.CONTINUATION || frame.streamId !== this.headerBlock.streamId)) {
+      throw connectionError(ErrorCode.PROTOCOL_ERROR, `a ${frame.type === FrameType.CONTINUATION ? 'CONTINUATION for another stream' : 'frame other than CONTINUATION'} arrived inside a header block`);
+    }
+    switch (frame.type) {
+      case FrameType.DATA: return this.onData(frame as Extract<Frame, { type: 0 }>);
+      case FrameType.HEADERS: return this.onHeadersFrame(frame as HeadersFrame);
+      case FrameType.CONTINUATION: {
+        const block = this.headerBlock;
+        if (!block) throw connectionError(ErrorCode.PROTOCOL_ERROR, 'CONTINUATION without a header block in progress');
+        const fragment = (frame as Extract<Frame, { type: 9 }>).headerBlock;
+        this.addFragment(block, fragment);
+        if ((frame as Extract<Frame, { type: 9 }>).endHeaders) {
+          this.headerBlock = undefined;
+          this.onHeaderBlock(block.streamId, Buffer.concat(block.fragments, block.size), block.endStream);
+        }
+        return;
+      }
+      case FrameType.PRIORITY: return; // RFC 9113 §5.3.2: priority signals may be ignored
+      case FrameType.RST_STREAM: return this.onRstStream(frame.streamId, (frame as Extract<Frame, { type: 3 }>).errorCode);
+      case FrameType.SETTINGS: return this.onSettings(frame as SettingsFrame);
+      case FrameType.PUSH_PROMISE:
+        // RFC 9113 §8.4: we advertise SETTINGS_ENABLE_PUSH 0, and a client never pushes
+        throw connectionError(ErrorCode.PROTOCOL_ERROR, 'PUSH_PROMISE received, but push is disabled');
+      case FrameType.PING: {
+        const ping = frame as Extract<Frame, { type: 6 }>;
+        if (!ping.ack) {
+          this.sendFrame({ type: FrameType.PING, streamId: 0, ack: true, data: Buffer.from(ping.data) });
+          this.writer.flush(); // RFC 9113 §6.7: answer PINGs promptly
+        } else {
+          const key = Buffer.from(ping.data).toString('hex');
+          const waiter = this.pings.get(key);
+          if (waiter) {
+            this.pings.delete(key);
+            waiter.resolve(Number(process.hrtime.bigint() - waiter.started) / 1e6);
+          }
+        }
+        return;
+      }
+      case FrameType.GOAWAY: return this.onGoaway(frame as GoawayFrame);
+      case FrameType.WINDOW_UPDATE: return this.onWindowUpdate(frame.streamId, (frame as Extract<Frame, { type: 8 }>).increment);
+      default:
+        return; // RFC 9113 §5.5: unknown frame types are ignored
+    }
+  }
+
+  private addFragment(block: HeaderBlockInProgress, fragment: Uint8Array): void {
+    block.size += fragment.length;
+    // a header block may not grow without bound while CONTINUATION frames keep coming (CVE-2024-27316 and kin)
+    const limit = Math.max(this.local.maxHeaderListSize, 16384) * 2;
+    if (block.size > limit) throw connectionError(ErrorCode.ENHANCE_YOUR_CALM, `header block above ${limit} octets`);
+    block.fragments.push(Buffer.from(fragment)); // copied: the socket's buffer is reused across frames
+  }
+
+  private onHeadersFrame(frame: HeadersFrame): void {
+    if (frame.endHeaders) return this.onHeaderBlock(frame.streamId, frame.headerBlock, frame.endStream);
+    const block: HeaderBlockInProgress = { streamId: frame.streamId, endStream: frame.endStream, fragments: [], size: 0 };
+    this.addFragment(block, frame.headerBlock);
+    this.headerBlock = block;
+  }
+
+  /** Is `id` a stream that was never opened (idle)? Ids are used in increasing order by each side. */
+  private isIdle(id: number): boolean {
+    const peerInitiated = (id & 1) === (this.role === 'server' ? 1 : 0);
+    return peerInitiated ? id > this.highestPeerStreamId : id >= this.nextStreamId;
+  }
+
+  private onHeaderBlock(streamId: number, block: Uint8Array, endStream: boolean): void {
+    // the block is decoded whatever becomes of the stream, so the HPACK table stays in step
+    this.hpackStreamId = streamId;
+    let headers: HeaderList;
+    let tooLarge: HeaderListTooLargeError | undefined;
+    try {
+      headers = this.hpackIn.decode(block);
+    } catch (err) {
+      if (!(err instanceof HeaderListTooLargeError)) throw err;
+      tooLarge = err;
+      headers = [];
+    }
+    let stream = this.streams.get(streamId);
+    if (!stream) {
+      const peerInitiated = (streamId & 1) === (this.role === 'server' ? 1 : 0);
+      if (!this.isIdle(streamId)) return; // a stream already closed (perhaps reset by us): ignore
+      if (!peerInitiated || this.role === 'client') {
+        throw connectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${streamId}, which this ${this.role} never opened`);
+      }
+      this.highestPeerStreamId = streamId;
+      if (this.goawaySent) return; // RFC 9113 §6.8: streams above the last-stream-id are ignored
+      if (this.activeRemote >= this.local.maxConcurrentStreams) {
+        // RFC 9113 §5.1.2: REFUSED_STREAM tells the client it may retry
+        throw streamError(ErrorCode.REFUSED_STREAM, streamId, `more than SETTINGS_MAX_CONCURRENT_STREAMS ${this.local.maxConcurrentStreams} streams`);
+      }
+      stream = new Http2Stream(this, NO_HANDLER, this.remote.initialWindowSize, this.local.initialWindowSize);
+      stream.id = streamId;
+      stream.state = 'open';
+      stream.counted = true;
+      this.activeRemote++;
+      this.streams.set(streamId, stream);
+      if (tooLarge) return this.refuseTooLarge(stream, tooLarge);
+      const malformed = malformedReason(headers, 'request');
+      if (malformed) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `malformed request: ${malformed}`);
+      stream.headersReceived = true;
+      if (endStream) this.closeRemote(stream);
+      this.emit('stream', stream, headers, endStream);
+      return;
+    }
+    // RFC 9113 §5.1: a stream half-closed (remote) receives nothing more but WINDOW_UPDATE, PRIORITY, RST_STREAM
+    if (stream.remoteClosed) throw streamError(ErrorCode.STREAM_CLOSED, streamId, `HEADERS after END_STREAM on stream ${streamId}`);
+    if (tooLarge) return this.refuseTooLarge(stream, tooLarge);
+    const trailers = stream.headersReceived;
+    // RFC 9113 §8.1: informational (1xx) responses are passed over; trailers must end the stream
+    if (!trailers && this.role === 'client') {
+      const status = headers.find(([k]) => k === ':status')?.[1];
+      if (status && status.length === 3 && status[0] === '1' && !endStream) return;
+    }
+    if (trailers && !endStream) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `trailers without END_STREAM on stream ${streamId}`);
+    const malformed = malformedReason(headers, trailers ? 'trailers' : this.role === 'client' ? 'response' : 'request');
+    if (malformed) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `malformed header block: ${malformed}`);
+    stream.headersReceived = true;
+    if (endStream) this.closeRemote(stream);
+    stream.handler.onHeaders(stream, headers, endStream);
+    if (stream.state === 'closed') this.streamClosed(stream);
+  }
+
+  /** RFC 9113 §10.5.1: a server answers a header list above its limit with 431; a client resets the stream. */
+  private refuseTooLarge(stream: Http2Stream, err: HeaderListTooLargeError): void {
+    this.observer?.error?.(err, stream.id);
+    if (this.role === 'server' && !stream.headersReceived) {
+      stream.headersReceived = true;
+      this.sendHeaders(stream, [[':status', '431']], true);
+      if (!stream.remoteClosed) this.resetStream(stream, ErrorCode.NO_ERROR);
+      else this.streamClosed(stream);
+      return;
+    }
+    this.resetStream(stream, ErrorCode.PROTOCOL_ERROR);
+    stream.handler.onReset(stream, ErrorCode.PROTOCOL_ERROR, err.message, false);
+  }
+
+  private onData(frame: { streamId: number; endStream: boolean; data: Uint8Array; padding?: number }): void {
+    const { streamId, data, endStream } = frame;
+    // RFC 9113 §6.9.1: the whole payload, padding included, counts against both windows
+    const length = data.length + (frame.padding === undefined ? 0 : frame.padding + 1);
+    if (!this.receiveWindow.receive(length)) {
+      throw connectionError(ErrorCode.FLOW_CONTROL_ERROR, `DATA of ${length} octets exceeds the connection window of ${this.receiveWindow.available}`);
+    }
+    const stream = this.streams.get(streamId);
+    if (!stream) {
+      if (this.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `DATA on idle stream ${streamId}`);
+      this.giveBackConnection(length); // a closed stream: the octets still count for the connection
+      return;
+    }
+    if (stream.remoteClosed) {
+      this.giveBackConnection(length);
+      throw streamError(ErrorCode.STREAM_CLOSED, streamId, `DATA after END_STREAM on stream ${streamId}`);
+    }
+    if (!stream.headersReceived) {
+      this.giveBackConnection(length);
+      throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `DATA before HEADERS on stream ${streamId}`);
+    }
+    if (!stream.receiveWindow.receive(length)) {
+      this.giveBackConnection(length);
+      throw streamError(ErrorCode.FLOW_CONTROL_ERROR, streamId, `DATA of ${length} octets exceeds the window of stream ${streamId}`);
+    }
+    if (length > data.length) this.consume(stream, length - data.length); // padding is never delivered
+    if (endStream) this.closeRemote(stream);
+    stream.handler.onData(stream, data, endStream);
+    if (stream.state === 'closed') this.streamClosed(stream);
+  }
+
+  private giveBackConnection(length: number): void {
+    const increment = this.receiveWindow.consume(length);
+    if (increment > 0) this.sendFrame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment });
+  }
+
+  private onRstStream(streamId: number, code: number): void {
+    const stream = this.streams.get(streamId);
+    if (!stream) {
+      if (this.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `RST_STREAM on idle stream ${streamId}`);
+      return;
+    }
+    this.closeStream(stream);
+    // RFC 9113 §8.7: REFUSED_STREAM means the peer did no work on it: safe to retry
+    stream.handler.onReset(stream, code, `stream reset by the peer with ${errorCodeName(code)}`, code === ErrorCode.REFUSED_STREAM);
+  }
+
+  private onSettings(frame: SettingsFrame): void {
+    if (frame.ack) {
+      const applied = this.pendingSettings.shift();
+      if (!applied) throw connectionError(ErrorCode.PROTOCOL_ERROR, 'SETTINGS ACK without SETTINGS outstanding');
+      // our settings take effect for what the peer sends from now on
+      this.decoder.maxFrameSize = applied.maxFrameSize;
+      this.hpackIn.setMaxTableSize(applied.headerTableSize);
+      if (this.pendingSettings.length === 0) clearTimeout(this.settingsTimer);
+      return;
+    }
+    const before = this.remote.initialWindowSize;
+    const pairs = frame.settings;
+    applySettingPairs(this.remote, pairs);
+    // RFC 9113 §6.5.2: a server must not send SETTINGS_ENABLE_PUSH 1
+    if (this.role === 'client' && this.remote.enablePush === 1 && pairs.some(([id]) => id === 2)) {
+      throw connectionError(ErrorCode.PROTOCOL_ERROR, 'a server sent SETTINGS_ENABLE_PUSH 1');
+    }
+    for (const [id] of pairs) if (id === 1) this.hpackOut.setMaxTableSize(Math.min(this.remote.headerTableSize, this.maxEncoderTableSize));
+    // RFC 9113 §6.9.2: a new initial window size changes every stream's send window by the difference
+    const delta = this.remote.initialWindowSize - before;
+    if (delta !== 0) {
+      for (const stream of this.streams.values()) {
+        if (stream.sendWindow.size + delta > MAX_WINDOW_SIZE) {
+          throw connectionError(ErrorCode.FLOW_CONTROL_ERROR, `SETTINGS_INITIAL_WINDOW_SIZE pushes stream ${stream.id} beyond 2^31-1`);
+        }
+        stream.sendWindow.size += delta;
+      }
+    }
+    this.sendFrame({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
+    this.emit('remoteSettings', this.remote);
+    this.openWaiting();
+    if (delta > 0) this.flushBlocked();
+  }
+
+  private onGoaway(frame: GoawayFrame): void {
+    this.goawayReceived = frame;
+    const reason = `the server sent GOAWAY ${errorCodeName(frame.errorCode)}${frame.debugData.length ? ` (${Buffer.from(frame.debugData).toString('latin1')})` : ''}`;
+    // RFC 9113 §6.8: streams we opened above last-stream-id were not processed and may be retried elsewhere
+    for (const stream of [...this.streams.values()]) {
+      const ours = (stream.id & 1) === (this.role === 'client' ? 1 : 0);
+      if (ours && stream.id > frame.lastStreamId) {
+        this.closeStream(stream);
+        stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
+      }
+    }
+    for (const stream of this.waitingToOpen.splice(0)) {
+      stream.state = 'closed';
+      stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
+    }
+    this.emit('goaway', frame);
+    if (frame.errorCode !== ErrorCode.NO_ERROR || this.streams.size === 0) this.closeSoon();
+  }
+
+  private onWindowUpdate(streamId: number, increment: number): void {
+    if (streamId === 0) {
+      this.sendWindow.increase(increment, 0);
+      this.flushBlocked();
+      return;
+    }
+    const stream = this.streams.get(streamId);
+    if (!stream) {
+      if (this.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `WINDOW_UPDATE on idle stream ${streamId}`);
+      return;
+    }
+    stream.sendWindow.increase(increment, streamId);
+    this.flushStream(stream);
+  }
+
+  // ---- stream state transitions (RFC 9113 §5.1) -------------------------------------------------------------
+
+  private closeLocal(stream: Http2Stream): void {
+    stream.state = stream.state === 'half-closed (remote)' ? 'closed' : 'half-closed (local)';
+    if (stream.state === 'closed') this.streamClosed(stream);
+  }
+
+  private closeRemote(stream: Http2Stream): void {
+    stream.state = stream.state === 'half-closed (local)' ? 'closed' : 'half-closed (remote)';
+  }
+
+  /** Closed both ways in the normal course: forget it and tell the handler. */
+  private streamClosed(stream: Http2Stream): void {
+    if (!this.streams.has(stream.id)) return;
+    this.closeStream(stream);
+    stream.handler.onClose?.(stream);
+  }
+
+  private closeStream(stream: Http2Stream): void {
+    stream.state = 'closed';
+    stream.pending = [];
+    stream.pendingBytes = 0;
+    this.blocked.delete(stream);
+    if (!this.streams.delete(stream.id)) return;
+    if (stream.counted) {
+      stream.counted = false;
+      const ours = (stream.id & 1) === (this.role === 'client' ? 1 : 0);
+      if (ours) this.activeLocal--;
+      else this.activeRemote--;
+    }
+    if (this.role === 'client') this.openWaiting();
+    if ((this.goawaySent || this.goawayReceived) && this.streams.size === 0 && !this.closed) this.closeSoon();
+  }
+}
+
+/** A server stream's handler until the 'stream' listener sets its own: anything it is told is dropped. */
+const NO_HANDLER: StreamHandler = {
+  onHeaders() {},
+  onData(stream, data) {
+    stream.consume(data.length);
+  },
+  onReset() {},
+};

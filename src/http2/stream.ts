@@ -1,0 +1,91 @@
+import { ReceiveWindow, SendWindow } from './flow-control.js';
+import type { Connection } from './connection.js';
+
+/** RFC 9113 §5.1 stream states (the reserved states are not reachable: push is disabled). */
+export type StreamState = 'idle' | 'open' | 'half-closed (local)' | 'half-closed (remote)' | 'closed';
+
+export type HeaderList = Array<[string, string]>;
+
+/**
+ * What the layer above (gRPC) is told about one stream. One object per stream, not one closure per event.
+ */
+export interface StreamHandler {
+  /** A complete header block: the first one (request or response headers) or, with endStream, trailers. */
+  onHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void;
+  /** A DATA payload, a view of the socket's buffer; call stream.consume(n) once it has been processed. */
+  onData(stream: Http2Stream, data: Uint8Array, endStream: boolean): void;
+  /** The stream ended abnormally: RST_STREAM from the peer, a stream error, GOAWAY above its id, or the connection died. */
+  onReset(stream: Http2Stream, code: number, reason: string, retryable: boolean): void;
+  /** The stream is closed both ways (after the last of the other callbacks). */
+  onClose?(stream: Http2Stream): void;
+  /** Everything written has been handed to the socket: the producer may write more. */
+  onDrain?(stream: Http2Stream): void;
+}
+
+/** One HTTP/2 stream: its state, its two flow-control windows and the DATA waiting for window. */
+export class Http2Stream {
+  id = 0; // assigned when its HEADERS are sent (client) or arrive (server)
+  state: StreamState = 'idle';
+  readonly sendWindow: SendWindow;
+  readonly receiveWindow: ReceiveWindow;
+  /** DATA queued for sending, waiting for flow-control window. */
+  pending: Uint8Array[] = [];
+  pendingBytes = 0;
+  /** END_STREAM to send after the pending DATA (with an empty DATA frame, or the trailers). */
+  pendingEnd = false;
+  pendingTrailers: HeaderList | undefined;
+  /** Set once the first header block arrived (so the next one must be trailers). */
+  headersReceived = false;
+  /** Open streams are counted against the peer's or our MAX_CONCURRENT_STREAMS. */
+  counted = false;
+  /** Client: the request headers of a stream waiting for MAX_CONCURRENT_STREAMS to allow it. */
+  pendingOpen: { headers: HeaderList; endStream: boolean } | undefined;
+  /** Arbitrary data of the layer above. */
+  context: unknown;
+
+  constructor(
+    readonly connection: Connection,
+    public handler: StreamHandler,
+    sendWindow: number,
+    receiveWindow: number,
+  ) {
+    this.sendWindow = new SendWindow(sendWindow);
+    this.receiveWindow = new ReceiveWindow(receiveWindow);
+  }
+
+  /** Sends a header block (HEADERS, plus CONTINUATION if it is large); endStream half-closes. */
+  sendHeaders(headers: HeaderList, endStream = false): void {
+    this.connection.sendHeaders(this, headers, endStream);
+  }
+
+  /**
+   * Queues DATA; it goes out as flow control allows, in frames of at most the peer's SETTINGS_MAX_FRAME_SIZE.
+   * Returns false when more than `highWaterMark` octets are waiting: wait for handler.onDrain before writing more.
+   */
+  write(data: Uint8Array, endStream = false): boolean {
+    return this.connection.writeData(this, data, endStream);
+  }
+
+  /** Ends our side: after the pending DATA, trailers with END_STREAM, or an empty DATA frame with END_STREAM. */
+  end(trailers?: HeaderList): void {
+    this.connection.endStream(this, trailers);
+  }
+
+  /** RST_STREAM with this error code; the stream is closed at once. */
+  reset(code: number): void {
+    this.connection.resetStream(this, code);
+  }
+
+  /** The application has processed `length` octets of received DATA: flow-control window is given back. */
+  consume(length: number): void {
+    this.connection.consume(this, length);
+  }
+
+  get localClosed(): boolean {
+    return this.state === 'half-closed (local)' || this.state === 'closed';
+  }
+
+  get remoteClosed(): boolean {
+    return this.state === 'half-closed (remote)' || this.state === 'closed';
+  }
+}
