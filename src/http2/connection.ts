@@ -455,7 +455,7 @@ export class Connection extends EventEmitter {
     // a header block may not grow without bound while CONTINUATION frames keep coming (CVE-2024-27316 and kin)
     const limit = Math.max(this.local.maxHeaderListSize, 16384) * 2;
     if (block.size > limit) throw connectionError(ErrorCode.ENHANCE_YOUR_CALM, `header block above ${limit} octets`);
-    block.fragments.push(Buffer.from(fragment)); // copied: the socket's buffer is reused across frames
+    block.fragments.push(fragment); // joined (copied) once the block is complete
   }
 
   private onHeadersFrame(frame: HeadersFrame): void {

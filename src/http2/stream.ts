@@ -81,6 +81,10 @@ export class Http2Stream {
     this.connection.consume(this, length);
   }
 
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
   get localClosed(): boolean {
     return this.state === 'half-closed (local)' || this.state === 'closed';
   }

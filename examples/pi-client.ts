@@ -1,0 +1,25 @@
+// The tutorial's pi client: npx tsx examples/pi-client.ts [--port 8080]
+// Calls Calc for n = 1 … 999 and prints pi(n), then shows catching INVALID_ARGUMENT with its code and details.
+import { createClient, StatusError } from '../src/grpc/index.js';
+import { exampleArgs, piService } from './pi-service.js';
+
+const { port, host } = exampleArgs();
+const client = createClient(`${host}:${port}`, piService);
+
+for (let i = 1; i < 1000; i++) {
+  const { value } = await client.Calc({ n: i });
+  // Python 2's print shows 12 significant digits, as in the tutorial: pi(999) = 3.14127400894
+  console.log(`pi(${i}) = ${Number(value.toPrecision(12))}`);
+}
+
+// the tutorial's error handling: n = 0 is refused with INVALID_ARGUMENT
+for (const n of [0, 1]) {
+  try {
+    const { value } = await client.Calc({ n });
+    console.log(`pi(${n}) = ${Number(value.toPrecision(12))}`);
+  } catch (err) {
+    if (!(err instanceof StatusError)) throw err;
+    console.log(`pi(${n}) failed: ${err.codeName} (code ${err.code}) ${err.details}`);
+  }
+}
+client.close();

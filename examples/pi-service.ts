@@ -1,0 +1,48 @@
+// The pi service shared by the examples: the schema and the Calc handler of the tutorial.
+import { fileURLToPath } from 'node:url';
+import { loadService, Status, StatusError, type ServerCall } from '../src/grpc/index.js';
+
+export const PI_PROTO = fileURLToPath(new URL('./pi.proto', import.meta.url));
+export const piService = loadService(PI_PROTO, 'pi.PiCalculator');
+
+/** pi from the first n terms: sqrt(8 * sum over i<n of 1/(2i+1)^2). */
+export function pi(n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += 1 / (2 * i + 1) / (2 * i + 1);
+  return Math.sqrt(8 * s);
+}
+
+export interface CalcOptions {
+  /** Sleep this long before answering, as the tutorial does to show concurrency (ms). */
+  sleep?: number;
+}
+
+export function calcHandler(options: CalcOptions = {}) {
+  return async ({ n }: { n: number }, call: ServerCall) => {
+    if (n <= 0) throw new StatusError(Status.INVALID_ARGUMENT, 'request number should be positive');
+    if (options.sleep) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, options.sleep);
+        call.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(call.signal.reason);
+        });
+      });
+    }
+    return { value: pi(n) };
+  };
+}
+
+/** The flags every example takes: --port N (or PORT), --host H. */
+export function exampleArgs(argv = process.argv.slice(2)): { port: number; host: string; rest: string[] } {
+  let port = Number(process.env.PORT ?? 8080);
+  let host = '127.0.0.1';
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--port') port = Number(argv[++i]);
+    else if (argv[i]!.startsWith('--port=')) port = Number(argv[i]!.slice(7));
+    else if (argv[i] === '--host') host = argv[++i]!;
+    else rest.push(argv[i]!);
+  }
+  return { port, host, rest };
+}

@@ -1,0 +1,111 @@
+import net from 'node:net';
+import { Connection, type ConnectionObserver, type ConnectionOptions } from '../http2/index.js';
+import { Status, StatusError } from './status.js';
+
+/** gRPC connection-backoff.md: the defaults for reconnecting after a failure. */
+export interface BackoffOptions {
+  initialBackoff?: number; // ms, default 1000
+  multiplier?: number; // default 1.6
+  jitter?: number; // default 0.2
+  maxBackoff?: number; // ms, default 120000
+}
+
+export interface ChannelOptions extends Omit<ConnectionOptions, 'observer'> {
+  /** Give up a connection attempt after this long. Default 20000 ms. */
+  connectTimeout?: number;
+  backoff?: BackoffOptions;
+  /** Makes an observer for each new connection (tracing). */
+  observer?: () => ConnectionObserver | undefined;
+}
+
+/**
+ * A channel to one address: connects lazily on the first call, keeps one HTTP/2 connection for all calls, and after
+ * a failure reconnects with exponential backoff (calls made during the backoff fail fast with UNAVAILABLE unless
+ * they wait for ready).
+ */
+export class Channel {
+  readonly host: string;
+  readonly port: number;
+  /** The :authority of requests. */
+  readonly authority: string;
+  private connection: Connection | undefined;
+  private connecting: Promise<Connection> | undefined;
+  private failure: { error: Error; until: number } | undefined;
+  private backoff: number;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(
+    target: string,
+    private readonly options: ChannelOptions = {},
+  ) {
+    const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(target);
+    if (!match) throw new TypeError(`target ${JSON.stringify(target)} is not host:port`);
+    this.host = match[1] ?? match[2]!;
+    this.port = Number(match[3]);
+    this.authority = target;
+    this.backoff = options.backoff?.initialBackoff ?? 1000;
+  }
+
+  /** A connection that accepts new streams, connecting if there is none. */
+  getConnection(waitForReady = false): Promise<Connection> {
+    if (this.closed) return Promise.reject(new StatusError(Status.UNAVAILABLE, 'the channel is closed'));
+    const current = this.connection;
+    if (current && current.acceptingStreams) return Promise.resolve(current);
+    if (this.connecting) return this.connecting;
+    if (this.failure && Date.now() < this.failure.until) {
+      if (!waitForReady) return Promise.reject(new StatusError(Status.UNAVAILABLE, this.failure.error.message));
+      return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => this.getConnection(true));
+    }
+    this.connecting = this.connect();
+    return this.connecting;
+  }
+
+  private connect(): Promise<Connection> {
+    return new Promise<Connection>((resolve, reject) => {
+      const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
+      const timer = setTimeout(() => socket.destroy(new Error(`connecting to ${this.authority} timed out`)), this.options.connectTimeout ?? 20_000);
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        this.connecting = undefined;
+        this.scheduleRetry(err);
+        reject(new StatusError(Status.UNAVAILABLE, `cannot connect to ${this.authority}: ${err.message}`));
+      });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        const { observer, ...options } = this.options;
+        const connection = new Connection(socket, 'client', { ...options, observer: observer?.() });
+        this.connection = connection;
+        this.connecting = undefined;
+        this.failure = undefined;
+        this.backoff = this.options.backoff?.initialBackoff ?? 1000;
+        connection.on('close', () => {
+          if (this.connection === connection) this.connection = undefined;
+        });
+        resolve(connection);
+      });
+    });
+  }
+
+  private scheduleRetry(error: Error): void {
+    const b = this.options.backoff ?? {};
+    const jitter = b.jitter ?? 0.2;
+    const wait = this.backoff * (1 + jitter * (Math.random() * 2 - 1));
+    this.failure = { error, until: Date.now() + wait };
+    this.backoff = Math.min(this.backoff * (b.multiplier ?? 1.6), b.maxBackoff ?? 120_000);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      for (const wake of this.waiters.splice(0)) wake();
+    }, wait);
+    this.retryTimer.unref();
+  }
+
+  /** Closes the connection (calls in flight end with GOAWAY semantics: they finish) and refuses new calls. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.connection?.goaway();
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+}

@@ -1,0 +1,13 @@
+// gRPC over our HTTP/2 (grpc/doc/PROTOCOL-HTTP2.md): server, client, status codes, metadata, deadlines.
+export { Server, type ServerOptions, type UnaryHandler } from './server.js';
+export { ServerCall } from './server-call.js';
+export { Client, createClient, type ClientOptions, type ServiceClient, type StubMethod } from './client.js';
+export { type CallOptions, type UnaryResult, USER_AGENT } from './client-call.js';
+export { Channel, type ChannelOptions, type BackoffOptions } from './channel.js';
+export { Metadata, type MetadataValue } from './metadata.js';
+export { Status, StatusError, statusName, type StatusCode } from './status.js';
+export { loadProto, loadService, serviceDefinition, type MethodDefinition, type ServiceDefinition, TO_OBJECT } from './schema.js';
+export { encodeTimeout, parseTimeout } from './deadline.js';
+export { percentDecode, percentEncode } from './percent.js';
+export { frameMessage, MessageReader, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
+export { statusFromHttp, statusFromRstStream } from './status-mapping.js';

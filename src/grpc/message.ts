@@ -1,0 +1,88 @@
+import { Status, StatusError } from './status.js';
+
+/** The 5-octet prefix of every gRPC message: compressed flag (1), length (4, big-endian). */
+export const PREFIX_LENGTH = 5;
+
+/** Default limits, as in grpc-js and grpc-go: 4 MiB received, unlimited sent. */
+export const DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH = 4 * 1024 * 1024;
+
+/** A message with its length prefix, in one buffer. */
+export function frameMessage(message: Uint8Array, compressed = false): Buffer {
+  const out = Buffer.allocUnsafe(PREFIX_LENGTH + message.length);
+  out[0] = compressed ? 1 : 0;
+  out.writeUInt32BE(message.length, 1);
+  out.set(message, PREFIX_LENGTH);
+  return out;
+}
+
+export interface ReceivedMessage {
+  compressed: boolean;
+  data: Uint8Array;
+}
+
+/**
+ * Reassembles length-prefixed messages from DATA payloads, which may split a message (or its prefix) anywhere or
+ * carry several. A message wholly inside one payload is returned as a view of it; only split ones are copied.
+ */
+export class MessageReader {
+  private parts: Uint8Array[] = [];
+  private buffered = 0;
+  private expected = -1; // length of the message being gathered, or -1 while its prefix is incomplete
+  private compressed = false;
+
+  constructor(readonly maxLength = DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH) {}
+
+  /** True while part of a message has arrived but not all of it. */
+  get partial(): boolean {
+    return this.buffered > 0;
+  }
+
+  /** Feeds one DATA payload; returns the messages it completes. Throws RESOURCE_EXHAUSTED past maxLength. */
+  push(data: Uint8Array, out: ReceivedMessage[] = []): ReceivedMessage[] {
+    let at = 0;
+    while (at < data.length) {
+      if (this.buffered === 0 && data.length - at >= PREFIX_LENGTH) {
+        // fast path: the prefix is whole in this payload
+        const length = readLength(data, at + 1);
+        this.check(data[at]!, length);
+        if (data.length - at - PREFIX_LENGTH >= length) {
+          out.push({ compressed: data[at] === 1, data: data.subarray(at + PREFIX_LENGTH, at + PREFIX_LENGTH + length) });
+          at += PREFIX_LENGTH + length;
+          continue;
+        }
+      }
+      // slow path: gather the prefix, then the body, across payloads
+      const need = this.expected < 0 ? PREFIX_LENGTH - this.buffered : this.expected - this.buffered;
+      const take = Math.min(need, data.length - at);
+      this.parts.push(data.subarray(at, at + take));
+      this.buffered += take;
+      at += take;
+      if (this.buffered < (this.expected < 0 ? PREFIX_LENGTH : this.expected)) continue;
+      const whole = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.buffered);
+      this.parts = [];
+      this.buffered = 0;
+      if (this.expected < 0) {
+        const length = readLength(whole, 1);
+        this.check(whole[0]!, length);
+        this.compressed = whole[0] === 1;
+        if (length === 0) out.push({ compressed: this.compressed, data: new Uint8Array(0) });
+        else this.expected = length;
+      } else {
+        out.push({ compressed: this.compressed, data: whole });
+        this.expected = -1;
+      }
+    }
+    return out;
+  }
+
+  private check(flag: number, length: number): void {
+    if (flag > 1) throw new StatusError(Status.INTERNAL, `message prefix has compressed flag ${flag}, not 0 or 1`);
+    if (length > this.maxLength) {
+      throw new StatusError(Status.RESOURCE_EXHAUSTED, `received message of ${length} octets is larger than the limit of ${this.maxLength}`);
+    }
+  }
+}
+
+function readLength(buf: Uint8Array, at: number): number {
+  return ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
+}

@@ -1,0 +1,178 @@
+import { ErrorCode } from '../frames/index.js';
+import type { HeaderList, Http2Stream, StreamHandler } from '../http2/index.js';
+import { frameMessage, MessageReader, type ReceivedMessage } from './message.js';
+import { Metadata } from './metadata.js';
+import { percentEncode } from './percent.js';
+import type { MethodDefinition } from './schema.js';
+import { Status, StatusError } from './status.js';
+
+/** What a handler gets besides the request: metadata, deadline, cancellation, and ways to answer with metadata. */
+export interface ServerCallOptions {
+  method: MethodDefinition;
+  metadata: Metadata;
+  deadline: number | undefined;
+  peer: string;
+  maxReceiveMessageLength: number;
+  maxSendMessageLength: number;
+  onFinish: (call: ServerCall) => void;
+}
+
+/**
+ * One call on the server: the StreamHandler of its HTTP/2 stream. It gathers the request messages, runs the
+ * handler, and sends the response headers, messages and trailers (or a Trailers-Only response for an error).
+ */
+export class ServerCall implements StreamHandler {
+  readonly method: MethodDefinition;
+  /** The request's custom metadata. */
+  readonly metadata: Metadata;
+  /** When the call must be done, in epoch milliseconds, from grpc-timeout. */
+  readonly deadline: number | undefined;
+  /** The client's address. */
+  readonly peer: string;
+  /** Aborted when the client cancels, the deadline passes, or the connection dies. */
+  readonly signal: AbortSignal;
+  /** Metadata to send with the trailers; set it before the handler returns. */
+  readonly trailers = new Metadata();
+  /** Received request messages not yet taken by the handler. */
+  readonly received: ReceivedMessage[] = [];
+  /** The client half-closed its side. */
+  halfClosed = false;
+  /** The call has ended: status sent, or cancelled. */
+  finished = false;
+
+  private readonly controller = new AbortController();
+  private readonly reader: MessageReader;
+  private readonly maxSendMessageLength: number;
+  private readonly onFinish: (call: ServerCall) => void;
+  private headersSent = false;
+  private initialMetadata: Metadata | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  /** Called when a request message arrives or the client half-closes (set by the method runner). */
+  onMessage: (() => void) | undefined;
+
+  constructor(
+    readonly stream: Http2Stream,
+    options: ServerCallOptions,
+  ) {
+    this.method = options.method;
+    this.metadata = options.metadata;
+    this.deadline = options.deadline;
+    this.peer = options.peer;
+    this.signal = this.controller.signal;
+    this.reader = new MessageReader(options.maxReceiveMessageLength);
+    this.maxSendMessageLength = options.maxSendMessageLength;
+    this.onFinish = options.onFinish;
+    if (this.deadline !== undefined) {
+      this.deadlineTimer = setTimeout(() => this.sendStatus(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'), Math.max(0, this.deadline - Date.now()));
+    }
+  }
+
+  get cancelled(): boolean {
+    return this.signal.aborted;
+  }
+
+  /** Sends the response headers with this initial metadata now (otherwise they go with the first message). */
+  sendMetadata(metadata: Metadata): void {
+    if (this.headersSent || this.finished) throw new Error('the response headers were already sent');
+    this.initialMetadata = metadata;
+    this.sendResponseHeaders();
+  }
+
+  /** Sends one response message. */
+  sendMessage(message: unknown): void {
+    if (this.finished) return;
+    const bytes = this.method.serializeResponse(message);
+    if (bytes.length > this.maxSendMessageLength) {
+      throw new StatusError(Status.RESOURCE_EXHAUSTED, `response message of ${bytes.length} octets is larger than the limit of ${this.maxSendMessageLength}`);
+    }
+    if (!this.headersSent) this.sendResponseHeaders();
+    this.stream.write(frameMessage(bytes));
+  }
+
+  /** Ends the call with OK, after the messages sent. */
+  sendOk(): void {
+    this.sendStatus(Status.OK, '');
+  }
+
+  /** Ends the call with an error: a StatusError keeps its code, any other error becomes UNKNOWN with its message. */
+  sendError(err: unknown): void {
+    if (err instanceof StatusError) {
+      if (err.metadata) for (const key of err.metadata.keys()) for (const v of err.metadata.getAll(key)) this.trailers.add(key, v);
+      this.sendStatus(err.code, err.details);
+    } else {
+      this.sendStatus(Status.UNKNOWN, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** Trailers with grpc-status and grpc-message; Trailers-Only when nothing was sent yet. */
+  sendStatus(code: number, details: string): void {
+    if (this.finished) return;
+    this.finish();
+    const fields: HeaderList = [];
+    if (!this.headersSent) {
+      this.headersSent = true;
+      fields.push([':status', '200'], ['content-type', 'application/grpc']);
+      this.initialMetadata?.appendTo(fields);
+    }
+    fields.push(['grpc-status', String(code)]);
+    if (details) fields.push(['grpc-message', percentEncode(details)]);
+    this.trailers.appendTo(fields);
+    if (code === Status.DEADLINE_EXCEEDED || code === Status.CANCELLED) this.controller.abort(new StatusError(code, details));
+    if (this.stream.closed) return;
+    try {
+      if (fields[0]![0] === ':status') this.stream.sendHeaders(fields, true);
+      else this.stream.end(fields);
+    } catch {
+      this.stream.reset(ErrorCode.INTERNAL_ERROR);
+      return;
+    }
+    // gRPC PROTOCOL-HTTP2: trailers sent before the client half-closed are followed by RST_STREAM(NO_ERROR)
+    if (!this.halfClosed && !this.stream.closed) this.stream.reset(ErrorCode.NO_ERROR);
+  }
+
+  private sendResponseHeaders(): void {
+    this.headersSent = true;
+    const fields: HeaderList = [[':status', '200'], ['content-type', 'application/grpc']];
+    this.initialMetadata?.appendTo(fields);
+    this.stream.sendHeaders(fields);
+  }
+
+  private finish(): void {
+    this.finished = true;
+    clearTimeout(this.deadlineTimer);
+    this.onFinish(this);
+  }
+
+  // ---- StreamHandler ----------------------------------------------------------------------------------------
+
+  onHeaders(_stream: Http2Stream, _headers: HeaderList, endStream: boolean): void {
+    // a client sends no trailers in gRPC; an empty END_STREAM header block still half-closes
+    if (endStream) this.onEnd();
+  }
+
+  onData(stream: Http2Stream, data: Uint8Array, endStream: boolean): void {
+    if (!this.finished) {
+      try {
+        this.reader.push(data, this.received);
+      } catch (err) {
+        this.sendError(err);
+      }
+    }
+    stream.consume(data.length);
+    if (endStream) this.onEnd();
+    else if (this.received.length > 0) this.onMessage?.();
+  }
+
+  private onEnd(): void {
+    this.halfClosed = true;
+    if (this.reader.partial && !this.finished) this.sendStatus(Status.INTERNAL, 'the request ended inside a message');
+    this.onMessage?.();
+  }
+
+  onReset(_stream: Http2Stream, code: number, reason: string): void {
+    if (this.finished) return;
+    this.finish();
+    const status = code === ErrorCode.CANCEL ? Status.CANCELLED : Status.UNAVAILABLE;
+    this.controller.abort(new StatusError(status, reason));
+  }
+}

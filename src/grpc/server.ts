@@ -1,0 +1,221 @@
+import net from 'node:net';
+import { ErrorCode } from '../frames/index.js';
+import type { Duplex } from 'node:stream';
+import { Connection, type ConnectionObserver, type ConnectionOptions, headerValue, type HeaderList, type Http2Stream } from '../http2/index.js';
+import { parseTimeout } from './deadline.js';
+import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
+import { Metadata } from './metadata.js';
+import { percentEncode } from './percent.js';
+import type { MethodDefinition, ServiceDefinition } from './schema.js';
+import { ServerCall } from './server-call.js';
+import { Status, StatusError } from './status.js';
+
+/** A unary handler: returns (or resolves to) the response, or throws a StatusError. */
+export type UnaryHandler<Req = any, Res = any> = (request: Req, call: ServerCall) => Res | Promise<Res>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
+  /** Largest request message accepted. Default 4 MiB. */
+  maxReceiveMessageLength?: number;
+  /** Largest response message sent. Default unlimited. */
+  maxSendMessageLength?: number;
+  /** Makes an observer for each new connection (tracing). */
+  observer?: (socket: Duplex) => ConnectionObserver | undefined;
+}
+
+interface Registered {
+  method: MethodDefinition;
+  handler: UnaryHandler;
+}
+
+/** A gRPC server over our HTTP/2 connections. */
+export class Server {
+  private readonly methods = new Map<string, Registered>();
+  private readonly services = new Set<string>();
+  private readonly connections = new Set<Connection>();
+  private readonly calls = new Set<ServerCall>();
+  private readonly options: ServerOptions;
+  private listener: net.Server | undefined;
+  private shuttingDown = false;
+  private drained: (() => void) | undefined;
+
+  constructor(options: ServerOptions = {}) {
+    this.options = options;
+  }
+
+  /** Registers a service's handlers, one per method, by method name. */
+  addService(service: ServiceDefinition, handlers: Record<string, UnaryHandler>): this {
+    for (const [name, method] of Object.entries(service.methods)) {
+      const handler = handlers[name];
+      if (!handler) continue; // calls to it get UNIMPLEMENTED
+      if (method.requestStream || method.responseStream) {
+        throw new Error(`${method.path} is a streaming method; this server runs unary methods only so far`);
+      }
+      this.methods.set(method.path, { method, handler });
+    }
+    for (const name of Object.keys(handlers)) {
+      if (!service.methods[name]) throw new Error(`${service.name} has no method ${name}`);
+    }
+    this.services.add(service.name);
+    return this;
+  }
+
+  /** Listens on host:port (port 0 picks a free one); resolves with the port. */
+  listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    const listener = net.createServer((socket) => this.handle(socket));
+    this.listener = listener;
+    return new Promise((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(port, host, () => {
+        listener.off('error', reject);
+        resolve((listener.address() as net.AddressInfo).port);
+      });
+    });
+  }
+
+  /** The port listened on. */
+  get port(): number {
+    return (this.listener?.address() as net.AddressInfo | null)?.port ?? 0;
+  }
+
+  /** Serves one connection over any Duplex (a socket from elsewhere, a TLS socket, a test pipe). */
+  handle(socket: Duplex): Connection {
+    const { observer, ...options } = this.options;
+    const connection = new Connection(socket, 'server', { ...options, observer: observer?.(socket) });
+    this.connections.add(connection);
+    const peer = socket instanceof net.Socket ? `${socket.remoteAddress}:${socket.remotePort}` : 'unknown';
+    connection.on('stream', (stream: Http2Stream, headers: HeaderList) => this.onStream(stream, headers, peer));
+    connection.on('close', () => {
+      this.connections.delete(connection);
+      this.checkDrained();
+    });
+    if (this.shuttingDown) connection.goaway();
+    return connection;
+  }
+
+  /**
+   * Graceful shutdown: stop listening, send GOAWAY on every connection, let the calls in flight finish, then close.
+   */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    const closed = this.listener ? new Promise<void>((resolve) => this.listener!.close(() => resolve())) : Promise.resolve();
+    for (const connection of this.connections) connection.goaway();
+    await new Promise<void>((resolve) => {
+      this.drained = resolve;
+      this.checkDrained();
+    });
+    await closed;
+  }
+
+  /** Closes every connection now; calls in flight fail on the client with UNAVAILABLE. */
+  forceShutdown(): void {
+    this.shuttingDown = true;
+    this.listener?.close();
+    for (const call of [...this.calls]) call.stream.reset(ErrorCode.INTERNAL_ERROR);
+    for (const connection of [...this.connections]) connection.destroy();
+    this.checkDrained();
+  }
+
+  private checkDrained(): void {
+    if (this.drained && this.connections.size === 0) {
+      const done = this.drained;
+      this.drained = undefined;
+      done();
+    }
+  }
+
+  private onStream(stream: Http2Stream, headers: HeaderList, peer: string): void {
+    const method = headerValue(headers, ':method');
+    const contentType = headerValue(headers, 'content-type') ?? '';
+    // gRPC PROTOCOL-HTTP2: a request that is not gRPC gets an HTTP status, so no HTTP client mistakes it for a success
+    if (method !== 'POST') return refuse(stream, 405, Status.UNIMPLEMENTED, `method ${method} is not POST`);
+    if (!/^application\/grpc(\+proto|$|;)/.test(contentType)) {
+      return refuse(stream, 415, Status.INTERNAL, `content-type ${JSON.stringify(contentType)} is not application/grpc`);
+    }
+    const path = headerValue(headers, ':path')!;
+    const registered = this.methods.get(path);
+    if (!registered) {
+      const service = path.split('/')[1] ?? '';
+      const details = this.services.has(service) ? `method ${path} is not implemented` : `unknown service ${service}`;
+      return trailersOnly(stream, Status.UNIMPLEMENTED, details);
+    }
+    const timeoutHeader = headerValue(headers, 'grpc-timeout');
+    const timeout = timeoutHeader === undefined ? undefined : parseTimeout(timeoutHeader);
+    if (timeoutHeader !== undefined && timeout === undefined) {
+      return trailersOnly(stream, Status.INTERNAL, `malformed grpc-timeout ${JSON.stringify(timeoutHeader)}`);
+    }
+    const encoding = headerValue(headers, 'grpc-encoding');
+    if (encoding !== undefined && encoding !== 'identity') {
+      return trailersOnly(stream, Status.UNIMPLEMENTED, `grpc-encoding ${encoding} is not supported`, [['grpc-accept-encoding', 'identity']]);
+    }
+    let metadata: Metadata;
+    try {
+      metadata = Metadata.fromHeaders(headers);
+    } catch (err) {
+      return trailersOnly(stream, Status.INTERNAL, `malformed metadata: ${(err as Error).message}`);
+    }
+    const call = new ServerCall(stream, {
+      method: registered.method,
+      metadata,
+      deadline: timeout === undefined ? undefined : Date.now() + timeout,
+      peer,
+      maxReceiveMessageLength: this.options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
+      maxSendMessageLength: this.options.maxSendMessageLength ?? Infinity,
+      onFinish: (c) => this.calls.delete(c),
+    });
+    this.calls.add(call);
+    stream.handler = call;
+    call.onMessage = () => {
+      if (!call.halfClosed || call.finished) return;
+      call.onMessage = undefined;
+      void runUnary(call, registered.handler);
+    };
+  }
+}
+
+async function runUnary(call: ServerCall, handler: UnaryHandler): Promise<void> {
+  if (call.received.length !== 1) {
+    return call.sendStatus(Status.INTERNAL, `a unary call takes exactly one request message, not ${call.received.length}`);
+  }
+  const message = call.received.shift()!;
+  if (message.compressed) return call.sendStatus(Status.INTERNAL, 'a compressed message arrived without grpc-encoding');
+  let request: unknown;
+  try {
+    request = call.method.deserialize(message.data);
+  } catch (err) {
+    return call.sendStatus(Status.INTERNAL, `request message does not parse as ${call.method.requestType.fullName.slice(1)}: ${(err as Error).message}`);
+  }
+  try {
+    const response = await handler(request, call);
+    if (call.finished) return;
+    call.sendMessage(response);
+    call.sendOk();
+  } catch (err) {
+    call.sendError(err);
+  }
+}
+
+/** A Trailers-Only response: one HEADERS frame with END_STREAM carrying the status. */
+function trailersOnly(stream: Http2Stream, code: number, details: string, extra: HeaderList = []): void {
+  respondAndReset(stream, [[':status', '200'], ['content-type', 'application/grpc'], ...extra, ['grpc-status', String(code)], ['grpc-message', percentEncode(details)]]);
+}
+
+function refuse(stream: Http2Stream, httpStatus: number, code: number, details: string): void {
+  respondAndReset(stream, [[':status', String(httpStatus)], ['content-type', 'text/plain'], ['grpc-status', String(code)], ['grpc-message', percentEncode(details)]]);
+}
+
+function respondAndReset(stream: Http2Stream, fields: HeaderList): void {
+  stream.handler = DISCARD;
+  const halfClosed = stream.remoteClosed;
+  stream.sendHeaders(fields, true);
+  // gRPC PROTOCOL-HTTP2: the client may still be sending; RST_STREAM(NO_ERROR) tells it to stop
+  if (!halfClosed && !stream.closed) stream.reset(0);
+}
+
+const DISCARD = {
+  onHeaders() {},
+  onData(stream: Http2Stream, data: Uint8Array) {
+    stream.consume(data.length);
+  },
+  onReset() {},
+};
+

@@ -1,0 +1,22 @@
+// Real peers for interop tests: find them, or say in one line which package is missing. Under
+// H2GRPC_REQUIRE_PEERS=1 (as .ci/run sets) a missing peer is a failure, never a silent skip.
+import { spawnSync } from 'node:child_process';
+import type { Test } from 'tap';
+
+export const REQUIRE_PEERS = process.env.H2GRPC_REQUIRE_PEERS === '1';
+
+/** Debian's own python3 (where python3-grpcio lives), not the pyenv one first on PATH. */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+
+export function commandWorks(command: string, args: string[]): boolean {
+  const r = spawnSync(command, args, { stdio: 'ignore', timeout: 20_000 });
+  return r.status === 0;
+}
+
+/** True when the peer is there; otherwise fails (REQUIRE_PEERS) or notes the skip in one line naming the package. */
+export function havePeer(t: Test, available: boolean, what: string, pkg: string): boolean {
+  if (available) return true;
+  if (REQUIRE_PEERS) t.fail(`${what} is required (H2GRPC_REQUIRE_PEERS=1) but missing: install ${pkg}`);
+  else t.comment(`SKIP ${what}: not installed (${pkg})`);
+  return false;
+}
