@@ -4,7 +4,7 @@ import { createClient, StatusError } from '../src/grpc/index.js';
 import { exampleArgs, piService } from './pi-service.js';
 
 const { port, host } = exampleArgs();
-const client = createClient(`${host}:${port}`, piService);
+const client = createClient<'Calc'>(`${host}:${port}`, piService);
 
 for (let i = 1; i < 1000; i++) {
   const { value } = await client.Calc({ n: i });

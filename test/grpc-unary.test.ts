@@ -1,15 +1,15 @@
 // Unary gRPC between our client and our server: values, every status code, metadata both ways, deadlines on both
 // sides, cancellation, limits, protocol errors, reconnection.
 import net from 'node:net';
-import t from 'tap';
-import { createClient, Metadata, Server, Status, StatusError, statusName, type ServerCall, type ServiceClient } from '../src/grpc/index.js';
+import t, { type Test } from 'tap';
+import { createClient, Metadata, Server, Status, StatusError, statusName, type ServerCall } from '../src/grpc/index.js';
 import { calcHandler, pi, piService } from '../examples/pi-service.js';
 
 async function start(handler = calcHandler(), options = {}) {
   const server = new Server(options);
   server.addService(piService, { Calc: handler });
   const port = await server.listen(0, '127.0.0.1');
-  const client = createClient(`127.0.0.1:${port}`, piService);
+  const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService);
   t.teardown(() => {
     client.close();
     server.forceShutdown();
@@ -17,7 +17,7 @@ async function start(handler = calcHandler(), options = {}) {
   return { server, client, port };
 }
 
-async function rejects(t: Tap, promise: Promise<unknown>, code: number, details?: RegExp | string) {
+async function rejects(t: Test, promise: Promise<unknown>, code: number, details?: RegExp | string) {
   try {
     await promise;
     t.fail(`expected ${statusName(code)}`);
@@ -29,7 +29,6 @@ async function rejects(t: Tap, promise: Promise<unknown>, code: number, details?
   }
   return undefined as never;
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('pi values and INVALID_ARGUMENT', async (t) => {
   const { client } = await start();
@@ -134,9 +133,9 @@ t.test('server-side deadline: DEADLINE_EXCEEDED is sent by the server too', asyn
 t.test('cancellation: RST_STREAM CANCEL, and the handler sees it', async (t) => {
   let resolveSeen!: (reason: unknown) => void;
   const seen = new Promise((r) => (resolveSeen = r));
-  const { client } = await start(async (_req: unknown, call: ServerCall) => {
+  const { client } = await start(async (_req: { n: number }, call: ServerCall): Promise<{ value: number }> => {
     call.signal.addEventListener('abort', () => resolveSeen(call.signal.reason));
-    await new Promise(() => {});
+    return new Promise(() => {}); // never answers
   });
   const controller = new AbortController();
   const pending = client.Calc({ n: 1 }, { signal: controller.signal });
@@ -153,8 +152,8 @@ t.test('unknown service and method: UNIMPLEMENTED', async (t) => {
   const other = serviceDefinition(root, 'pi.PiCalculator');
   const wrongService = { ...other, name: 'pi.Nope', methods: { Calc: { ...other.methods.Calc!, path: '/pi.Nope/Calc' } } };
   const wrongMethod = { ...other, methods: { Calc: { ...other.methods.Calc!, path: '/pi.PiCalculator/Nope' } } };
-  const c1 = createClient(`127.0.0.1:${port}`, wrongService);
-  const c2 = createClient(`127.0.0.1:${port}`, wrongMethod);
+  const c1 = createClient<'Calc'>(`127.0.0.1:${port}`, wrongService);
+  const c2 = createClient<'Calc'>(`127.0.0.1:${port}`, wrongMethod);
   await rejects(t, c1.Calc({ n: 1 }), Status.UNIMPLEMENTED, /unknown service pi\.Nope/);
   await rejects(t, c2.Calc({ n: 1 }), Status.UNIMPLEMENTED, /not implemented/);
   c1.close();
@@ -165,7 +164,7 @@ t.test('message size limits: RESOURCE_EXHAUSTED both ways', async (t) => {
   const { client } = await start(calcHandler(), { maxReceiveMessageLength: 1 });
   await rejects(t, client.Calc({ n: 1000 }), Status.RESOURCE_EXHAUSTED, /larger than the limit of 1/);
   const { port } = await start();
-  const small = createClient(`127.0.0.1:${port}`, piService, { maxReceiveMessageLength: 4, maxSendMessageLength: 100 });
+  const small = createClient<'Calc'>(`127.0.0.1:${port}`, piService, { maxReceiveMessageLength: 4, maxSendMessageLength: 100 });
   await rejects(t, small.Calc({ n: 5 }), Status.RESOURCE_EXHAUSTED, /response|received message/);
   small.close();
 });
@@ -183,7 +182,7 @@ t.test('calls queue under MAX_CONCURRENT_STREAMS and all complete', async (t) =>
     },
   });
   const port = await server.listen(0);
-  const client = createClient(`127.0.0.1:${port}`, piService) as ServiceClient;
+  const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService);
   t.teardown(() => {
     client.close();
     server.forceShutdown();
@@ -199,7 +198,7 @@ t.test('no server: UNAVAILABLE; a server that comes up later is reached after th
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const port = (probe.address() as net.AddressInfo).port;
   await new Promise((r) => probe.close(r));
-  const client = createClient(`127.0.0.1:${port}`, piService, { backoff: { initialBackoff: 100, jitter: 0 } });
+  const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService, { backoff: { initialBackoff: 100, jitter: 0 } });
   t.teardown(() => client.close());
   await rejects(t, client.Calc({ n: 1 }), Status.UNAVAILABLE, /ECONNREFUSED/);
   await rejects(t, client.Calc({ n: 1 }), Status.UNAVAILABLE, /ECONNREFUSED/);

@@ -1,6 +1,6 @@
 // Real peers for interop tests: find them, or say in one line which package is missing. Under
 // H2GRPC_REQUIRE_PEERS=1 (as .ci/run sets) a missing peer is a failure, never a silent skip.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { Test } from 'tap';
 
 export const REQUIRE_PEERS = process.env.H2GRPC_REQUIRE_PEERS === '1';
@@ -19,4 +19,30 @@ export function havePeer(t: Test, available: boolean, what: string, pkg: string)
   if (REQUIRE_PEERS) t.fail(`${what} is required (H2GRPC_REQUIRE_PEERS=1) but missing: install ${pkg}`);
   else t.comment(`SKIP ${what}: not installed (${pkg})`);
   return false;
+}
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command without blocking the event loop (our server lives in this process), bounded in time. */
+export function run(command: string, args: string[], options: { cwd?: string; timeout?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeout ?? 60_000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ status: -1, stdout, stderr: stderr + err.message });
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }

@@ -67,9 +67,12 @@ export class Client {
   }
 }
 
-/** A client whose stub methods are typed loosely, as the service is only known at run time. */
-export type ServiceClient = Client & Record<string, StubMethod>;
+/**
+ * A client with one stub per method. The service is only known at run time, so name the methods for the type
+ * checker if you like: `createClient<'Calc'>(address, piService)`.
+ */
+export type ServiceClient<M extends string = string> = Client & Record<M, StubMethod>;
 
-export function createClient(address: string, service: ServiceDefinition, options?: ClientOptions): ServiceClient {
-  return new Client(address, service, options) as ServiceClient;
+export function createClient<M extends string = string>(address: string, service: ServiceDefinition, options?: ClientOptions): ServiceClient<M> {
+  return new Client(address, service, options) as ServiceClient<M>;
 }
