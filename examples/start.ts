@@ -1,41 +1,26 @@
-// npm start: the frames of one gRPC call to pi.PiCalculator/Calc, encoded by h2grpc and decoded again, octet by
-// octet. (Once the pi service runs over sockets, `npm start` runs the server and client instead.)
-import { CLIENT_PREFACE, encodeFrame, type Frame, FrameDecoder, FrameType, frameTypeName, SettingId } from '../src/frames/index.js';
-import { HpackDecoder, HpackEncoder } from '../src/hpack/index.js';
-import { annotateFieldBlock, annotateFrame, formatAnnotations } from '../src/trace/annotate.js';
+// npm start: the tutorial's first program in one process: the pi server on a free loopback port, and the
+// sequential client calling Calc for n = 1 … 999 over our own HTTP/2, then catching INVALID_ARGUMENT.
+import { createClient, Server, StatusError } from '../src/grpc/index.js';
+import { calcHandler, piService } from './pi-service.js';
 
-const hpackOut = new HpackEncoder();
-const request: Frame[] = [
-  { type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [[SettingId.ENABLE_PUSH, 0], [SettingId.INITIAL_WINDOW_SIZE, 1048576]] },
-  {
-    type: FrameType.HEADERS, streamId: 1, endStream: false, endHeaders: true,
-    headerBlock: hpackOut.encode([
-      [':method', 'POST'], [':scheme', 'http'], [':path', '/pi.PiCalculator/Calc'], [':authority', '127.0.0.1:8080'],
-      ['te', 'trailers'], ['content-type', 'application/grpc'], ['user-agent', 'h2grpc/0.1.0'],
-    ]),
-  },
-  // PiRequest { n: 100 }: protobuf field 1 (varint) = 100, behind gRPC's 5-octet length prefix
-  { type: FrameType.DATA, streamId: 1, endStream: true, data: Buffer.from('00000000020864', 'hex') },
-];
-const wire = Buffer.concat([CLIENT_PREFACE, ...request.map(encodeFrame)]);
-console.log(`A client's first ${wire.length} octets of a gRPC call, decoded by a server-side FrameDecoder:\n`);
-console.log(`${Buffer.from(CLIENT_PREFACE).toString('hex').replace(/(..)(?!$)/g, '$1 ')}\n  the client preface "PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n"\n`);
+const server = new Server();
+server.addService(piService, { Calc: calcHandler() });
+const port = await server.listen(0, '127.0.0.1');
+console.log(`pi server listening on 127.0.0.1:${port}; the client calls Calc 999 times over one HTTP/2 connection\n`);
 
-const decoder = new FrameDecoder({ expectPreface: true });
-const hpackIn = new HpackDecoder();
-for (let at = 0; at < wire.length; at += 10) {
-  decoder.push(wire.subarray(at, at + 10)); // ten octets at a time, as a slow socket might deliver them
-  for (let frame = decoder.next(); frame; frame = decoder.next()) {
-    console.log(`== ${frameTypeName(frame.type)} on stream ${frame.streamId}`);
-    console.log(formatAnnotations(annotateFrame(decoder.lastFrameBytes)));
-    if (frame.type === FrameType.HEADERS) {
-      console.log('-- its HPACK field block:');
-      console.log(formatAnnotations(annotateFieldBlock((frame as { headerBlock: Uint8Array }).headerBlock, hpackIn)));
-    }
-    if (frame.type === FrameType.DATA) {
-      const data = (frame as { data: Uint8Array }).data;
-      console.log(`-- gRPC message: compressed flag ${data[0]}, length ${Buffer.from(data).readUInt32BE(1)}, protobuf ${Buffer.from(data.subarray(5)).toString('hex')} = PiRequest { n: ${data[6]} }`);
-    }
-    console.log();
-  }
+const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService);
+const started = process.hrtime.bigint();
+for (let i = 1; i < 1000; i++) {
+  const { value } = await client.Calc({ n: i });
+  console.log(`pi(${i}) = ${Number(value.toPrecision(12))}`);
 }
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+try {
+  await client.Calc({ n: 0 });
+} catch (err) {
+  if (!(err instanceof StatusError)) throw err;
+  console.log(`pi(0) failed: ${err.codeName} (code ${err.code}) ${err.details}`);
+}
+console.log(`\n999 calls in ${ms.toFixed(0)} ms. Run the server and client apart: npx tsx examples/pi-server.ts, npx tsx examples/pi-client.ts`);
+client.close();
+await server.shutdown();

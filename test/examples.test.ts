@@ -1,0 +1,81 @@
+// The examples run as documented: as separate processes, with the output their header comments promise.
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { createInterface } from 'node:readline';
+import t from 'tap';
+import { Server } from '../src/grpc/index.js';
+import { pi, piService } from '../examples/pi-service.js';
+import { run } from './peers.js';
+
+const tsx = (file: string, ...args: string[]) => [process.execPath, ['--import', 'tsx', `examples/${file}`, ...args]] as const;
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+t.test('pi-server.ts and pi-client.ts, as the tutorial runs them', async (t) => {
+  const port = await freePort();
+  const [node, args] = tsx('pi-server.ts', '--port', String(port));
+  const server = spawn(node, [...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => server.kill('SIGKILL'));
+  const lines = createInterface({ input: server.stdout });
+  const seen: string[] = [];
+  lines.on('line', (l) => seen.push(l));
+  await new Promise<void>((resolve) => lines.on('line', (l) => l.startsWith('pi server listening') && resolve()));
+  t.equal(seen[0], `pi server listening on 127.0.0.1:${port}`);
+  const [cnode, cargs] = tsx('pi-client.ts', '--port', String(port));
+  const client = await run(cnode, [...cargs]);
+  t.equal(client.status, 0, client.stderr);
+  const out = client.stdout.trim().split('\n');
+  t.equal(out.length, 1001, '999 values, the error, and pi(1)');
+  t.equal(out[0], 'pi(1) = 2.82842712475');
+  t.equal(out[998], 'pi(999) = 3.14127400894', 'pi(999) as in the tutorial');
+  t.equal(out[999], 'pi(0) failed: INVALID_ARGUMENT (code 3) request number should be positive');
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGINT');
+  await exited;
+  t.same(seen.slice(1), ['shutting down: GOAWAY sent, waiting for calls in flight', 'bye'], 'Ctrl-C shuts down gracefully');
+});
+
+t.test('npm start: server and client in one process on a free port', async (t) => {
+  const [node, args] = tsx('start.ts');
+  const result = await run(node, [...args]);
+  t.equal(result.status, 0, result.stderr);
+  t.match(result.stdout, /^pi server listening on 127\.0\.0\.1:\d+/);
+  t.match(result.stdout, /\npi\(999\) = 3\.14127400894\n/);
+  t.match(result.stdout, /pi\(0\) failed: INVALID_ARGUMENT \(code 3\) request number should be positive/);
+});
+
+t.test('pi-concurrent-client.ts keeps several calls in flight on one connection', async (t) => {
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let connections = 0;
+  const server = new Server();
+  server.addService(piService, {
+    Calc: async ({ n }: { n: number }) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight--;
+      return { value: pi(n) };
+    },
+  });
+  const port = await server.listen(0);
+  const originalHandle = server.handle.bind(server);
+  server.handle = (socket) => {
+    connections++;
+    return originalHandle(socket);
+  };
+  t.teardown(() => server.forceShutdown());
+  const [node, args] = tsx('pi-concurrent-client.ts', '--port', String(port), '--concurrency', '8', '--quiet');
+  const result = await run(node, [...args]);
+  t.equal(result.status, 0, result.stderr);
+  t.match(result.stdout, /sequential: 999 calls in \d+ ms/);
+  t.match(result.stdout, /concurrent \(8 in flight\): 999 calls in \d+ ms/);
+  t.match(result.stdout, /results identical: true/);
+  t.equal(maxInFlight, 8, 'the server saw 8 calls at once');
+  t.equal(connections, 1, 'all on one connection');
+});
