@@ -3,6 +3,7 @@
 import { encodeFrame, ErrorCode, type Frame, FrameDecoder, FrameType, SettingId } from '../src/frames/index.js';
 import { encodeInteger, HpackDecoder, HpackEncoder, huffmanEncode, huffmanLength } from '../src/hpack/index.js';
 import { annotateFieldBlock, annotateFrame, formatAnnotations } from '../src/trace/annotate.js';
+import { callExamples } from './doc-calls.js';
 
 const frame = (f: Frame) => formatAnnotations(annotateFrame(encodeFrame(f)));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').replace(/(..)(?!$)/g, '$1 ');
@@ -50,7 +51,8 @@ function blocks(lists: Array<Array<[string, string]>>, options = {}): string {
   }).join('\n\n');
 }
 
-export const examples: Record<string, () => string> = {
+export const examples: Record<string, () => string | Promise<string>> = {
+  ...callExamples,
   'frame-settings': () => frame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [[SettingId.MAX_CONCURRENT_STREAMS, 100], [SettingId.INITIAL_WINDOW_SIZE, 1048576], [SettingId.MAX_HEADER_LIST_SIZE, 16384]] }),
   'frame-settings-ack': () => frame({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] }),
   'frame-headers': () => frame({ type: FrameType.HEADERS, streamId: 1, endStream: false, endHeaders: true, headerBlock: new HpackEncoder().encode(piRequest) }),
@@ -99,11 +101,15 @@ export const examples: Record<string, () => string> = {
   },
 };
 
+const BLOCK = /(<!-- example: ([a-z0-9-]+) -->\n```text\n)[\s\S]*?^```$/gm;
+
 /** Replaces every `<!-- example: id -->` block of `doc` with the example's current output. */
-export function renderDoc(doc: string): string {
-  return doc.replace(/(<!-- example: ([a-z0-9-]+) -->\n```text\n)[\s\S]*?^```$/gm, (_m, open: string, id: string) => {
-    const example = examples[id];
+export async function renderDoc(doc: string): Promise<string> {
+  const outputs = new Map<string, string>();
+  for (const [, , id] of doc.matchAll(BLOCK)) {
+    const example = examples[id!];
     if (!example) throw new Error(`unknown example "${id}"`);
-    return `${open}${example()}\n\`\`\``;
-  });
+    outputs.set(id!, await example());
+  }
+  return doc.replace(BLOCK, (_m, open: string, id: string) => `${open}${outputs.get(id)}\n\`\`\``);
 }

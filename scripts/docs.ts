@@ -7,7 +7,7 @@ const dir = new URL('../docs/', import.meta.url).pathname;
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
   const path = join(dir, file);
   const before = readFileSync(path, 'utf8');
-  const after = renderDoc(before);
+  const after = await renderDoc(before);
   if (after !== before) {
     writeFileSync(path, after);
     console.log(`updated docs/${file}`);

@@ -11,7 +11,7 @@ for (const file of docs) {
   const blocks = text.match(/<!-- example: [a-z0-9-]+ -->/g) ?? [];
   if (blocks.length === 0) continue;
   t.test(`docs/${file}: ${blocks.length} generated examples match the code (npm run docs rewrites them)`, async (t) => {
-    t.equal(text, renderDoc(text));
+    t.equal(text, await renderDoc(text));
     t.notMatch(text, /```text\n```/, 'no example is empty');
   });
 }

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import t from 'tap';
 import { Server } from '../src/grpc/index.js';
 import { pi, piService } from '../examples/pi-service.js';
-import { run } from './peers.js';
+import { childEnv, run } from './peers.js';
 
 const tsx = (file: string, ...args: string[]) => [process.execPath, ['--import', 'tsx', `examples/${file}`, ...args]] as const;
 
@@ -20,7 +20,7 @@ async function freePort(): Promise<number> {
 t.test('pi-server.ts and pi-client.ts, as the tutorial runs them', async (t) => {
   const port = await freePort();
   const [node, args] = tsx('pi-server.ts', '--port', String(port));
-  const server = spawn(node, [...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(node, [...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(() => server.kill('SIGKILL'));
   const lines = createInterface({ input: server.stdout });
   const seen: string[] = [];

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import http2 from 'node:http2';
 import net from 'node:net';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { ErrorCode } from '../src/frames/index.js';
 import { Connection, type HeaderList, type Http2Stream, type StreamHandler } from '../src/http2/index.js';
 
@@ -47,7 +47,7 @@ function collector(onDone: (r: Response) => void, onFail: (code: number, retryab
   };
 }
 
-async function nodeServer(t: Parameters<Parameters<typeof t.test>[1]>[0], onStream: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void) {
+async function nodeServer(t: Test, onStream: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void) {
   const server = http2.createServer({ settings: { maxConcurrentStreams: 1000 } });
   server.on('stream', onStream);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

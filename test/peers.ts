@@ -21,6 +21,15 @@ export function havePeer(t: Test, available: boolean, what: string, pkg: string)
   return false;
 }
 
+/**
+ * The environment for a child process, without tap's coverage hooks: a child that runs our sources through tsx
+ * would report coverage of differently transpiled code, which does not merge with the test's own.
+ */
+export function childEnv(): NodeJS.ProcessEnv {
+  // tap's processinfo follows spawned children and restores its own variables, so coverage is switched off instead
+  return { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' };
+}
+
 export interface RunResult {
   status: number | null;
   stdout: string;
@@ -30,7 +39,7 @@ export interface RunResult {
 /** Runs a command without blocking the event loop (our server lives in this process), bounded in time. */
 export function run(command: string, args: string[], options: { cwd?: string; timeout?: number } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions } from '../http2/index.js';
 import { Status, StatusError } from './status.js';
 
@@ -11,6 +12,8 @@ export interface BackoffOptions {
 }
 
 export interface ChannelOptions extends Omit<ConnectionOptions, 'observer'> {
+  /** Makes the transport instead of a TCP connection to host:port (any Duplex: a TLS socket, an in-memory pair). */
+  createConnection?: (authority: string) => Duplex;
   /** Give up a connection attempt after this long. Default 20000 ms. */
   connectTimeout?: number;
   backoff?: BackoffOptions;
@@ -63,6 +66,7 @@ export class Channel {
   }
 
   private connect(): Promise<Connection> {
+    if (this.options.createConnection) return Promise.resolve(this.ready(this.options.createConnection(this.authority)));
     return new Promise<Connection>((resolve, reject) => {
       const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
       const timer = setTimeout(() => socket.destroy(new Error(`connecting to ${this.authority} timed out`)), this.options.connectTimeout ?? 20_000);
@@ -74,18 +78,23 @@ export class Channel {
       });
       socket.once('connect', () => {
         clearTimeout(timer);
-        const { observer, ...options } = this.options;
-        const connection = new Connection(socket, 'client', { ...options, observer: observer?.() });
-        this.connection = connection;
-        this.connecting = undefined;
-        this.failure = undefined;
-        this.backoff = this.options.backoff?.initialBackoff ?? 1000;
-        connection.on('close', () => {
-          if (this.connection === connection) this.connection = undefined;
-        });
-        resolve(connection);
+        resolve(this.ready(socket));
       });
     });
+  }
+
+  /** The transport is up: start HTTP/2 on it. */
+  private ready(socket: Duplex): Connection {
+    const { observer, ...options } = this.options;
+    const connection = new Connection(socket, 'client', { ...options, observer: observer?.() });
+    this.connection = connection;
+    this.connecting = undefined;
+    this.failure = undefined;
+    this.backoff = this.options.backoff?.initialBackoff ?? 1000;
+    connection.on('close', () => {
+      if (this.connection === connection) this.connection = undefined;
+    });
+    return connection;
   }
 
   private scheduleRetry(error: Error): void {

@@ -34,14 +34,14 @@ export class MessageReader {
 
   /** True while part of a message has arrived but not all of it. */
   get partial(): boolean {
-    return this.buffered > 0;
+    return this.buffered > 0 || this.expected >= 0;
   }
 
   /** Feeds one DATA payload; returns the messages it completes. Throws RESOURCE_EXHAUSTED past maxLength. */
   push(data: Uint8Array, out: ReceivedMessage[] = []): ReceivedMessage[] {
     let at = 0;
     while (at < data.length) {
-      if (this.buffered === 0 && data.length - at >= PREFIX_LENGTH) {
+      if (this.expected < 0 && this.buffered === 0 && data.length - at >= PREFIX_LENGTH) {
         // fast path: the prefix is whole in this payload
         const length = readLength(data, at + 1);
         this.check(data[at]!, length);

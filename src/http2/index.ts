@@ -4,3 +4,4 @@ export { Http2Stream, type HeaderList, type StreamHandler, type StreamState } fr
 export { type Settings, PROTOCOL_DEFAULTS } from './settings.js';
 export { headerValue, malformedReason } from './headers.js';
 export type { ConnectionObserver, Direction, FrameTrace, HpackTrace } from './observer.js';
+export { duplexPair } from './duplex-pair.js';
