@@ -239,3 +239,22 @@ t.test('our server sends GOAWAY mid-traffic to node:http2: in-flight streams fin
   t.ok(connection!.closed, 'our server closed the connection once the last stream was done');
   client.destroy();
 });
+
+t.test('PING round trips both ways', async (t) => {
+  const { port } = await nodeServer(t, () => {});
+  const conn = await ourClient(port);
+  t.teardown(() => conn.destroy());
+  const rtts = await Promise.all([conn.ping(), conn.ping()]);
+  t.ok(rtts.every((ms) => typeof ms === 'number' && ms >= 0), 'our PINGs are acknowledged by nghttp2, each matched by its data');
+  const pending = conn.ping();
+  conn.destroy();
+  await t.rejects(pending, /connection closed/, 'a PING outstanding when the connection closes fails');
+
+  const server = net.createServer((socket) => void new Connection(socket, 'server'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const client = http2.connect(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
+  t.teardown(() => client.destroy());
+  const ok = await new Promise<boolean>((resolve) => client.once('connect', () => client.ping(Buffer.from('12345678'), (err, _d, payload) => resolve(!err && payload.toString() === '12345678'))));
+  t.ok(ok, 'node:http2 PINGs our server and gets its data back');
+});

@@ -5,8 +5,11 @@ import {
   FrameDecoder, FrameType, type GoawayFrame, type HeadersFrame, Http2Error, MAX_WINDOW_SIZE, type SettingsFrame, streamError,
 } from '../frames/index.js';
 import { HeaderListTooLargeError, HpackDecoder, HpackEncoder, HpackError } from '../hpack/index.js';
+import { DataScheduler } from './data-scheduler.js';
 import { FrameWriter } from './frame-writer.js';
-import { ReceiveWindow, SendWindow } from './flow-control.js';
+import { ReceiveWindow } from './flow-control.js';
+import { HeaderBlock } from './header-block.js';
+import { PingTracker } from './pings.js';
 import { malformedReason } from './headers.js';
 import type { ConnectionObserver } from './observer.js';
 import { applySettingPairs, PROTOCOL_DEFAULTS, type Settings, settingsToPairs } from './settings.js';
@@ -35,13 +38,6 @@ export const DEFAULT_LOCAL_SETTINGS: Readonly<Settings> = {
   maxHeaderListSize: 16384,
 };
 
-interface HeaderBlockInProgress {
-  streamId: number;
-  endStream: boolean;
-  fragments: Uint8Array[];
-  size: number;
-}
-
 /**
  * One HTTP/2 connection over any Duplex (a net.Socket, a TLS socket, a test pipe), in the client or the server
  * role: the preface, SETTINGS, PING, GOAWAY, RST_STREAM, the stream states of RFC 9113 §5.1, header blocks with
@@ -67,22 +63,19 @@ export class Connection extends EventEmitter {
   private readonly hpackIn: HpackDecoder;
   private readonly hpackOut: HpackEncoder;
   private readonly writer: FrameWriter;
-  private readonly sendWindow = new SendWindow(PROTOCOL_DEFAULTS.initialWindowSize);
+  private readonly data: DataScheduler;
   private readonly receiveWindow: ReceiveWindow;
-  private readonly highWaterMark: number;
   private readonly maxEncoderTableSize: number;
   private nextStreamId: number;
   private highestPeerStreamId = 0;
   private activeLocal = 0; // streams we opened that count against the peer's MAX_CONCURRENT_STREAMS
   private activeRemote = 0; // streams the peer opened that count against ours
   private readonly waitingToOpen: Http2Stream[] = [];
-  private readonly blocked = new Set<Http2Stream>(); // streams with DATA waiting for window
-  private headerBlock: HeaderBlockInProgress | undefined;
+  private headerBlock: HeaderBlock | undefined;
   private prefaceReceived = false;
   private settingsTimer: NodeJS.Timeout | undefined;
   private readonly pendingSettings: Settings[] = [];
-  private readonly pings = new Map<string, { started: bigint; resolve: (rtt: number) => void; reject: (e: Error) => void }>();
-  private pingCounter = 0;
+  private readonly pings = new PingTracker();
   private hpackStreamId = 0; // the stream whose block the HPACK observer is being told about
 
   constructor(
@@ -94,7 +87,6 @@ export class Connection extends EventEmitter {
     this.role = role;
     this.local = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
     this.observer = options.observer;
-    this.highWaterMark = options.highWaterMark ?? 65536;
     this.maxEncoderTableSize = options.maxEncoderTableSize ?? 4096;
     this.nextStreamId = role === 'client' ? 1 : 2;
     this.decoder = new FrameDecoder({ expectPreface: role === 'server', maxFrameSize: PROTOCOL_DEFAULTS.maxFrameSize });
@@ -109,7 +101,13 @@ export class Connection extends EventEmitter {
       observer: observer?.hpack ? (event) => observer.hpack!({ direction: 'out', streamId: this.hpackStreamId, event }) : undefined,
     });
     this.receiveWindow = new ReceiveWindow(PROTOCOL_DEFAULTS.initialWindowSize);
-    this.writer = new FrameWriter(socket, () => this.flushBlocked());
+    this.writer = new FrameWriter(socket, () => this.data.flushBlocked());
+    this.data = new DataScheduler({
+      sendData: (streamId, data, endStream) => this.sendData(streamId, data, endStream),
+      sendTrailers: (stream, trailers) => this.sendHeaders(stream, trailers, true),
+      closeLocal: (stream) => this.closeLocal(stream),
+      maxFrameSize: () => this.remote.maxFrameSize,
+    }, this.writer, options.highWaterMark ?? 65536);
 
     socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
     socket.on('error', (err: Error) => this.destroy(err));
@@ -166,7 +164,7 @@ export class Connection extends EventEmitter {
     this.activeLocal++;
     this.streams.set(stream.id, stream);
     this.sendHeaders(stream, headers, endStream);
-    if (stream.pendingBytes > 0 || stream.pendingEnd) this.flushStream(stream);
+    if (stream.pendingBytes > 0 || stream.pendingEnd) this.data.flush(stream);
   }
 
   private openWaiting(): void {
@@ -211,54 +209,11 @@ export class Connection extends EventEmitter {
   }
 
   writeData(stream: Http2Stream, data: Uint8Array, endStream: boolean): boolean {
-    if (stream.localClosed || stream.pendingEnd) throw new Error(`stream ${stream.id} is already closed for sending`);
-    if (data.length > 0) {
-      stream.pending.push(data);
-      stream.pendingBytes += data.length;
-    }
-    if (endStream) stream.pendingEnd = true;
-    if (stream.id !== 0) this.flushStream(stream);
-    return stream.pendingBytes < this.highWaterMark;
+    return this.data.write(stream, data, endStream);
   }
 
   endStream(stream: Http2Stream, trailers?: HeaderList): void {
-    if (stream.localClosed || stream.pendingEnd) return;
-    stream.pendingEnd = true;
-    stream.pendingTrailers = trailers;
-    if (stream.id !== 0) this.flushStream(stream);
-  }
-
-  /** Sends as much queued DATA as both windows allow, then the stream's end if it is due. */
-  private flushStream(stream: Http2Stream): void {
-    if (stream.state === 'closed' || stream.localClosed) return;
-    const wasFull = stream.pendingBytes >= this.highWaterMark;
-    while (stream.pending.length > 0 && !this.writer.blocked) {
-      const allowed = Math.min(this.sendWindow.size, stream.sendWindow.size, this.remote.maxFrameSize);
-      if (allowed <= 0) break;
-      const head = stream.pending[0]!;
-      const chunk = head.length <= allowed ? head : head.subarray(0, allowed);
-      if (chunk === head) stream.pending.shift();
-      else stream.pending[0] = head.subarray(allowed);
-      stream.pendingBytes -= chunk.length;
-      this.sendWindow.size -= chunk.length;
-      stream.sendWindow.size -= chunk.length;
-      const last = stream.pending.length === 0 && stream.pendingEnd && !stream.pendingTrailers;
-      this.sendData(stream.id, chunk, last);
-      if (last) {
-        this.closeLocal(stream);
-        break;
-      }
-    }
-    if (stream.pending.length === 0 && stream.pendingEnd && !stream.localClosed) {
-      if (stream.pendingTrailers) this.sendHeaders(stream, stream.pendingTrailers, true);
-      else {
-        this.sendData(stream.id, new Uint8Array(0), true);
-        this.closeLocal(stream);
-      }
-    }
-    if (stream.pending.length > 0) this.blocked.add(stream);
-    else this.blocked.delete(stream);
-    if (wasFull && stream.pendingBytes < this.highWaterMark) stream.handler.onDrain?.(stream);
+    this.data.end(stream, trailers);
   }
 
   private sendData(streamId: number, data: Uint8Array, endStream: boolean): void {
@@ -268,13 +223,6 @@ export class Connection extends EventEmitter {
     if (this.observer?.frame) {
       const bytes = Buffer.concat([header, data]);
       this.observer.frame({ direction: 'out', frame: { type: FrameType.DATA, streamId, endStream, data }, bytes });
-    }
-  }
-
-  private flushBlocked(): void {
-    for (const stream of [...this.blocked]) {
-      if (this.sendWindow.size <= 0 || this.writer.blocked) break;
-      this.flushStream(stream);
     }
   }
 
@@ -304,12 +252,9 @@ export class Connection extends EventEmitter {
 
   /** RFC 9113 §6.7: resolves with the round-trip time in milliseconds. */
   ping(): Promise<number> {
-    const data = Buffer.alloc(8);
-    data.writeUInt32BE(++this.pingCounter, 4);
-    return new Promise((resolve, reject) => {
-      this.pings.set(data.toString('hex'), { started: process.hrtime.bigint(), resolve, reject });
-      this.sendFrame({ type: FrameType.PING, streamId: 0, ack: false, data });
-    });
+    const { data, rtt } = this.pings.start();
+    this.sendFrame({ type: FrameType.PING, streamId: 0, ack: false, data });
+    return rtt;
   }
 
   /**
@@ -346,8 +291,7 @@ export class Connection extends EventEmitter {
       stream.state = 'closed';
       stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
     }
-    for (const ping of this.pings.values()) ping.reject(new Error(reason));
-    this.pings.clear();
+    this.pings.failAll(new Error(reason));
     if (!this.socket.destroyed) this.socket.destroy();
     this.emit('close', error);
   }
@@ -414,11 +358,10 @@ export class Connection extends EventEmitter {
       case FrameType.CONTINUATION: {
         const block = this.headerBlock;
         if (!block) throw connectionError(ErrorCode.PROTOCOL_ERROR, 'CONTINUATION without a header block in progress');
-        const fragment = (frame as Extract<Frame, { type: 9 }>).headerBlock;
-        this.addFragment(block, fragment);
+        block.add((frame as Extract<Frame, { type: 9 }>).headerBlock);
         if ((frame as Extract<Frame, { type: 9 }>).endHeaders) {
           this.headerBlock = undefined;
-          this.onHeaderBlock(block.streamId, Buffer.concat(block.fragments, block.size), block.endStream);
+          this.onHeaderBlock(block.streamId, block.join(), block.endStream);
         }
         return;
       }
@@ -434,12 +377,7 @@ export class Connection extends EventEmitter {
           this.sendFrame({ type: FrameType.PING, streamId: 0, ack: true, data: Buffer.from(ping.data) });
           this.writer.flush(); // RFC 9113 §6.7: answer PINGs promptly
         } else {
-          const key = Buffer.from(ping.data).toString('hex');
-          const waiter = this.pings.get(key);
-          if (waiter) {
-            this.pings.delete(key);
-            waiter.resolve(Number(process.hrtime.bigint() - waiter.started) / 1e6);
-          }
+          this.pings.acknowledged(ping.data);
         }
         return;
       }
@@ -450,18 +388,11 @@ export class Connection extends EventEmitter {
     }
   }
 
-  private addFragment(block: HeaderBlockInProgress, fragment: Uint8Array): void {
-    block.size += fragment.length;
-    // a header block may not grow without bound while CONTINUATION frames keep coming (CVE-2024-27316 and kin)
-    const limit = Math.max(this.local.maxHeaderListSize, 16384) * 2;
-    if (block.size > limit) throw connectionError(ErrorCode.ENHANCE_YOUR_CALM, `header block above ${limit} octets`);
-    block.fragments.push(fragment); // joined (copied) once the block is complete
-  }
-
   private onHeadersFrame(frame: HeadersFrame): void {
     if (frame.endHeaders) return this.onHeaderBlock(frame.streamId, frame.headerBlock, frame.endStream);
-    const block: HeaderBlockInProgress = { streamId: frame.streamId, endStream: frame.endStream, fragments: [], size: 0 };
-    this.addFragment(block, frame.headerBlock);
+    // twice the header list limit: HPACK rarely expands a list, so more than that is abuse
+    const block = new HeaderBlock(frame.streamId, frame.endStream, Math.max(this.local.maxHeaderListSize, 16384) * 2);
+    block.add(frame.headerBlock);
     this.headerBlock = block;
   }
 
@@ -620,7 +551,7 @@ export class Connection extends EventEmitter {
     this.sendFrame({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
     this.emit('remoteSettings', this.remote);
     this.openWaiting();
-    if (delta > 0) this.flushBlocked();
+    if (delta > 0) this.data.flushBlocked();
   }
 
   private onGoaway(frame: GoawayFrame): void {
@@ -644,8 +575,8 @@ export class Connection extends EventEmitter {
 
   private onWindowUpdate(streamId: number, increment: number): void {
     if (streamId === 0) {
-      this.sendWindow.increase(increment, 0);
-      this.flushBlocked();
+      this.data.window.increase(increment, 0);
+      this.data.flushBlocked();
       return;
     }
     const stream = this.streams.get(streamId);
@@ -654,7 +585,7 @@ export class Connection extends EventEmitter {
       return;
     }
     stream.sendWindow.increase(increment, streamId);
-    this.flushStream(stream);
+    this.data.flush(stream);
   }
 
   // ---- stream state transitions (RFC 9113 §5.1) -------------------------------------------------------------
@@ -677,9 +608,7 @@ export class Connection extends EventEmitter {
 
   private closeStream(stream: Http2Stream): void {
     stream.state = 'closed';
-    stream.pending = [];
-    stream.pendingBytes = 0;
-    this.blocked.delete(stream);
+    this.data.forget(stream);
     if (!this.streams.delete(stream.id)) return;
     if (stream.counted) {
       stream.counted = false;
