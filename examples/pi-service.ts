@@ -34,8 +34,8 @@ export function calcHandler(options: CalcOptions = {}) {
 }
 
 /** The flags every example takes: --port N (or PORT), --host H. */
-export function exampleArgs(argv = process.argv.slice(2)): { port: number; host: string; rest: string[] } {
-  let port = Number(process.env.PORT ?? 8080);
+export function exampleArgs(argv = process.argv.slice(2), defaultPort = 8080): { port: number; host: string; rest: string[] } {
+  let port = Number(process.env.PORT ?? defaultPort);
   let host = '127.0.0.1';
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {

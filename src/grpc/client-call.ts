@@ -31,51 +31,134 @@ export interface UnaryResult<Res = unknown> {
 
 export const USER_AGENT = 'h2grpc/0.1.0';
 
+/** Request messages already sent are kept (up to this many octets) so a refused stream can be replayed. */
+const REPLAY_LIMIT = 64 * 1024;
+
+export interface ClientCallConfig {
+  channel: Channel;
+  method: MethodDefinition;
+  options: CallOptions;
+  deadline: number | undefined;
+  maxReceiveMessageLength: number;
+  maxSendMessageLength: number;
+}
+
 /**
- * One unary call: the StreamHandler of its stream. Sends the request headers and the one message, then reads the
- * response headers, the message and the trailers, and settles with the message or a StatusError.
+ * One call of any kind, on the client: the StreamHandler of its stream. It sends the request headers and pumps the
+ * request messages (waiting while the server's window is full), and hands out the response messages as they are
+ * read, giving back flow-control window only then, so a slow reader slows the server down. It ends with the
+ * trailers' status. Iterate it for the responses; `unary()` for the one response of a unary call.
  */
-export class UnaryCall<Res = unknown> implements StreamHandler {
+export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<Res> {
+  /** The response's initial metadata, once it arrives (rejects if the call fails first). */
+  readonly headers: Promise<Metadata>;
+  /** The final status: resolves with the trailers on OK, rejects with a StatusError otherwise. */
+  readonly done: Promise<Metadata>;
+
+  private readonly method: MethodDefinition;
+  private readonly options: CallOptions;
+  private readonly deadline: number | undefined;
   private readonly reader: MessageReader;
-  private readonly messages: ReceivedMessage[] = [];
+  private readonly received: ReceivedMessage[] = [];
   private responseHeaders: Metadata | undefined;
   private stream: Http2Stream | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private error: StatusError | undefined;
   private settled = false;
   private attempts = 0;
+  private unconsumed = 0;
+  private readonly waiters: Array<() => void> = [];
+  private readonly sent: Uint8Array[] = [];
+  private sentBytes = 0;
+  private requestsDone = false;
+  private resolveHeaders!: (m: Metadata) => void;
+  private rejectHeaders!: (e: StatusError) => void;
+  private resolveDone!: (m: Metadata) => void;
+  private rejectDone!: (e: StatusError) => void;
   private readonly abort = () => this.cancel(Status.CANCELLED, 'the call was cancelled by the client');
-  readonly promise: Promise<UnaryResult<Res>>;
-  private resolve!: (result: UnaryResult<Res>) => void;
-  private reject!: (err: StatusError) => void;
 
   constructor(
-    private readonly channel: Channel,
-    private readonly method: MethodDefinition,
-    private readonly request: Uint8Array,
-    private readonly options: CallOptions,
-    private readonly deadline: number | undefined,
-    maxReceiveMessageLength: number,
+    private readonly config: ClientCallConfig,
+    private readonly requests: AsyncIterable<unknown> | Iterable<unknown>,
   ) {
-    this.reader = new MessageReader(maxReceiveMessageLength);
-    this.promise = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
+    this.method = config.method;
+    this.options = config.options;
+    this.deadline = config.deadline;
+    this.reader = new MessageReader(config.maxReceiveMessageLength);
+    this.headers = new Promise((resolve, reject) => {
+      this.resolveHeaders = resolve;
+      this.rejectHeaders = reject;
     });
-    if (deadline !== undefined) {
-      this.timer = setTimeout(() => this.cancel(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'), Math.max(0, deadline - Date.now()));
+    this.done = new Promise((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    // a caller that only iterates must not see these as unhandled rejections
+    this.headers.catch(() => {});
+    this.done.catch(() => {});
+    if (this.deadline !== undefined) {
+      this.timer = setTimeout(() => this.cancel(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'), Math.max(0, this.deadline - Date.now()));
     }
-    if (options.signal) {
-      if (options.signal.aborted) queueMicrotask(this.abort);
-      else options.signal.addEventListener('abort', this.abort, { once: true });
+    if (this.options.signal) {
+      if (this.options.signal.aborted) queueMicrotask(this.abort);
+      else this.options.signal.addEventListener('abort', this.abort, { once: true });
     }
     void this.attempt();
   }
+
+  /** Cancels the call: RST_STREAM CANCEL; it fails with CANCELLED. */
+  cancel(code: number = Status.CANCELLED, details = 'the call was cancelled by the client'): void {
+    if (this.settled) return;
+    if (this.stream && !this.stream.closed) this.stream.reset(ErrorCode.CANCEL);
+    this.fail(new StatusError(code, details));
+  }
+
+  /** The one response of a unary or client-streaming call, with the headers and trailers. */
+  async unary(): Promise<UnaryResult<Res>> {
+    const messages: Res[] = [];
+    for await (const message of this) messages.push(message);
+    const trailers = await this.done;
+    if (messages.length !== 1) {
+      throw new StatusError(Status.INTERNAL, `a unary call expects exactly one response message, not ${messages.length}`, trailers);
+    }
+    return { message: messages[0]!, headers: this.responseHeaders ?? new Metadata(), trailers };
+  }
+
+  /** The response messages; throws the call's StatusError after the messages that came before it. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Res> {
+    for (;;) {
+      const message = this.received.shift();
+      if (message) {
+        this.giveBack(message.data.length + 5);
+        if (message.compressed) {
+          this.cancel(Status.INTERNAL, 'a compressed message arrived without grpc-encoding');
+          throw this.error;
+        }
+        let decoded: Res;
+        try {
+          decoded = this.method.deserializeResponse(message.data) as Res;
+        } catch (err) {
+          this.cancel(Status.INTERNAL, `response message does not parse: ${(err as Error).message}`);
+          throw this.error;
+        }
+        yield decoded;
+        continue;
+      }
+      if (this.settled) {
+        if (this.error) throw this.error;
+        return;
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  // ---- sending ----------------------------------------------------------------------------------------------
 
   private async attempt(): Promise<void> {
     this.attempts++;
     let connection: Connection;
     try {
-      connection = await this.channel.getConnection(this.options.waitForReady);
+      connection = await this.config.channel.getConnection(this.options.waitForReady);
     } catch (err) {
       return this.fail(err instanceof StatusError ? err : new StatusError(Status.UNAVAILABLE, (err as Error).message));
     }
@@ -84,7 +167,7 @@ export class UnaryCall<Res = unknown> implements StreamHandler {
       [':method', 'POST'],
       [':scheme', 'http'],
       [':path', this.method.path],
-      [':authority', this.channel.authority],
+      [':authority', this.config.channel.authority],
       ['te', 'trailers'],
       ['content-type', 'application/grpc'],
       ['user-agent', USER_AGENT],
@@ -93,34 +176,92 @@ export class UnaryCall<Res = unknown> implements StreamHandler {
     this.options.metadata?.appendTo(headers);
     try {
       this.stream = connection.request(headers, this);
-      this.stream.write(frameMessage(this.request), true);
     } catch (err) {
-      this.fail(new StatusError(Status.INTERNAL, (err as Error).message));
+      return this.fail(new StatusError(Status.UNAVAILABLE, (err as Error).message));
+    }
+    if (this.attempts === 1) return this.pump();
+    // a replay after REFUSED_STREAM: what was sent before goes again
+    this.sent.forEach((bytes, i) => this.stream!.write(bytes, this.requestsDone && i === this.sent.length - 1));
+    if (this.requestsDone && this.sent.length === 0) this.stream.end();
+  }
+
+  /** Sends the request messages as the iterable yields them, waiting while the stream's queue is full. */
+  private async pump(): Promise<void> {
+    try {
+      for await (const request of this.requests) {
+        if (this.settled) return;
+        const bytes = this.method.serialize(request);
+        if (bytes.length > this.config.maxSendMessageLength) {
+          return this.cancel(Status.RESOURCE_EXHAUSTED, `request message of ${bytes.length} octets is larger than the limit of ${this.config.maxSendMessageLength}`);
+        }
+        const framed = frameMessage(bytes);
+        this.remember(framed);
+        const target = this.stream!;
+        if (target.closed) return;
+        if (!this.method.requestStream) {
+          // the one request of a unary or server-streaming call carries END_STREAM itself
+          this.requestsDone = true;
+          target.write(framed, true);
+          return;
+        }
+        if (!target.write(framed)) await this.drained(target);
+      }
+      this.requestsDone = true;
+      if (!this.settled && this.stream && !this.stream.closed) this.stream.end();
+    } catch (err) {
+      if (this.settled) return;
+      const details = err instanceof StatusError ? err.details : `the request stream failed: ${(err as Error)?.message ?? err}`;
+      this.cancel(err instanceof StatusError ? err.code : Status.CANCELLED, details);
     }
   }
 
-  private cancel(code: number, details: string): void {
-    if (this.settled) return;
-    if (this.stream && !this.stream.closed) this.stream.reset(ErrorCode.CANCEL);
-    this.fail(new StatusError(code, details));
+  private remember(framed: Uint8Array): void {
+    if (this.sentBytes > REPLAY_LIMIT) return;
+    this.sentBytes += framed.length;
+    if (this.sentBytes <= REPLAY_LIMIT) this.sent.push(framed);
+    else this.sent.length = 0; // too much to replay: a refused stream will fail instead
   }
+
+  private async drained(stream: Http2Stream): Promise<void> {
+    while (!this.settled && !stream.closed && stream.pendingBytes >= stream.connection.highWaterMark) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  private giveBack(length: number): void {
+    const n = Math.min(length, this.unconsumed);
+    this.unconsumed -= n;
+    this.stream?.consume(n);
+  }
+
+  /** Wakes every reader and writer waiting on the stream; each checks again what it waits for. */
+  private resume(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  // ---- ending -----------------------------------------------------------------------------------------------
 
   private fail(err: StatusError): void {
     if (this.settled) return;
-    this.settle();
     err.headers = this.responseHeaders;
-    this.reject(err);
+    this.error = err;
+    this.settle();
+    this.rejectHeaders(err);
+    this.rejectDone(err);
   }
 
   private settle(): void {
     this.settled = true;
     clearTimeout(this.timer);
     this.options.signal?.removeEventListener('abort', this.abort);
+    if (this.error) this.received.length = 0;
+    if (this.unconsumed > 0) this.giveBack(this.unconsumed);
+    this.resume();
   }
 
   // ---- StreamHandler ----------------------------------------------------------------------------------------
 
-  onHeaders(_stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
+  onHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
     if (this.settled) return;
     if (!this.responseHeaders) {
       const status = Number(headerValue(headers, ':status'));
@@ -133,27 +274,42 @@ export class UnaryCall<Res = unknown> implements StreamHandler {
       if (!contentType.startsWith('application/grpc') && grpcStatus === undefined) {
         return this.cancel(Status.UNKNOWN, `received content-type ${JSON.stringify(contentType)}, not application/grpc`);
       }
-      this.responseHeaders = Metadata.fromHeaders(headers);
-      if (!endStream) return;
+      this.sent.length = 0; // committed: no more transparent retries
+      if (!endStream) {
+        this.responseHeaders = Metadata.fromHeaders(headers);
+        this.resolveHeaders(this.responseHeaders);
+        return;
+      }
       this.responseHeaders = new Metadata(); // Trailers-Only: the one block holds the trailers
+      this.resolveHeaders(this.responseHeaders);
     }
     this.finish(headers);
+    // gRPC PROTOCOL-HTTP2: trailers before we half-closed are answered with RST_STREAM(NO_ERROR)
+    if (!stream.closed) stream.reset(ErrorCode.NO_ERROR);
   }
 
   onData(stream: Http2Stream, data: Uint8Array): void {
-    stream.consume(data.length);
-    if (this.settled) return;
+    if (this.settled) return stream.consume(data.length);
+    this.unconsumed += data.length;
     try {
-      this.reader.push(data, this.messages);
+      this.reader.push(data, this.received);
     } catch (err) {
-      this.cancel((err as StatusError).code, (err as StatusError).details);
+      return this.cancel((err as StatusError).code, (err as StatusError).details);
     }
+    this.resume();
+  }
+
+  onDrain(): void {
+    this.resume();
   }
 
   onReset(_stream: Http2Stream, code: number, reason: string, retryable: boolean): void {
     if (this.settled) return;
-    // the server never saw this stream (REFUSED_STREAM, above a GOAWAY's last-stream-id): retry it transparently once
-    if (retryable && this.attempts < 2 && !this.responseHeaders) {
+    // the server never saw this stream (REFUSED_STREAM, above a GOAWAY's last-stream-id): retry it transparently
+    // once, if what was already sent can be replayed
+    const replayable = this.sentBytes <= REPLAY_LIMIT && !this.responseHeaders;
+    if (retryable && this.attempts < 2 && replayable) {
+      this.stream = undefined;
       void this.attempt();
       return;
     }
@@ -177,18 +333,7 @@ export class UnaryCall<Res = unknown> implements StreamHandler {
     if (!Number.isInteger(code) || code < 0 || code > 16) return this.fail(new StatusError(Status.UNKNOWN, `grpc-status ${grpcStatus} is not a status code`, metadata));
     if (code !== Status.OK) return this.fail(new StatusError(code, details, metadata));
     if (this.reader.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));
-    if (this.messages.length !== 1) {
-      return this.fail(new StatusError(Status.INTERNAL, `a unary call expects exactly one response message, not ${this.messages.length}`, metadata));
-    }
-    const received = this.messages[0]!;
-    if (received.compressed) return this.fail(new StatusError(Status.INTERNAL, 'a compressed message arrived without grpc-encoding', metadata));
-    let message: Res;
-    try {
-      message = this.method.deserializeResponse(received.data) as Res;
-    } catch (err) {
-      return this.fail(new StatusError(Status.INTERNAL, `response message does not parse: ${(err as Error).message}`, metadata));
-    }
     this.settle();
-    this.resolve({ message, headers: this.responseHeaders ?? new Metadata(), trailers: metadata });
+    this.resolveDone(metadata);
   }
 }

@@ -1,5 +1,5 @@
 import { Channel, type ChannelOptions } from './channel.js';
-import { type CallOptions, UnaryCall, type UnaryResult } from './client-call.js';
+import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js';
 import { deadlineFrom } from './deadline.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import type { MethodDefinition, ServiceDefinition } from './schema.js';
@@ -12,8 +12,17 @@ export interface ClientOptions extends ChannelOptions {
   maxSendMessageLength?: number;
 }
 
-/** A stub method: `await client.Calc({ n: 100 }, { timeout: 1000 })`. */
-export type StubMethod = (request: any, options?: CallOptions) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * A stub method, shaped by its method's kind:
+ * - unary: `await client.Calc({ n: 100 })` resolves with the response;
+ * - server streaming: `for await (const r of client.Stream({ n: 10 }))`;
+ * - client streaming: `await client.Sum(requests)` with requests any (async) iterable;
+ * - bidirectional: `for await (const r of client.Chat(requests))`.
+ * The streaming forms return the ClientCall: also `headers`, `done` (trailers or the error) and `cancel()`.
+ */
+export type StubMethod = (request: any, options?: CallOptions) => any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /**
  * A client for one service at one address. Its stub methods are made at run time from the loaded service, one per
@@ -30,36 +39,46 @@ export class Client {
     this.channel = new Channel(address, options);
     for (const [name, method] of Object.entries(service.methods)) {
       if (name in this) continue; // never shadow the client's own members
-      Object.defineProperty(this, name, {
-        value: (request: unknown, callOptions?: CallOptions) => this.unaryCall(method, request, callOptions).then((r) => r.message),
-        enumerable: true,
-      });
+      Object.defineProperty(this, name, { value: this.stub(method), enumerable: true });
     }
   }
 
-  /** A unary call by method name, resolving with the message and the response's headers and trailers. */
+  private stub(method: MethodDefinition): StubMethod {
+    const { requestStream, responseStream } = method;
+    if (!requestStream && !responseStream) {
+      return (request: unknown, options?: CallOptions) => this.start(method, [request], options).unary().then((r) => r.message);
+    }
+    if (!requestStream) return (request: unknown, options?: CallOptions) => this.start(method, [request], options);
+    if (!responseStream) {
+      return (requests: AsyncIterable<unknown> | Iterable<unknown>, options?: CallOptions) => this.start(method, requests, options).unary().then((r) => r.message);
+    }
+    return (requests: AsyncIterable<unknown> | Iterable<unknown>, options?: CallOptions) => this.start(method, requests, options);
+  }
+
+  /** A unary (or client-streaming) call by method name, resolving with the message, headers and trailers. */
   unary<Res = unknown>(methodName: string, request: unknown, options: CallOptions = {}): Promise<UnaryResult<Res>> {
     const method = this.service.methods[methodName];
     if (!method) return Promise.reject(new StatusError(Status.UNIMPLEMENTED, `${this.service.name} has no method ${methodName}`));
-    return this.unaryCall<Res>(method, request, options);
+    const requests = method.requestStream ? (request as Iterable<unknown>) : [request];
+    return this.start<Res>(method, requests, options).unary();
   }
 
-  private unaryCall<Res>(method: MethodDefinition, request: unknown, options: CallOptions = {}): Promise<UnaryResult<Res>> {
-    if (method.requestStream || method.responseStream) {
-      return Promise.reject(new StatusError(Status.UNIMPLEMENTED, `${method.path} is a streaming method; this client makes unary calls only so far`));
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = method.serialize(request);
-    } catch (err) {
-      return Promise.reject(new StatusError(Status.INTERNAL, `request does not serialize as ${method.requestType.name}: ${(err as Error).message}`));
-    }
-    const max = this.options.maxSendMessageLength ?? Infinity;
-    if (bytes.length > max) {
-      return Promise.reject(new StatusError(Status.RESOURCE_EXHAUSTED, `request message of ${bytes.length} octets is larger than the limit of ${max}`));
-    }
-    const call = new UnaryCall<Res>(this.channel, method, bytes, options, deadlineFrom(options), this.options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH);
-    return call.promise;
+  /** A call of any kind by method name: the requests as an (async) iterable, the responses by iterating the call. */
+  call<Res = unknown>(methodName: string, requests: AsyncIterable<unknown> | Iterable<unknown>, options: CallOptions = {}): ClientCall<Res> {
+    const method = this.service.methods[methodName];
+    if (!method) throw new StatusError(Status.UNIMPLEMENTED, `${this.service.name} has no method ${methodName}`);
+    return this.start<Res>(method, requests, options);
+  }
+
+  private start<Res>(method: MethodDefinition, requests: AsyncIterable<unknown> | Iterable<unknown>, options: CallOptions = {}): ClientCall<Res> {
+    return new ClientCall<Res>({
+      channel: this.channel,
+      method,
+      options,
+      deadline: deadlineFrom(options),
+      maxReceiveMessageLength: this.options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
+      maxSendMessageLength: this.options.maxSendMessageLength ?? Infinity,
+    }, requests);
   }
 
   close(): void {

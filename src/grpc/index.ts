@@ -1,8 +1,10 @@
 // gRPC over our HTTP/2 (grpc/doc/PROTOCOL-HTTP2.md): server, client, status codes, metadata, deadlines.
-export { Server, type ServerOptions, type UnaryHandler } from './server.js';
+export {
+  Server, type ServerOptions, type Handler, type UnaryHandler, type ServerStreamingHandler, type ClientStreamingHandler, type BidiStreamingHandler,
+} from './server.js';
 export { ServerCall } from './server-call.js';
 export { Client, createClient, type ClientOptions, type ServiceClient, type StubMethod } from './client.js';
-export { type CallOptions, type UnaryResult, USER_AGENT } from './client-call.js';
+export { type CallOptions, ClientCall, type UnaryResult, USER_AGENT } from './client-call.js';
 export { Channel, type ChannelOptions, type BackoffOptions } from './channel.js';
 export { Metadata, type MetadataValue } from './metadata.js';
 export { Status, StatusError, statusName, type StatusCode } from './status.js';

@@ -18,8 +18,9 @@ export interface ServerCallOptions {
 }
 
 /**
- * One call on the server: the StreamHandler of its HTTP/2 stream. It gathers the request messages, runs the
- * handler, and sends the response headers, messages and trailers (or a Trailers-Only response for an error).
+ * One call on the server: the StreamHandler of its HTTP/2 stream. Request messages are handed to the handler as it
+ * asks for them, and only then is their flow-control window given back, so a handler that reads slowly slows the
+ * client down. Responses go out as the handler writes them; `write` waits while the client's window is full.
  */
 export class ServerCall implements StreamHandler {
   readonly method: MethodDefinition;
@@ -33,13 +34,12 @@ export class ServerCall implements StreamHandler {
   readonly signal: AbortSignal;
   /** Metadata to send with the trailers; set it before the handler returns. */
   readonly trailers = new Metadata();
-  /** Received request messages not yet taken by the handler. */
-  readonly received: ReceivedMessage[] = [];
   /** The client half-closed its side. */
   halfClosed = false;
   /** The call has ended: status sent, or cancelled. */
   finished = false;
 
+  private readonly received: ReceivedMessage[] = [];
   private readonly controller = new AbortController();
   private readonly reader: MessageReader;
   private readonly maxSendMessageLength: number;
@@ -47,8 +47,8 @@ export class ServerCall implements StreamHandler {
   private headersSent = false;
   private initialMetadata: Metadata | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
-  /** Called when a request message arrives or the client half-closes (set by the method runner). */
-  onMessage: (() => void) | undefined;
+  private unconsumed = 0; // DATA octets received but not yet given back as window
+  private readonly waiters: Array<() => void> = []; // a reader or writer waiting for the stream to move
 
   constructor(
     readonly stream: Http2Stream,
@@ -71,6 +71,53 @@ export class ServerCall implements StreamHandler {
     return this.signal.aborted;
   }
 
+  // ---- reading requests -------------------------------------------------------------------------------------
+
+  /** The request messages, in order, as the client sends them; ends when the client half-closes. */
+  async *requests(): AsyncGenerator<unknown> {
+    for (;;) {
+      const message = await this.next();
+      if (message === undefined) return;
+      yield message;
+    }
+  }
+
+  /** The one request of a unary or server-streaming call (after the client half-closed). */
+  async single(): Promise<unknown> {
+    const first = await this.next();
+    if (first === undefined) throw new StatusError(Status.INTERNAL, 'a unary call takes exactly one request message, not 0');
+    if ((await this.next()) !== undefined) throw new StatusError(Status.INTERNAL, 'a unary call takes exactly one request message, not more');
+    return first;
+  }
+
+  /** The next request message, or undefined once the client has half-closed and all were read. */
+  private async next(): Promise<unknown> {
+    for (;;) {
+      if (this.finished) throw this.signal.reason ?? new StatusError(Status.CANCELLED, 'the call has ended');
+      const message = this.received.shift();
+      if (message) {
+        this.giveBack(message.data.length + 5);
+        if (message.compressed) throw new StatusError(Status.INTERNAL, 'a compressed message arrived without grpc-encoding');
+        try {
+          return this.method.deserialize(message.data);
+        } catch (err) {
+          throw new StatusError(Status.INTERNAL, `request message does not parse as ${this.method.requestType.fullName.slice(1)}: ${(err as Error).message}`);
+        }
+      }
+      if (this.halfClosed) return undefined;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** Flow control follows the handler: window is given back as it takes messages. */
+  private giveBack(length: number): void {
+    const n = Math.min(length, this.unconsumed);
+    this.unconsumed -= n;
+    this.stream.consume(n);
+  }
+
+  // ---- writing responses ------------------------------------------------------------------------------------
+
   /** Sends the response headers with this initial metadata now (otherwise they go with the first message). */
   sendMetadata(metadata: Metadata): void {
     if (this.headersSent || this.finished) throw new Error('the response headers were already sent');
@@ -78,15 +125,18 @@ export class ServerCall implements StreamHandler {
     this.sendResponseHeaders();
   }
 
-  /** Sends one response message. */
-  sendMessage(message: unknown): void {
-    if (this.finished) return;
+  /** Sends one response message; resolves once the stream can take more (flow control). */
+  async write(message: unknown): Promise<void> {
+    if (this.finished) throw this.signal.reason ?? new StatusError(Status.CANCELLED, 'the call has ended');
     const bytes = this.method.serializeResponse(message);
     if (bytes.length > this.maxSendMessageLength) {
       throw new StatusError(Status.RESOURCE_EXHAUSTED, `response message of ${bytes.length} octets is larger than the limit of ${this.maxSendMessageLength}`);
     }
     if (!this.headersSent) this.sendResponseHeaders();
-    this.stream.write(frameMessage(bytes));
+    if (this.stream.write(frameMessage(bytes))) return;
+    while (!this.finished && this.stream.pendingBytes >= this.stream.connection.highWaterMark) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
   }
 
   /** Ends the call with OK, after the messages sent. */
@@ -117,7 +167,7 @@ export class ServerCall implements StreamHandler {
     fields.push(['grpc-status', String(code)]);
     if (details) fields.push(['grpc-message', percentEncode(details)]);
     this.trailers.appendTo(fields);
-    if (code === Status.DEADLINE_EXCEEDED || code === Status.CANCELLED) this.controller.abort(new StatusError(code, details));
+    if (code !== Status.OK) this.controller.abort(new StatusError(code, details));
     if (this.stream.closed) return;
     try {
       if (fields[0]![0] === ':status') this.stream.sendHeaders(fields, true);
@@ -141,6 +191,14 @@ export class ServerCall implements StreamHandler {
     this.finished = true;
     clearTimeout(this.deadlineTimer);
     this.onFinish(this);
+    this.received.length = 0;
+    if (this.unconsumed > 0) this.giveBack(this.unconsumed); // the connection window must not leak
+    this.resume();
+  }
+
+  /** Wakes every reader and writer waiting on the stream; each checks again what it waits for. */
+  private resume(): void {
+    for (const wake of this.waiters.splice(0)) wake();
   }
 
   // ---- StreamHandler ----------------------------------------------------------------------------------------
@@ -151,28 +209,34 @@ export class ServerCall implements StreamHandler {
   }
 
   onData(stream: Http2Stream, data: Uint8Array, endStream: boolean): void {
-    if (!this.finished) {
+    if (this.finished) {
+      stream.consume(data.length);
+    } else {
+      this.unconsumed += data.length;
       try {
         this.reader.push(data, this.received);
       } catch (err) {
         this.sendError(err);
       }
     }
-    stream.consume(data.length);
     if (endStream) this.onEnd();
-    else if (this.received.length > 0) this.onMessage?.();
+    else this.resume();
+  }
+
+  onDrain(): void {
+    this.resume();
   }
 
   private onEnd(): void {
     this.halfClosed = true;
     if (this.reader.partial && !this.finished) this.sendStatus(Status.INTERNAL, 'the request ended inside a message');
-    this.onMessage?.();
+    this.resume();
   }
 
   onReset(_stream: Http2Stream, code: number, reason: string): void {
     if (this.finished) return;
-    this.finish();
     const status = code === ErrorCode.CANCEL ? Status.CANCELLED : Status.UNAVAILABLE;
     this.controller.abort(new StatusError(status, reason));
+    this.finish();
   }
 }

@@ -10,8 +10,17 @@ import type { MethodDefinition, ServiceDefinition } from './schema.js';
 import { ServerCall } from './server-call.js';
 import { Status, StatusError } from './status.js';
 
-/** A unary handler: returns (or resolves to) the response, or throws a StatusError. */
-export type UnaryHandler<Req = any, Res = any> = (request: Req, call: ServerCall) => Res | Promise<Res>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** Unary: returns (or resolves to) the response, or throws a StatusError. */
+export type UnaryHandler<Req = any, Res = any> = (request: Req, call: ServerCall) => Res | Promise<Res>;
+/** Server streaming: one request, the responses as an (async) iterable, e.g. an async generator. */
+export type ServerStreamingHandler<Req = any, Res = any> = (request: Req, call: ServerCall) => AsyncIterable<Res> | Iterable<Res>;
+/** Client streaming: the requests as an async iterable, one response. */
+export type ClientStreamingHandler<Req = any, Res = any> = (requests: AsyncIterable<Req>, call: ServerCall) => Res | Promise<Res>;
+/** Bidirectional: requests in, responses out, both streams. */
+export type BidiStreamingHandler<Req = any, Res = any> = (requests: AsyncIterable<Req>, call: ServerCall) => AsyncIterable<Res> | Iterable<Res>;
+export type Handler = UnaryHandler | ServerStreamingHandler | ClientStreamingHandler | BidiStreamingHandler;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   /** Largest request message accepted. Default 4 MiB. */
@@ -24,7 +33,7 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
 
 interface Registered {
   method: MethodDefinition;
-  handler: UnaryHandler;
+  handler: Handler;
 }
 
 /** A gRPC server over our HTTP/2 connections. */
@@ -42,14 +51,14 @@ export class Server {
     this.options = options;
   }
 
-  /** Registers a service's handlers, one per method, by method name. */
-  addService(service: ServiceDefinition, handlers: Record<string, UnaryHandler>): this {
+  /**
+   * Registers a service's handlers, one per method, by method name; each takes the shape of its method's kind
+   * (UnaryHandler, ServerStreamingHandler, ClientStreamingHandler, BidiStreamingHandler).
+   */
+  addService(service: ServiceDefinition, handlers: Record<string, Handler>): this {
     for (const [name, method] of Object.entries(service.methods)) {
       const handler = handlers[name];
       if (!handler) continue; // calls to it get UNIMPLEMENTED
-      if (method.requestStream || method.responseStream) {
-        throw new Error(`${method.path} is a streaming method; this server runs unary methods only so far`);
-      }
       this.methods.set(method.path, { method, handler });
     }
     for (const name of Object.keys(handlers)) {
@@ -164,30 +173,26 @@ export class Server {
     });
     this.calls.add(call);
     stream.handler = call;
-    call.onMessage = () => {
-      if (!call.halfClosed || call.finished) return;
-      call.onMessage = undefined;
-      void runUnary(call, registered.handler);
-    };
+    void run(call, registered.handler);
   }
 }
 
-async function runUnary(call: ServerCall, handler: UnaryHandler): Promise<void> {
-  if (call.received.length !== 1) {
-    return call.sendStatus(Status.INTERNAL, `a unary call takes exactly one request message, not ${call.received.length}`);
-  }
-  const message = call.received.shift()!;
-  if (message.compressed) return call.sendStatus(Status.INTERNAL, 'a compressed message arrived without grpc-encoding');
-  let request: unknown;
+/** Runs a handler of any of the four kinds and sends what it produces, then the status. */
+async function run(call: ServerCall, handler: Handler): Promise<void> {
+  const { requestStream, responseStream } = call.method;
   try {
-    request = call.method.deserialize(message.data);
-  } catch (err) {
-    return call.sendStatus(Status.INTERNAL, `request message does not parse as ${call.method.requestType.fullName.slice(1)}: ${(err as Error).message}`);
-  }
-  try {
-    const response = await handler(request, call);
-    if (call.finished) return;
-    call.sendMessage(response);
+    const input = requestStream ? call.requests() : await call.single();
+    const output = (handler as (input: unknown, call: ServerCall) => unknown)(input, call);
+    if (responseStream) {
+      for await (const message of output as AsyncIterable<unknown>) {
+        if (call.finished) return;
+        await call.write(message);
+      }
+    } else {
+      const response = await output;
+      if (call.finished) return;
+      await call.write(response);
+    }
     call.sendOk();
   } catch (err) {
     call.sendError(err);

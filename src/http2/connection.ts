@@ -130,6 +130,11 @@ export class Connection extends EventEmitter {
 
   // ---- opening streams --------------------------------------------------------------------------------------
 
+  /** Octets queued on a stream before write() returns false. */
+  get highWaterMark(): number {
+    return this.data.highWaterMark;
+  }
+
   /** True while new streams may be opened here (client): no GOAWAY either way, ids not exhausted, not closed. */
   get acceptingStreams(): boolean {
     return !this.closed && !this.goawayReceived && !this.goawaySent && this.nextStreamId <= MAX_WINDOW_SIZE;

@@ -1,0 +1,21 @@
+// The tutorial's bidirectional pi client: npx tsx examples/pi-stream-client.ts [--port 8081]
+// Streams n = 1 … 999 to Calc and prints each answer as it comes back: "pi(n) = value" for the n the server
+// chose to answer (about half of them, so the n are not consecutive).
+import { createClient } from '../src/grpc/index.js';
+import { exampleArgs } from './pi-service.js';
+import { piStreams } from './pi-streaming-service.js';
+
+const { port, host } = exampleArgs(process.argv.slice(2), 8081);
+const client = createClient<'Calc'>(`${host}:${port}`, piStreams);
+
+function* requests() {
+  for (let i = 1; i < 1000; i++) yield { n: i };
+}
+
+let answered = 0;
+for await (const { n, value } of client.Calc(requests())) {
+  answered++;
+  console.log(`pi(${n}) = ${Number(value.toPrecision(12))}`);
+}
+console.log(`${answered} of 999 requests answered`);
+client.close();

@@ -1,0 +1,16 @@
+// The streaming pi server: npx tsx examples/pi-stream-server.ts [--port 8081]
+// Serves pi_streaming.PiStreams: Calc (bidirectional, as in the tutorial: about half of the requests are
+// answered, each answer carrying its n), Approximations (server streaming) and Summarize (client streaming).
+import { Server } from '../src/grpc/index.js';
+import { exampleArgs } from './pi-service.js';
+import { piStreams, streamingHandlers } from './pi-streaming-service.js';
+
+const { port, host } = exampleArgs(process.argv.slice(2), 8081);
+const server = new Server();
+server.addService(piStreams, streamingHandlers());
+const bound = await server.listen(port, host);
+console.log(`pi streaming server listening on ${host}:${bound}`);
+process.once('SIGINT', async () => {
+  await server.shutdown();
+  console.log('bye');
+});

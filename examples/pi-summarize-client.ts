@@ -1,0 +1,16 @@
+// Client streaming: npx tsx examples/pi-summarize-client.ts [--port 8081]
+// Streams n = 1 … 999 to Summarize, which answers once, with how many arrived and which n came closest to pi.
+import { createClient } from '../src/grpc/index.js';
+import { exampleArgs } from './pi-service.js';
+import { piStreams } from './pi-streaming-service.js';
+
+const { port, host } = exampleArgs(process.argv.slice(2), 8081);
+const client = createClient<'Summarize'>(`${host}:${port}`, piStreams);
+
+async function* requests() {
+  for (let i = 1; i < 1000; i++) yield { n: i };
+}
+
+const summary = await client.Summarize(requests());
+console.log(`${summary.count} requests; closest: pi(${summary.best_n}) = ${summary.best_value} (off by ${summary.error.toExponential(3)})`);
+client.close();
