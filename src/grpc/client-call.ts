@@ -110,6 +110,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   cancel(code: number = Status.CANCELLED, details = 'the call was cancelled by the client'): void {
     if (this.settled) return;
     if (this.stream && !this.stream.closed) this.stream.reset(ErrorCode.CANCEL);
+    this.received.length = 0; // what was not read yet is dropped with the call
     this.fail(new StatusError(code, details));
   }
 
@@ -254,7 +255,6 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.settled = true;
     clearTimeout(this.timer);
     this.options.signal?.removeEventListener('abort', this.abort);
-    if (this.error) this.received.length = 0;
     if (this.unconsumed > 0) this.giveBack(this.unconsumed);
     this.resume();
   }
