@@ -52,7 +52,7 @@ t.test('the tutorial bidirectional pi: about half of the requests answered, each
   const answers = await collect(client.Calc(range(1, 999)));
   t.ok(answers.length > 300 && answers.length < 700, `${answers.length} of 999 answered`);
   t.ok(answers.every(({ n, value }: { n: number; value: number }) => value === pi(n)), 'each answer is pi of its own n');
-  t.ok(answers.every((a: { n: number }, i: number) => i === 0 || a.n > answers[i - 1].n), 'in order, with gaps');
+  t.ok(answers.every((a: { n: number }, i: number) => i === 0 || a.n > answers[i - 1]!.n), 'in order, with gaps');
 });
 
 t.test('bidirectional: responses flow while requests are still being sent', async (t) => {
