@@ -2,6 +2,7 @@ import { ErrorCode } from '../frames/index.js';
 import { type Connection, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../http2/index.js';
 import type { Channel } from './channel.js';
 import { encodeTimeout } from './deadline.js';
+import { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
 import { frameMessage, MessageReader, type ReceivedMessage } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentDecode } from './percent.js';
@@ -19,6 +20,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Wait for the channel to connect instead of failing fast with UNAVAILABLE. */
   waitForReady?: boolean;
+  /** Compress the request messages: gzip, deflate or identity (the client's default otherwise). */
+  compression?: Encoding;
 }
 
 export interface UnaryResult<Res = unknown> {
@@ -41,6 +44,8 @@ export interface ClientCallConfig {
   deadline: number | undefined;
   maxReceiveMessageLength: number;
   maxSendMessageLength: number;
+  compression: Encoding;
+  minCompressLength: number;
 }
 
 /**
@@ -61,6 +66,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private readonly reader: MessageReader;
   private readonly received: ReceivedMessage[] = [];
   private responseHeaders: Metadata | undefined;
+  private responseEncoding = 'identity';
   private stream: Http2Stream | undefined;
   private timer: NodeJS.Timeout | undefined;
   private error: StatusError | undefined;
@@ -131,13 +137,18 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       const message = this.received.shift();
       if (message) {
         this.giveBack(message.data.length + 5);
+        let data = message.data;
         if (message.compressed) {
-          this.cancel(Status.INTERNAL, 'a compressed message arrived without grpc-encoding');
-          throw this.error;
+          try {
+            data = await decompress(this.responseEncoding, data, this.config.maxReceiveMessageLength);
+          } catch (err) {
+            this.cancel((err as StatusError).code, (err as StatusError).details);
+            throw this.error;
+          }
         }
         let decoded: Res;
         try {
-          decoded = this.method.deserializeResponse(message.data) as Res;
+          decoded = this.method.deserializeResponse(data) as Res;
         } catch (err) {
           this.cancel(Status.INTERNAL, `response message does not parse: ${(err as Error).message}`);
           throw this.error;
@@ -174,6 +185,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       ['user-agent', USER_AGENT],
     ];
     if (this.deadline !== undefined) headers.push(['grpc-timeout', encodeTimeout(this.deadline - Date.now())]);
+    if (this.config.compression !== 'identity') headers.push(['grpc-encoding', this.config.compression]);
+    headers.push(['grpc-accept-encoding', ACCEPT_ENCODING]);
     this.options.metadata?.appendTo(headers);
     try {
       this.stream = connection.request(headers, this);
@@ -195,7 +208,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         if (bytes.length > this.config.maxSendMessageLength) {
           return this.cancel(Status.RESOURCE_EXHAUSTED, `request message of ${bytes.length} octets is larger than the limit of ${this.config.maxSendMessageLength}`);
         }
-        const framed = frameMessage(bytes);
+        const compressed = this.config.compression !== 'identity' && bytes.length >= this.config.minCompressLength;
+        const framed = frameMessage(compressed ? await compress(this.config.compression, bytes) : bytes, compressed);
+        if (this.settled) return;
         this.remember(framed);
         const target = this.stream!;
         if (target.closed) return;
@@ -276,6 +291,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       }
       this.sent.length = 0; // committed: no more transparent retries
       if (!endStream) {
+        this.responseEncoding = headerValue(headers, 'grpc-encoding') ?? 'identity';
         this.responseHeaders = Metadata.fromHeaders(headers);
         this.resolveHeaders(this.responseHeaders);
         return;

@@ -1,5 +1,6 @@
 import { Channel, type ChannelOptions } from './channel.js';
 import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js';
+import { type Encoding, MIN_COMPRESS_LENGTH } from './compression.js';
 import { deadlineFrom } from './deadline.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import type { MethodDefinition, ServiceDefinition } from './schema.js';
@@ -10,6 +11,10 @@ export interface ClientOptions extends ChannelOptions {
   maxReceiveMessageLength?: number;
   /** Largest request message sent. Default unlimited. */
   maxSendMessageLength?: number;
+  /** Compress request messages with this encoding unless a call says otherwise. Default identity. */
+  compression?: Encoding;
+  /** Messages shorter than this go uncompressed even under an encoding. Default 64 octets. */
+  minCompressLength?: number;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -78,6 +83,8 @@ export class Client {
       deadline: deadlineFrom(options),
       maxReceiveMessageLength: this.options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
       maxSendMessageLength: this.options.maxSendMessageLength ?? Infinity,
+      compression: options.compression ?? this.options.compression ?? 'identity',
+      minCompressLength: this.options.minCompressLength ?? MIN_COMPRESS_LENGTH,
     }, requests);
   }
 

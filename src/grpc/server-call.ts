@@ -1,5 +1,6 @@
 import { ErrorCode } from '../frames/index.js';
 import type { HeaderList, Http2Stream, StreamHandler } from '../http2/index.js';
+import { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
 import { frameMessage, MessageReader, type ReceivedMessage } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
@@ -14,6 +15,13 @@ export interface ServerCallOptions {
   peer: string;
   maxReceiveMessageLength: number;
   maxSendMessageLength: number;
+  /** The request's grpc-encoding. */
+  requestEncoding: Encoding;
+  /** The encoding for responses (one the client accepts). */
+  responseEncoding: Encoding;
+  /** The client's grpc-accept-encoding. */
+  acceptedEncodings: ReadonlySet<string>;
+  minCompressLength: number;
   onFinish: (call: ServerCall) => void;
 }
 
@@ -40,6 +48,12 @@ export class ServerCall implements StreamHandler {
   finished = false;
 
   private readonly received: ReceivedMessage[] = [];
+  private readonly requestEncoding: Encoding;
+  private responseEncoding: Encoding;
+  private readonly acceptedEncodings: ReadonlySet<string>;
+  private readonly maxReceiveMessageLength: number;
+  private readonly minCompressLength: number;
+  private writing: Promise<void> = Promise.resolve();
   private readonly controller = new AbortController();
   private readonly reader: MessageReader;
   private readonly maxSendMessageLength: number;
@@ -61,6 +75,11 @@ export class ServerCall implements StreamHandler {
     this.signal = this.controller.signal;
     this.reader = new MessageReader(options.maxReceiveMessageLength);
     this.maxSendMessageLength = options.maxSendMessageLength;
+    this.maxReceiveMessageLength = options.maxReceiveMessageLength;
+    this.requestEncoding = options.requestEncoding;
+    this.responseEncoding = options.responseEncoding;
+    this.acceptedEncodings = options.acceptedEncodings;
+    this.minCompressLength = options.minCompressLength;
     this.onFinish = options.onFinish;
     if (this.deadline !== undefined) {
       this.deadlineTimer = setTimeout(() => this.sendStatus(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'), Math.max(0, this.deadline - Date.now()));
@@ -97,9 +116,9 @@ export class ServerCall implements StreamHandler {
       const message = this.received.shift();
       if (message) {
         this.giveBack(message.data.length + 5);
-        if (message.compressed) throw new StatusError(Status.INTERNAL, 'a compressed message arrived without grpc-encoding');
+        const data = message.compressed ? await decompress(this.requestEncoding, message.data, this.maxReceiveMessageLength) : message.data;
         try {
-          return this.method.deserialize(message.data);
+          return this.method.deserialize(data);
         } catch (err) {
           throw new StatusError(Status.INTERNAL, `request message does not parse as ${this.method.requestType.fullName.slice(1)}: ${(err as Error).message}`);
         }
@@ -125,15 +144,32 @@ export class ServerCall implements StreamHandler {
     this.sendResponseHeaders();
   }
 
-  /** Sends one response message; resolves once the stream can take more (flow control). */
-  async write(message: unknown): Promise<void> {
+  /**
+   * Chooses the response compression (gzip, deflate or identity) before the first message; an encoding the client
+   * did not list in grpc-accept-encoding is not used.
+   */
+  setCompression(encoding: Encoding): void {
+    if (this.headersSent) throw new Error('the response headers were already sent');
+    this.responseEncoding = this.acceptedEncodings.has(encoding) || encoding === 'identity' ? encoding : 'identity';
+  }
+
+  /** Sends one response message; resolves once the stream can take more (flow control). Writes keep their order. */
+  write(message: unknown): Promise<void> {
+    this.writing = this.writing.then(() => this.writeNow(message));
+    return this.writing;
+  }
+
+  private async writeNow(message: unknown): Promise<void> {
     if (this.finished) throw this.signal.reason ?? new StatusError(Status.CANCELLED, 'the call has ended');
     const bytes = this.method.serializeResponse(message);
     if (bytes.length > this.maxSendMessageLength) {
       throw new StatusError(Status.RESOURCE_EXHAUSTED, `response message of ${bytes.length} octets is larger than the limit of ${this.maxSendMessageLength}`);
     }
     if (!this.headersSent) this.sendResponseHeaders();
-    if (this.stream.write(frameMessage(bytes))) return;
+    const compressed = this.responseEncoding !== 'identity' && bytes.length >= this.minCompressLength;
+    const framed = frameMessage(compressed ? await compress(this.responseEncoding, bytes) : bytes, compressed);
+    if (this.finished) return;
+    if (this.stream.write(framed)) return;
     while (!this.finished && this.stream.pendingBytes >= this.stream.connection.highWaterMark) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
@@ -183,6 +219,8 @@ export class ServerCall implements StreamHandler {
   private sendResponseHeaders(): void {
     this.headersSent = true;
     const fields: HeaderList = [[':status', '200'], ['content-type', 'application/grpc']];
+    if (this.responseEncoding !== 'identity') fields.push(['grpc-encoding', this.responseEncoding]);
+    fields.push(['grpc-accept-encoding', ACCEPT_ENCODING]);
     this.initialMetadata?.appendTo(fields);
     this.stream.sendHeaders(fields);
   }

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { ErrorCode } from '../frames/index.js';
 import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions, headerValue, type HeaderList, type Http2Stream } from '../http2/index.js';
+import { ACCEPT_ENCODING, type Encoding, isEncoding, MIN_COMPRESS_LENGTH, parseAcceptEncoding } from './compression.js';
 import { parseTimeout } from './deadline.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import { Metadata } from './metadata.js';
@@ -27,6 +28,10 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   maxReceiveMessageLength?: number;
   /** Largest response message sent. Default unlimited. */
   maxSendMessageLength?: number;
+  /** Compress responses with this encoding when the client accepts it (gzip, deflate). Default identity. */
+  compression?: Encoding;
+  /** Messages shorter than this go uncompressed even under an encoding. Default 64 octets. */
+  minCompressLength?: number;
   /** Makes an observer for each new connection (tracing). */
   observer?: (socket: Duplex) => ConnectionObserver | undefined;
 }
@@ -152,10 +157,13 @@ export class Server {
     if (timeoutHeader !== undefined && timeout === undefined) {
       return trailersOnly(stream, Status.INTERNAL, `malformed grpc-timeout ${JSON.stringify(timeoutHeader)}`);
     }
-    const encoding = headerValue(headers, 'grpc-encoding');
-    if (encoding !== undefined && encoding !== 'identity') {
-      return trailersOnly(stream, Status.UNIMPLEMENTED, `grpc-encoding ${encoding} is not supported`, [['grpc-accept-encoding', 'identity']]);
+    // gRPC compression.md: an encoding we cannot read is UNIMPLEMENTED, with the ones we can in grpc-accept-encoding
+    const encoding = headerValue(headers, 'grpc-encoding') ?? 'identity';
+    if (!isEncoding(encoding)) {
+      return trailersOnly(stream, Status.UNIMPLEMENTED, `grpc-encoding ${encoding} is not supported`, [['grpc-accept-encoding', ACCEPT_ENCODING]]);
     }
+    const accepted = parseAcceptEncoding(headerValue(headers, 'grpc-accept-encoding'));
+    const preferred = this.options.compression ?? 'identity';
     let metadata: Metadata;
     try {
       metadata = Metadata.fromHeaders(headers);
@@ -169,6 +177,10 @@ export class Server {
       peer,
       maxReceiveMessageLength: this.options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
       maxSendMessageLength: this.options.maxSendMessageLength ?? Infinity,
+      requestEncoding: encoding,
+      responseEncoding: accepted.has(preferred) ? preferred : 'identity',
+      acceptedEncodings: accepted,
+      minCompressLength: this.options.minCompressLength ?? MIN_COMPRESS_LENGTH,
       onFinish: (c) => this.calls.delete(c),
     });
     this.calls.add(call);
