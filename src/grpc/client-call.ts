@@ -6,6 +6,7 @@ import { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compress
 import { frameMessage, MessageReader, type ReceivedMessage } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentDecode } from './percent.js';
+import { richStatus, type StatusDetail } from './rich-status.js';
 import type { MethodDefinition } from './schema.js';
 import { Status, StatusError } from './status.js';
 import { statusFromHttp, statusFromRstStream } from './status-mapping.js';
@@ -33,6 +34,17 @@ export interface UnaryResult<Res = unknown> {
 }
 
 export const USER_AGENT = 'h2grpc/0.1.0';
+
+/** The typed details of grpc-status-details-bin, or none when it is absent or does not decode. */
+function errorDetails(trailers: HeaderList): StatusDetail[] {
+  const encoded = headerValue(trailers, 'grpc-status-details-bin');
+  if (encoded === undefined) return [];
+  try {
+    return richStatus.decode(Buffer.from(encoded, 'base64')).details;
+  } catch {
+    return [];
+  }
+}
 
 /** Request messages already sent are kept (up to this many octets) so a refused stream can be replayed. */
 const REPLAY_LIMIT = 64 * 1024;
@@ -347,7 +359,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     const code = grpcStatus === undefined ? Status.UNKNOWN : Number(grpcStatus);
     const details = grpcStatus === undefined ? 'the response trailers have no grpc-status' : percentDecode(headerValue(trailers, 'grpc-message') ?? '');
     if (!Number.isInteger(code) || code < 0 || code > 16) return this.fail(new StatusError(Status.UNKNOWN, `grpc-status ${grpcStatus} is not a status code`, metadata));
-    if (code !== Status.OK) return this.fail(new StatusError(code, details, metadata));
+    if (code !== Status.OK) return this.fail(new StatusError(code, details, metadata, errorDetails(trailers)));
     if (this.reader.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));
     this.settle();
     this.resolveDone(metadata);

@@ -14,3 +14,4 @@ export { percentDecode, percentEncode } from './percent.js';
 export { frameMessage, MessageReader, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 export { statusFromHttp, statusFromRstStream } from './status-mapping.js';
 export { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
+export { RichStatusCodec, richStatus, richStatusRoot, type RichStatus, type StatusDetail } from './rich-status.js';

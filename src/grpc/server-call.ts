@@ -4,6 +4,7 @@ import { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compress
 import { frameMessage, MessageReader, type ReceivedMessage } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
+import { richStatus } from './rich-status.js';
 import type { MethodDefinition } from './schema.js';
 import { Status, StatusError } from './status.js';
 
@@ -184,14 +185,22 @@ export class ServerCall implements StreamHandler {
   sendError(err: unknown): void {
     if (err instanceof StatusError) {
       if (err.metadata) for (const key of err.metadata.keys()) for (const v of err.metadata.getAll(key)) this.trailers.add(key, v);
-      this.sendStatus(err.code, err.details);
+      let statusDetails: Buffer | undefined;
+      if (err.errorDetails.length > 0) {
+        try {
+          statusDetails = richStatus.encode({ code: err.code, message: err.details, details: err.errorDetails });
+        } catch (encodeError) {
+          return this.sendStatus(Status.INTERNAL, `error details do not encode: ${(encodeError as Error).message}`);
+        }
+      }
+      this.sendStatus(err.code, err.details, statusDetails);
     } else {
       this.sendStatus(Status.UNKNOWN, err instanceof Error ? err.message : String(err));
     }
   }
 
-  /** Trailers with grpc-status and grpc-message; Trailers-Only when nothing was sent yet. */
-  sendStatus(code: number, details: string): void {
+  /** Trailers with grpc-status, grpc-message and grpc-status-details-bin; Trailers-Only when nothing was sent yet. */
+  sendStatus(code: number, details: string, statusDetails?: Uint8Array): void {
     if (this.finished) return;
     this.finish();
     const fields: HeaderList = [];
@@ -202,6 +211,7 @@ export class ServerCall implements StreamHandler {
     }
     fields.push(['grpc-status', String(code)]);
     if (details) fields.push(['grpc-message', percentEncode(details)]);
+    if (statusDetails) fields.push(['grpc-status-details-bin', Buffer.from(statusDetails).toString('base64').replace(/=+$/, '')]);
     this.trailers.appendTo(fields);
     if (code !== Status.OK) this.controller.abort(new StatusError(code, details));
     if (this.stream.closed) return;

@@ -1,4 +1,5 @@
 import type { Metadata } from './metadata.js';
+import type { StatusDetail } from './rich-status.js';
 
 /** The 17 gRPC status codes (grpc/doc/statuscodes.md). */
 export const Status = {
@@ -31,7 +32,9 @@ export function statusName(code: number): string {
 
 /**
  * A call that ended with a status other than OK. Thrown by handlers to choose the status, and by clients when a
- * call fails: `code`, `details` (grpc-message), `metadata` (trailing metadata) and `headers` (initial metadata).
+ * call fails: `code`, `details` (grpc-message), `metadata` (trailing metadata), `headers` (initial metadata), and
+ * `errorDetails`: the typed details of google.rpc.Status (ErrorInfo, BadRequest, RetryInfo…), carried in
+ * grpc-status-details-bin.
  */
 export class StatusError extends Error {
   override name = 'StatusError';
@@ -42,6 +45,7 @@ export class StatusError extends Error {
     readonly code: number,
     readonly details: string,
     metadata?: Metadata,
+    readonly errorDetails: StatusDetail[] = [],
   ) {
     super(`${code} ${statusName(code)}: ${details}`);
     this.metadata = metadata;
