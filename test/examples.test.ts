@@ -79,3 +79,16 @@ t.test('pi-concurrent-client.ts keeps several calls in flight on one connection'
   t.equal(maxInFlight, 8, 'the server saw 8 calls at once');
   t.equal(connections, 1, 'all on one connection');
 });
+
+t.test('pi-compression.ts and pi-timeout.ts print what their headers promise', async (t) => {
+  const compression = await run(process.execPath, ['--import', 'tsx', 'examples/pi-compression.ts']);
+  t.equal(compression.status, 0, compression.stderr);
+  t.match(compression.stdout, /identity: Summarize took 999 requests, Approximations gave 999 responses/);
+  t.match(compression.stdout, /client -> server: grpc-encoding gzip, 1000 messages compressed/);
+  t.match(compression.stdout, /server -> client: grpc-encoding gzip, 1000 messages compressed/);
+  const timeout = await run(process.execPath, ['--import', 'tsx', 'examples/pi-timeout.ts']);
+  t.equal(timeout.status, 0, timeout.stderr);
+  t.match(timeout.stdout, /client: Calc\(10\) with a 100 ms deadline = 3\.1096254579886478/);
+  t.match(timeout.stdout, /client: Calc\(300\) with a 100 ms deadline failed: DEADLINE_EXCEEDED/);
+  t.match(timeout.stdout, /server: Calc\(300\) had \d+ ms left at the start; aborted \(DEADLINE_EXCEEDED\)/);
+});

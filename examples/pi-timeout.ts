@@ -1,0 +1,40 @@
+// Deadlines: npx tsx examples/pi-timeout.ts
+// A pi server whose Calc takes n milliseconds, and a client that gives each call 100 ms. The client sends the
+// deadline as grpc-timeout; both sides enforce it. Prints each call's outcome, and what the server saw: the
+// deadline it was given and whether its handler was told the call ended (call.signal).
+import { createClient, Server, type ServerCall, StatusError } from '../src/grpc/index.js';
+import { pi, piService } from './pi-service.js';
+
+const seen: string[] = [];
+const server = new Server();
+server.addService(piService, {
+  Calc: async ({ n }: { n: number }, call: ServerCall) => {
+    const budget = call.deadline === undefined ? 'none' : `${call.deadline - Date.now()} ms`;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, n);
+      call.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    seen.push(`server: Calc(${n}) had ${budget} left at the start; ${call.cancelled ? `aborted (${(call.signal.reason as StatusError).codeName})` : 'finished'}`);
+    return { value: pi(n) };
+  },
+});
+const port = await server.listen(0, '127.0.0.1');
+const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService);
+
+for (const n of [10, 50, 300]) {
+  const started = Date.now();
+  try {
+    const { value } = await client.Calc({ n }, { timeout: 100 });
+    console.log(`client: Calc(${n}) with a 100 ms deadline = ${value} after ${Date.now() - started} ms`);
+  } catch (err) {
+    if (!(err instanceof StatusError)) throw err;
+    console.log(`client: Calc(${n}) with a 100 ms deadline failed: ${err.codeName} (${err.details}) after ${Date.now() - started} ms`);
+  }
+}
+await new Promise((r) => setTimeout(r, 50));
+for (const line of seen) console.log(line);
+client.close();
+await server.shutdown();
