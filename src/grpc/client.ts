@@ -2,6 +2,7 @@ import { Channel, type ChannelOptions } from './channel.js';
 import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js';
 import { type Encoding, MIN_COMPRESS_LENGTH } from './compression.js';
 import { deadlineFrom } from './deadline.js';
+import { chainClient, type ClientCallInfo, type ClientInterceptor } from './interceptors.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import type { MethodDefinition, ServiceDefinition } from './schema.js';
 import { Status, StatusError } from './status.js';
@@ -15,6 +16,8 @@ export interface ClientOptions extends ChannelOptions {
   compression?: Encoding;
   /** Messages shorter than this go uncompressed even under an encoding. Default 64 octets. */
   minCompressLength?: number;
+  /** Run around every call, the first outermost. */
+  interceptors?: ClientInterceptor[];
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -42,6 +45,17 @@ export class Client {
     private readonly options: ClientOptions = {},
   ) {
     this.channel = new Channel(address, options);
+    this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) =>
+      new ClientCall({
+        channel: this.channel,
+        method,
+        options: callOptions,
+        deadline: deadlineFrom(callOptions),
+        maxReceiveMessageLength: options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
+        maxSendMessageLength: options.maxSendMessageLength ?? Infinity,
+        compression: callOptions.compression ?? options.compression ?? 'identity',
+        minCompressLength: options.minCompressLength ?? MIN_COMPRESS_LENGTH,
+      }, requests));
     for (const [name, method] of Object.entries(service.methods)) {
       if (name in this) continue; // never shadow the client's own members
       Object.defineProperty(this, name, { value: this.stub(method), enumerable: true });
@@ -76,17 +90,11 @@ export class Client {
   }
 
   private start<Res>(method: MethodDefinition, requests: AsyncIterable<unknown> | Iterable<unknown>, options: CallOptions = {}): ClientCall<Res> {
-    return new ClientCall<Res>({
-      channel: this.channel,
-      method,
-      options,
-      deadline: deadlineFrom(options),
-      maxReceiveMessageLength: this.options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
-      maxSendMessageLength: this.options.maxSendMessageLength ?? Infinity,
-      compression: options.compression ?? this.options.compression ?? 'identity',
-      minCompressLength: this.options.minCompressLength ?? MIN_COMPRESS_LENGTH,
-    }, requests);
+    return this.startIntercepted({ method, requests, options }) as ClientCall<Res>;
   }
+
+  /** The interceptors, then the call itself. */
+  private readonly startIntercepted: (info: ClientCallInfo) => ClientCall<unknown>;
 
   close(): void {
     this.channel.close();

@@ -15,3 +15,4 @@ export { frameMessage, MessageReader, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from 
 export { statusFromHttp, statusFromRstStream } from './status-mapping.js';
 export { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
 export { RichStatusCodec, richStatus, richStatusRoot, type RichStatus, type StatusDetail } from './rich-status.js';
+export { type ClientCallInfo, type ClientInterceptor, type ServerInterceptor } from './interceptors.js';

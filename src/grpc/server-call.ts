@@ -47,6 +47,8 @@ export class ServerCall implements StreamHandler {
   halfClosed = false;
   /** The call has ended: status sent, or cancelled. */
   finished = false;
+  /** The status the call ended with, once it has (CANCELLED when the client cancelled). */
+  status: { code: number; details: string } | undefined;
 
   private readonly received: ReceivedMessage[] = [];
   private readonly requestEncoding: Encoding;
@@ -202,6 +204,7 @@ export class ServerCall implements StreamHandler {
   /** Trailers with grpc-status, grpc-message and grpc-status-details-bin; Trailers-Only when nothing was sent yet. */
   sendStatus(code: number, details: string, statusDetails?: Uint8Array): void {
     if (this.finished) return;
+    this.status = { code, details };
     this.finish();
     const fields: HeaderList = [];
     if (!this.headersSent) {
@@ -284,6 +287,7 @@ export class ServerCall implements StreamHandler {
   onReset(_stream: Http2Stream, code: number, reason: string): void {
     if (this.finished) return;
     const status = code === ErrorCode.CANCEL ? Status.CANCELLED : Status.UNAVAILABLE;
+    this.status = { code: status, details: reason };
     this.controller.abort(new StatusError(status, reason));
     this.finish();
   }

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions, headerValue, type HeaderList, type Http2Stream } from '../http2/index.js';
 import { ACCEPT_ENCODING, type Encoding, isEncoding, MIN_COMPRESS_LENGTH, parseAcceptEncoding } from './compression.js';
 import { parseTimeout } from './deadline.js';
+import { chainServer, type ServerInterceptor } from './interceptors.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
@@ -34,6 +35,8 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   minCompressLength?: number;
   /** Makes an observer for each new connection (tracing). */
   observer?: (socket: Duplex) => ConnectionObserver | undefined;
+  /** Run around every call, the first outermost. */
+  interceptors?: ServerInterceptor[];
 }
 
 interface Registered {
@@ -185,7 +188,12 @@ export class Server {
     });
     this.calls.add(call);
     stream.handler = call;
-    void run(call, registered.handler);
+    const interceptors = this.options.interceptors ?? [];
+    if (interceptors.length === 0) {
+      void run(call, registered.handler);
+      return;
+    }
+    chainServer(interceptors, call, () => run(call, registered.handler))().catch((err: unknown) => call.sendError(err));
   }
 }
 

@@ -1,0 +1,83 @@
+// Interceptors on client and server, for all four kinds of call, composed in order.
+import t from 'tap';
+import { type ClientInterceptor, createClient, Metadata, Server, type ServerInterceptor, Status, StatusError } from '../src/grpc/index.js';
+import { piStreams, streamingHandlers } from '../examples/pi-streaming-service.js';
+import { calcHandler, piService } from '../examples/pi-service.js';
+import { run } from './peers.js';
+
+t.test('client and server interceptors wrap all four kinds, in order', async (t) => {
+  const log: string[] = [];
+  const serverInterceptor = (name: string): ServerInterceptor => async (call, next) => {
+    log.push(`${name}> ${call.method.name} ${call.metadata.get('x-order') ?? ''}`);
+    await next();
+    log.push(`${name}< ${call.method.name} ${call.status?.code}`);
+  };
+  const clientInterceptor = (name: string): ClientInterceptor => (info, next) => {
+    const metadata = new Metadata(info.options.metadata?.toJSON());
+    metadata.set('x-order', `${metadata.get('x-order') ?? ''}${name}`);
+    log.push(`${name}> ${info.method.name}`);
+    const call = next({ ...info, options: { ...info.options, metadata } });
+    call.done.then(() => log.push(`${name}< ${info.method.name}`), () => log.push(`${name}! ${info.method.name}`));
+    return call;
+  };
+  const server = new Server({ interceptors: [serverInterceptor('S1'), serverInterceptor('S2')] });
+  server.addService(piService, { Calc: calcHandler() });
+  server.addService(piStreams, streamingHandlers({ answerRate: 1 }));
+  const port = await server.listen(0);
+  const options = { interceptors: [clientInterceptor('A'), clientInterceptor('B')] };
+  const unary = createClient<'Calc'>(`127.0.0.1:${port}`, piService, options);
+  const streams = createClient<'Calc' | 'Approximations' | 'Summarize'>(`127.0.0.1:${port}`, piStreams, options);
+  t.teardown(() => {
+    unary.close();
+    streams.close();
+    server.forceShutdown();
+  });
+  await unary.Calc({ n: 3 });
+  for await (const _ of streams.Approximations({ n: 2 })) void _;
+  await streams.Summarize([{ n: 1 }]);
+  for await (const _ of streams.Calc([{ n: 1 }])) void _;
+  await new Promise((r) => setTimeout(r, 20));
+  for (const method of ['Calc', 'Approximations', 'Summarize']) {
+    const lines = log.filter((l) => l.endsWith(` ${method}`) || l.includes(` ${method} `));
+    t.ok(lines.includes(`A> ${method}`) && lines.includes(`B> ${method}`) && lines.includes(`A< ${method}`), `client interceptors ran for ${method}`);
+    t.ok(lines.some((l) => l === `S1> ${method} AB`), `server interceptors ran for ${method}, with the metadata both client interceptors added, in order`);
+  }
+  const first = log.slice(0, 8);
+  t.same(first, ['A> Calc', 'B> Calc', 'S1> Calc AB', 'S2> Calc AB', 'S2< Calc 0', 'S1< Calc 0', 'B< Calc', 'A< Calc'], 'the first listed is outermost on both sides');
+});
+
+t.test('a server interceptor refuses a call; the outer one sees the status', async (t) => {
+  const seen: Array<number | undefined> = [];
+  const server = new Server({
+    interceptors: [
+      async (call, next) => {
+        await next();
+        seen.push(call.status?.code);
+      },
+      async (call, next) => {
+        if (!call.metadata.has('authorization')) throw new StatusError(Status.UNAUTHENTICATED, 'no token');
+        await next();
+      },
+    ],
+  });
+  server.addService(piService, { Calc: calcHandler() });
+  const port = await server.listen(0);
+  const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService);
+  t.teardown(() => {
+    client.close();
+    server.forceShutdown();
+  });
+  await t.rejects(client.Calc({ n: 1 }), { code: Status.UNAUTHENTICATED, details: 'no token' });
+  t.ok((await client.Calc({ n: 1 }, { metadata: new Metadata({ authorization: 'Bearer x' }) })).value > 0);
+  t.same(seen, [Status.UNAUTHENTICATED, Status.OK]);
+});
+
+t.test('examples/pi-interceptors.ts', async (t) => {
+  const result = await run(process.execPath, ['--import', 'tsx', 'examples/pi-interceptors.ts']);
+  t.equal(result.status, 0, result.stderr);
+  t.match(result.stdout, /\[server\] \/pi\.PiCalculator\/Calc OK in [\d.]+ ms/);
+  t.match(result.stdout, /\[client\] Calc OK in [\d.]+ ms/);
+  t.match(result.stdout, /bidirectional Calc: 3 answers/);
+  t.match(result.stdout, /\[server\] \/pi\.PiCalculator\/Calc UNAUTHENTICATED/);
+  t.match(result.stdout, /without the token: UNAUTHENTICATED: missing or wrong token/);
+});
