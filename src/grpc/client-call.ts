@@ -6,6 +6,7 @@ import { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compress
 import { frameMessage, MessageReader, type ReceivedMessage } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentDecode } from './percent.js';
+import { backoffMs, type NormalizedRetryPolicy, type RetryThrottle } from './retry.js';
 import { richStatus, type StatusDetail } from './rich-status.js';
 import type { MethodDefinition } from './schema.js';
 import { Status, StatusError } from './status.js';
@@ -58,6 +59,10 @@ export interface ClientCallConfig {
   maxSendMessageLength: number;
   compression: Encoding;
   minCompressLength: number;
+  /** The method's retry policy from the service config, if any. */
+  retryPolicy?: NormalizedRetryPolicy;
+  /** The channel's retry throttle, if the service config has one. */
+  throttle?: RetryThrottle;
 }
 
 /**
@@ -75,7 +80,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private readonly method: MethodDefinition;
   private readonly options: CallOptions;
   private readonly deadline: number | undefined;
-  private readonly reader: MessageReader;
+  private reader: MessageReader;
   private readonly received: ReceivedMessage[] = [];
   private responseHeaders: Metadata | undefined;
   private responseEncoding = 'identity';
@@ -89,6 +94,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private readonly sent: Uint8Array[] = [];
   private sentBytes = 0;
   private requestsDone = false;
+  private committed = false; // response headers arrived: no more retries (gRPC A6)
+  private retrying = false; // waiting out a retry's backoff
+  private retryTimer: NodeJS.Timeout | undefined;
   private resolveHeaders!: (m: Metadata) => void;
   private rejectHeaders!: (e: StatusError) => void;
   private resolveDone!: (m: Metadata) => void;
@@ -178,6 +186,11 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
 
   // ---- sending ----------------------------------------------------------------------------------------------
 
+  /** How many attempts the call has made so far (retries and transparent retries included). */
+  get attemptCount(): number {
+    return this.attempts;
+  }
+
   private async attempt(): Promise<void> {
     this.attempts++;
     let connection: Connection;
@@ -198,6 +211,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     ];
     if (this.deadline !== undefined) headers.push(['grpc-timeout', encodeTimeout(this.deadline - Date.now())]);
     if (this.config.compression !== 'identity') headers.push(['grpc-encoding', this.config.compression]);
+    if (this.attempts > 1) headers.push(['grpc-previous-rpc-attempts', String(this.attempts - 1)]);
     headers.push(['grpc-accept-encoding', ACCEPT_ENCODING]);
     this.options.metadata?.appendTo(headers);
     try {
@@ -206,7 +220,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       return this.fail(new StatusError(Status.UNAVAILABLE, (err as Error).message));
     }
     if (this.attempts === 1) return this.pump();
-    // a replay after REFUSED_STREAM: what was sent before goes again
+    // a retry, or a replay after REFUSED_STREAM: what was sent before goes again
     this.sent.forEach((bytes, i) => this.stream!.write(bytes, this.requestsDone && i === this.sent.length - 1));
     if (this.requestsDone && this.sent.length === 0) this.stream.end();
   }
@@ -224,7 +238,13 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         const framed = frameMessage(compressed ? await compress(this.config.compression, bytes) : bytes, compressed);
         if (this.settled) return;
         this.remember(framed);
-        const target = this.stream!;
+        // between attempts the message waits in `sent`; the next attempt replays it
+        if (this.retrying || !this.stream) {
+          if (!this.method.requestStream) this.requestsDone = true;
+          if (!this.method.requestStream) return;
+          continue;
+        }
+        const target = this.stream;
         if (target.closed) return;
         if (!this.method.requestStream) {
           // the one request of a unary or server-streaming call carries END_STREAM itself
@@ -235,7 +255,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         if (!target.write(framed)) await this.drained(target);
       }
       this.requestsDone = true;
-      if (!this.settled && this.stream && !this.stream.closed) this.stream.end();
+      if (!this.settled && !this.retrying && this.stream && !this.stream.closed) this.stream.end();
     } catch (err) {
       if (this.settled) return;
       const details = err instanceof StatusError ? err.details : `the request stream failed: ${(err as Error)?.message ?? err}`;
@@ -281,6 +301,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private settle(): void {
     this.settled = true;
     clearTimeout(this.timer);
+    clearTimeout(this.retryTimer);
     this.options.signal?.removeEventListener('abort', this.abort);
     if (this.unconsumed > 0) this.giveBack(this.unconsumed);
     this.resume();
@@ -289,7 +310,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   // ---- StreamHandler ----------------------------------------------------------------------------------------
 
   onHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
-    if (this.settled) return;
+    if (this.settled || stream !== this.stream) return; // a finished attempt's stream says nothing more
     if (!this.responseHeaders) {
       const status = Number(headerValue(headers, ':status'));
       const grpcStatus = headerValue(headers, 'grpc-status');
@@ -301,8 +322,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       if (!contentType.startsWith('application/grpc') && grpcStatus === undefined) {
         return this.cancel(Status.UNKNOWN, `received content-type ${JSON.stringify(contentType)}, not application/grpc`);
       }
-      this.sent.length = 0; // committed: no more transparent retries
       if (!endStream) {
+        this.committed = true;
+        this.sent.length = 0; // committed: no more retries of any kind
         this.responseEncoding = headerValue(headers, 'grpc-encoding') ?? 'identity';
         this.responseHeaders = Metadata.fromHeaders(headers);
         this.resolveHeaders(this.responseHeaders);
@@ -317,7 +339,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   }
 
   onData(stream: Http2Stream, data: Uint8Array): void {
-    if (this.settled) return stream.consume(data.length);
+    if (this.settled || stream !== this.stream) return stream.consume(data.length);
     this.unconsumed += data.length;
     try {
       this.reader.push(data, this.received);
@@ -331,11 +353,11 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.resume();
   }
 
-  onReset(_stream: Http2Stream, code: number, reason: string, retryable: boolean): void {
-    if (this.settled) return;
+  onReset(stream: Http2Stream, code: number, reason: string, retryable: boolean): void {
+    if (this.settled || stream !== this.stream) return;
     // the server never saw this stream (REFUSED_STREAM, above a GOAWAY's last-stream-id): retry it transparently
     // once, if what was already sent can be replayed
-    const replayable = this.sentBytes <= REPLAY_LIMIT && !this.responseHeaders;
+    const replayable = this.sentBytes <= REPLAY_LIMIT && !this.committed;
     if (retryable && this.attempts < 2 && replayable) {
       this.stream = undefined;
       void this.attempt();
@@ -349,8 +371,36 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.fail(new StatusError(status, reason));
   }
 
-  onClose(): void {
-    if (!this.settled) this.fail(new StatusError(Status.INTERNAL, 'the stream closed without trailers'));
+  onClose(stream: Http2Stream): void {
+    if (!this.settled && stream === this.stream) this.fail(new StatusError(Status.INTERNAL, 'the stream closed without trailers'));
+  }
+
+  /**
+   * gRPC A6: another attempt after a backoff when the status is retryable, the call is not committed, attempts and
+   * throttle tokens are left, and what was sent can be replayed. A server's grpc-retry-pushback-ms overrides the
+   * backoff (and a malformed one forbids the retry).
+   */
+  private retry(code: number, trailers: HeaderList): boolean {
+    const policy = this.config.retryPolicy;
+    if (!policy || !policy.retryableStatusCodes.has(code)) return false;
+    this.config.throttle?.failure();
+    if (this.committed || this.attempts >= policy.maxAttempts || this.sentBytes > REPLAY_LIMIT) return false;
+    if (this.config.throttle && !this.config.throttle.allowsRetry) return false;
+    const pushback = headerValue(trailers, 'grpc-retry-pushback-ms');
+    if (pushback !== undefined && !/^\d+$/.test(pushback)) return false;
+    const delay = pushback !== undefined ? Number(pushback) : backoffMs(policy, this.attempts);
+    if (this.deadline !== undefined && Date.now() + delay >= this.deadline) return false;
+    this.retrying = true;
+    this.stream = undefined;
+    this.reader = new MessageReader(this.config.maxReceiveMessageLength);
+    this.received.length = 0;
+    this.responseHeaders = undefined;
+    this.retryTimer = setTimeout(() => {
+      this.retrying = false;
+      void this.attempt();
+      this.resume();
+    }, delay);
+    return true;
   }
 
   private finish(trailers: HeaderList): void {
@@ -359,7 +409,11 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     const code = grpcStatus === undefined ? Status.UNKNOWN : Number(grpcStatus);
     const details = grpcStatus === undefined ? 'the response trailers have no grpc-status' : percentDecode(headerValue(trailers, 'grpc-message') ?? '');
     if (!Number.isInteger(code) || code < 0 || code > 16) return this.fail(new StatusError(Status.UNKNOWN, `grpc-status ${grpcStatus} is not a status code`, metadata));
-    if (code !== Status.OK) return this.fail(new StatusError(code, details, metadata, errorDetails(trailers)));
+    if (code !== Status.OK) {
+      if (this.retry(code, trailers)) return;
+      return this.fail(new StatusError(code, details, metadata, errorDetails(trailers)));
+    }
+    this.config.throttle?.success();
     if (this.reader.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));
     this.settle();
     this.resolveDone(metadata);

@@ -3,6 +3,7 @@ import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js
 import { type Encoding, MIN_COMPRESS_LENGTH } from './compression.js';
 import { deadlineFrom } from './deadline.js';
 import { chainClient, type ClientCallInfo, type ClientInterceptor } from './interceptors.js';
+import { type NormalizedRetryPolicy, retryPolicyFor, RetryThrottle, type ServiceConfig } from './retry.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import type { MethodDefinition, ServiceDefinition } from './schema.js';
 import { Status, StatusError } from './status.js';
@@ -18,6 +19,8 @@ export interface ClientOptions extends ChannelOptions {
   minCompressLength?: number;
   /** Run around every call, the first outermost. */
   interceptors?: ClientInterceptor[];
+  /** gRPC service config: per-method retry policies and retry throttling. */
+  serviceConfig?: ServiceConfig;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -45,6 +48,9 @@ export class Client {
     private readonly options: ClientOptions = {},
   ) {
     this.channel = new Channel(address, options);
+    const throttle = options.serviceConfig?.retryThrottling && new RetryThrottle(options.serviceConfig.retryThrottling);
+    const policies = new Map<string, NormalizedRetryPolicy | undefined>();
+    for (const method of Object.values(service.methods)) policies.set(method.path, retryPolicyFor(options.serviceConfig, method.path));
     this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) =>
       new ClientCall({
         channel: this.channel,
@@ -55,6 +61,8 @@ export class Client {
         maxSendMessageLength: options.maxSendMessageLength ?? Infinity,
         compression: callOptions.compression ?? options.compression ?? 'identity',
         minCompressLength: options.minCompressLength ?? MIN_COMPRESS_LENGTH,
+        retryPolicy: policies.get(method.path),
+        throttle,
       }, requests));
     for (const [name, method] of Object.entries(service.methods)) {
       if (name in this) continue; // never shadow the client's own members

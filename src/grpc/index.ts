@@ -16,3 +16,4 @@ export { statusFromHttp, statusFromRstStream } from './status-mapping.js';
 export { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
 export { RichStatusCodec, richStatus, richStatusRoot, type RichStatus, type StatusDetail } from './rich-status.js';
 export { type ClientCallInfo, type ClientInterceptor, type ServerInterceptor } from './interceptors.js';
+export { backoffMs, normalizeRetryPolicy, retryPolicyFor, RetryThrottle, type RetryPolicy, type RetryThrottling, type ServiceConfig } from './retry.js';
