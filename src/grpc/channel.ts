@@ -16,6 +16,8 @@ export interface ChannelOptions extends Omit<ConnectionOptions, 'observer'> {
   createConnection?: (authority: string) => Duplex;
   /** Give up a connection attempt after this long. Default 20000 ms. */
   connectTimeout?: number;
+  /** Close the connection after this long (ms) without a call; the next call reconnects. Default 30 minutes. */
+  idleTimeout?: number;
   backoff?: BackoffOptions;
   /** Makes an observer for each new connection (tracing). */
   observer?: () => ConnectionObserver | undefined;
@@ -37,6 +39,7 @@ export class Channel {
   private backoff: number;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
   private readonly waiters: Array<() => void> = [];
 
   constructor(
@@ -54,6 +57,7 @@ export class Channel {
   /** A connection that accepts new streams, connecting if there is none. */
   getConnection(waitForReady = false): Promise<Connection> {
     if (this.closed) return Promise.reject(new StatusError(Status.UNAVAILABLE, 'the channel is closed'));
+    clearTimeout(this.idleTimer);
     const current = this.connection;
     if (current && current.acceptingStreams) return Promise.resolve(current);
     if (this.connecting) return this.connecting;
@@ -94,6 +98,11 @@ export class Channel {
     connection.on('close', () => {
       if (this.connection === connection) this.connection = undefined;
     });
+    connection.on('idle', () => {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => connection.streams.size === 0 && connection.goaway(), this.options.idleTimeout ?? 30 * 60_000);
+      this.idleTimer.unref();
+    });
     return connection;
   }
 
@@ -114,6 +123,7 @@ export class Channel {
   close(): void {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.idleTimer);
     this.connection?.goaway();
     for (const wake of this.waiters.splice(0)) wake();
   }

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../frames/index.js';
-import { type Connection, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../http2/index.js';
+import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../http2/index.js';
 import type { Channel } from './channel.js';
 import { encodeTimeout } from './deadline.js';
 import { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
@@ -363,7 +363,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       void this.attempt();
       return;
     }
-    const status = code === ErrorCode.INTERNAL_ERROR && /closed|GOAWAY/.test(reason) ? Status.UNAVAILABLE : statusFromRstStream(code);
+    // a connection that went away is UNAVAILABLE; a reset stream maps by its error code
+    const status = code === CONNECTION_LOST ? Status.UNAVAILABLE : statusFromRstStream(code);
     // gRPC: a call cancelled after its deadline is reported as DEADLINE_EXCEEDED
     if (status === Status.CANCELLED && this.deadline !== undefined && Date.now() >= this.deadline) {
       return this.fail(new StatusError(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));

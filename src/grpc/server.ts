@@ -37,6 +37,12 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   observer?: (socket: Duplex) => ConnectionObserver | undefined;
   /** Run around every call, the first outermost. */
   interceptors?: ServerInterceptor[];
+  /** Close a connection (GOAWAY) that has had no call for this long (ms). Default: never. */
+  maxConnectionIdle?: number;
+  /** Drain a connection (GOAWAY, calls in flight finish) once it is this old (ms). Default: never. */
+  maxConnectionAge?: number;
+  /** After maxConnectionAge, calls still running get this long (ms) before the connection is closed. Default 10000. */
+  maxConnectionAgeGrace?: number;
 }
 
 interface Registered {
@@ -97,8 +103,10 @@ export class Server {
   /** Serves one connection over any Duplex (a socket from elsewhere, a TLS socket, a test pipe). */
   handle(socket: Duplex): Connection {
     const { observer, ...options } = this.options;
-    const connection = new Connection(socket, 'server', { ...options, observer: observer?.(socket) });
+    // gRPC keepalive.md: servers permit client pings every 5 minutes when no call is running, and no more often
+    const connection = new Connection(socket, 'server', { minPingInterval: 300_000, ...options, observer: observer?.(socket) });
     this.connections.add(connection);
+    this.manageLifetime(connection);
     const peer = socket instanceof net.Socket ? `${socket.remoteAddress}:${socket.remotePort}` : 'unknown';
     connection.on('stream', (stream: Http2Stream, headers: HeaderList) => this.onStream(stream, headers, peer));
     connection.on('close', () => {
@@ -107,6 +115,30 @@ export class Server {
     });
     if (this.shuttingDown) connection.goaway();
     return connection;
+  }
+
+  /** maxConnectionIdle and maxConnectionAge: timers that send GOAWAY, then close what lingers past the grace. */
+  private manageLifetime(connection: Connection): void {
+    const timers: NodeJS.Timeout[] = [];
+    const { maxConnectionIdle, maxConnectionAge, maxConnectionAgeGrace = 10_000 } = this.options;
+    if (maxConnectionIdle !== undefined) {
+      let idle: NodeJS.Timeout | undefined;
+      const arm = () => {
+        clearTimeout(idle);
+        idle = setTimeout(() => connection.streams.size === 0 && connection.goaway(ErrorCode.NO_ERROR, 'max_idle'), maxConnectionIdle);
+        timers.push(idle);
+      };
+      arm();
+      connection.on('idle', arm);
+      connection.on('stream', () => clearTimeout(idle));
+    }
+    if (maxConnectionAge !== undefined) {
+      timers.push(setTimeout(() => {
+        connection.goaway(ErrorCode.NO_ERROR, 'max_age');
+        timers.push(setTimeout(() => connection.destroy(), maxConnectionAgeGrace));
+      }, maxConnectionAge));
+    }
+    connection.once('close', () => timers.forEach(clearTimeout));
   }
 
   /**

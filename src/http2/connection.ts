@@ -9,6 +9,7 @@ import { DataScheduler } from './data-scheduler.js';
 import { FrameWriter } from './frame-writer.js';
 import { ReceiveWindow } from './flow-control.js';
 import { HeaderBlock } from './header-block.js';
+import { Keepalive, type KeepaliveOptions } from './keepalive.js';
 import { PingTracker } from './pings.js';
 import { malformedReason } from './headers.js';
 import type { ConnectionObserver } from './observer.js';
@@ -26,8 +27,20 @@ export interface ConnectionOptions {
   highWaterMark?: number;
   /** The largest HPACK table our encoder uses, whatever the peer allows. Default 4096. */
   maxEncoderTableSize?: number;
+  /** Our own keepalive PINGs. Default none. */
+  keepalive?: KeepaliveOptions;
+  /**
+   * PINGs from the peer closer together than this (ms) while no stream sends anything are strikes; after
+   * `maxPingStrikes` of them we send GOAWAY ENHANCE_YOUR_CALM "too_many_pings", as gRPC servers do. Default 0 (off).
+   */
+  minPingInterval?: number;
+  /** Default 2. */
+  maxPingStrikes?: number;
   observer?: ConnectionObserver;
 }
+
+/** The code StreamHandler.onReset gets when the whole connection went away (closed, failed, keepalive timeout). */
+export const CONNECTION_LOST = -1;
 
 /** The settings an h2grpc endpoint advertises unless told otherwise. */
 export const DEFAULT_LOCAL_SETTINGS: Readonly<Settings> = {
@@ -77,6 +90,10 @@ export class Connection extends EventEmitter {
   private readonly pendingSettings: Settings[] = [];
   private readonly pings = new PingTracker();
   private hpackStreamId = 0; // the stream whose block the HPACK observer is being told about
+  private readonly minPingInterval: number;
+  private readonly maxPingStrikes: number;
+  private lastPingReceived = 0;
+  private pingStrikes = 0;
 
   constructor(
     readonly socket: Duplex,
@@ -88,6 +105,8 @@ export class Connection extends EventEmitter {
     this.local = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
     this.observer = options.observer;
     this.maxEncoderTableSize = options.maxEncoderTableSize ?? 4096;
+    this.minPingInterval = options.minPingInterval ?? 0;
+    this.maxPingStrikes = options.maxPingStrikes ?? 2;
     this.nextStreamId = role === 'client' ? 1 : 2;
     this.decoder = new FrameDecoder({ expectPreface: role === 'server', maxFrameSize: PROTOCOL_DEFAULTS.maxFrameSize });
     const observer = this.observer;
@@ -126,6 +145,7 @@ export class Connection extends EventEmitter {
       this.fail(connectionError(ErrorCode.SETTINGS_TIMEOUT, 'the peer did not acknowledge our SETTINGS'));
     }, options.settingsTimeout ?? 10_000);
     this.settingsTimer.unref();
+    if (options.keepalive) new Keepalive(this, options.keepalive);
   }
 
   // ---- opening streams --------------------------------------------------------------------------------------
@@ -290,7 +310,7 @@ export class Connection extends EventEmitter {
     const reason = error ? error.message : 'the connection closed';
     for (const stream of [...this.streams.values()]) {
       this.closeStream(stream);
-      stream.handler.onReset(stream, ErrorCode.INTERNAL_ERROR, reason, false);
+      stream.handler.onReset(stream, CONNECTION_LOST, reason, false);
     }
     for (const stream of this.waitingToOpen.splice(0)) {
       stream.state = 'closed';
@@ -379,6 +399,8 @@ export class Connection extends EventEmitter {
       case FrameType.PING: {
         const ping = frame as Extract<Frame, { type: 6 }>;
         if (!ping.ack) {
+          this.policePing();
+          if (this.closed) return;
           this.sendFrame({ type: FrameType.PING, streamId: 0, ack: true, data: Buffer.from(ping.data) });
           this.writer.flush(); // RFC 9113 §6.7: answer PINGs promptly
         } else {
@@ -559,6 +581,18 @@ export class Connection extends EventEmitter {
     if (delta > 0) this.data.flushBlocked();
   }
 
+  /** gRPC keepalive.md: too many PINGs with nothing else going on earn GOAWAY ENHANCE_YOUR_CALM. */
+  private policePing(): void {
+    if (this.minPingInterval <= 0) return;
+    const now = Date.now();
+    if (this.lastPingReceived !== 0 && now - this.lastPingReceived < this.minPingInterval && this.streams.size === 0) this.pingStrikes++;
+    this.lastPingReceived = now;
+    if (this.pingStrikes > this.maxPingStrikes) {
+      this.goaway(ErrorCode.ENHANCE_YOUR_CALM, 'too_many_pings');
+      this.destroy(new Error('the peer sent too many PINGs'));
+    }
+  }
+
   private onGoaway(frame: GoawayFrame): void {
     this.goawayReceived = frame;
     const reason = `the server sent GOAWAY ${errorCodeName(frame.errorCode)}${frame.debugData.length ? ` (${Buffer.from(frame.debugData).toString('latin1')})` : ''}`;
@@ -623,6 +657,7 @@ export class Connection extends EventEmitter {
     }
     if (this.role === 'client') this.openWaiting();
     if ((this.goawaySent || this.goawayReceived) && this.streams.size === 0 && !this.closed) this.closeSoon();
+    if (this.streams.size === 0) this.emit('idle');
   }
 }
 

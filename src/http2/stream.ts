@@ -14,7 +14,10 @@ export interface StreamHandler {
   onHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void;
   /** A DATA payload, a view of the socket's buffer; call stream.consume(n) once it has been processed. */
   onData(stream: Http2Stream, data: Uint8Array, endStream: boolean): void;
-  /** The stream ended abnormally: RST_STREAM from the peer, a stream error, GOAWAY above its id, or the connection died. */
+  /**
+   * The stream ended abnormally: RST_STREAM from the peer or a stream error (with its error code), GOAWAY above its
+   * id (REFUSED_STREAM, retryable), or the connection died (CONNECTION_LOST).
+   */
   onReset(stream: Http2Stream, code: number, reason: string, retryable: boolean): void;
   /** The stream is closed both ways (after the last of the other callbacks). */
   onClose?(stream: Http2Stream): void;
