@@ -1,20 +1,26 @@
-// The tutorial's pi server: npx tsx examples/pi-server.ts [--port 8080] [--sleep MS]
+// The tutorial's pi server: npx tsx examples/pi-server.ts [--port 8080] [--sleep MS] [--workers N]
 // Listens on 127.0.0.1:8080 (PORT or --port to change). Calc(n) answers sqrt(8 * sum 1/(2i+1)^2); n <= 0 gets
 // INVALID_ARGUMENT "request number should be positive". Ctrl-C shuts down gracefully: calls in flight finish.
-import { Server } from '../src/grpc/index.js';
+// --workers N serves from N processes on the one port (node:cluster), for CPU-bound work the tutorial's threaded
+// Python server could not spread over cores.
+import { isWorker, Server } from '../src/grpc/index.js';
 import { calcHandler, exampleArgs, piService } from './pi-service.js';
 
 const { port, host, rest } = exampleArgs();
-const sleepAt = rest.indexOf('--sleep');
-const sleep = sleepAt >= 0 ? Number(rest[sleepAt + 1]) : 0;
+const option = (name: string) => (rest.includes(name) ? Number(rest[rest.indexOf(name) + 1]) : 0);
+const sleep = option('--sleep');
+const workers = option('--workers') || 1;
 
-const server = new Server();
+const server = new Server({ workers });
 server.addService(piService, { Calc: calcHandler({ sleep }) });
 const bound = await server.listen(port, host);
-console.log(`pi server listening on ${host}:${bound}${sleep ? ` (each Calc sleeps ${sleep} ms)` : ''}`);
+if (!isWorker()) {
+  const extras = [sleep ? `each Calc sleeps ${sleep} ms` : '', workers > 1 ? `${workers} worker processes` : ''].filter(Boolean).join(', ');
+  console.log(`pi server listening on ${host}:${bound}${extras ? ` (${extras})` : ''}`);
+}
 
 process.once('SIGINT', async () => {
-  console.log('shutting down: GOAWAY sent, waiting for calls in flight');
+  if (!isWorker()) console.log('shutting down: GOAWAY sent, waiting for calls in flight');
   await server.shutdown();
-  console.log('bye');
+  if (!isWorker()) console.log('bye');
 });

@@ -17,3 +17,4 @@ export { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compress
 export { RichStatusCodec, richStatus, richStatusRoot, type RichStatus, type StatusDetail } from './rich-status.js';
 export { type ClientCallInfo, type ClientInterceptor, type ServerInterceptor } from './interceptors.js';
 export { backoffMs, normalizeRetryPolicy, retryPolicyFor, RetryThrottle, type RetryPolicy, type RetryThrottling, type ServiceConfig } from './retry.js';
+export { isWorker, listenWithWorkers } from './workers.js';

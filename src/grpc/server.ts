@@ -1,3 +1,4 @@
+import type { Worker } from 'node:cluster';
 import net from 'node:net';
 import { ErrorCode } from '../frames/index.js';
 import type { Duplex } from 'node:stream';
@@ -10,6 +11,7 @@ import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
 import type { MethodDefinition, ServiceDefinition } from './schema.js';
 import { ServerCall } from './server-call.js';
+import { isWorker, listenWithWorkers } from './workers.js';
 import { Status, StatusError } from './status.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -35,6 +37,12 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   minCompressLength?: number;
   /** Makes an observer for each new connection (tracing). */
   observer?: (socket: Duplex) => ConnectionObserver | undefined;
+  /**
+   * Serve from this many processes (node:cluster) on one port. The program runs again in each worker, so build the
+   * server the same way on every run; in the primary, `listen` forks the workers and resolves once all listen.
+   * Default 1 (this process serves).
+   */
+  workers?: number;
   /** Run around every call, the first outermost. */
   interceptors?: ServerInterceptor[];
   /** Close a connection (GOAWAY) that has had no call for this long (ms). Default: never. */
@@ -59,6 +67,7 @@ export class Server {
   private readonly options: ServerOptions;
   private listener: net.Server | undefined;
   private shuttingDown = false;
+  private workers: Worker[] = [];
   private drained: (() => void) | undefined;
 
   constructor(options: ServerOptions = {}) {
@@ -83,7 +92,13 @@ export class Server {
   }
 
   /** Listens on host:port (port 0 picks a free one); resolves with the port. */
-  listen(port = 0, host = '127.0.0.1'): Promise<number> {
+  async listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    const workers = this.options.workers ?? 1;
+    if (workers > 1 && !isWorker()) {
+      const started = await listenWithWorkers(workers, port, host);
+      this.workers = started.workers;
+      return started.port;
+    }
     const listener = net.createServer((socket) => this.handle(socket));
     this.listener = listener;
     return new Promise((resolve, reject) => {
@@ -146,6 +161,7 @@ export class Server {
    */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
+    if (this.workers.length > 0) return stopWorkers(this.workers, 'SIGINT');
     const closed = this.listener ? new Promise<void>((resolve) => this.listener!.close(() => resolve())) : Promise.resolve();
     for (const connection of this.connections) connection.goaway();
     await new Promise<void>((resolve) => {
@@ -158,6 +174,7 @@ export class Server {
   /** Closes every connection now; calls in flight fail on the client with UNAVAILABLE. */
   forceShutdown(): void {
     this.shuttingDown = true;
+    if (this.workers.length > 0) void stopWorkers(this.workers, 'SIGKILL');
     this.listener?.close();
     for (const call of [...this.calls]) call.stream.reset(ErrorCode.INTERNAL_ERROR);
     for (const connection of [...this.connections]) connection.destroy();
@@ -276,3 +293,18 @@ const DISCARD = {
   onReset() {},
 };
 
+
+/**
+ * Stops forked workers. Gracefully: SIGINT (so a program that handles it can shut its server down), then the IPC
+ * channel is closed so the worker can exit once it is done, and after 15 s it is killed. Forcefully: SIGKILL.
+ */
+async function stopWorkers(workers: Worker[], signal: NodeJS.Signals): Promise<void> {
+  await Promise.all(workers.map((worker) => new Promise<void>((resolve) => {
+    if (worker.isDead()) return resolve();
+    worker.once('exit', () => resolve());
+    worker.process.kill(signal);
+    if (signal === 'SIGKILL') return;
+    worker.disconnect();
+    setTimeout(() => worker.process.kill('SIGKILL'), 15_000).unref();
+  })));
+}
