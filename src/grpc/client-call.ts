@@ -2,7 +2,7 @@ import { ErrorCode } from '../frames/index.js';
 import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../http2/index.js';
 import type { Channel } from './channel.js';
 import { encodeTimeout } from './deadline.js';
-import { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
+import { ACCEPT_ENCODING, compress, decompress, type Encoding, WithCompression } from './compression.js';
 import { frameMessage, MessageReader, type ReceivedMessage } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentDecode } from './percent.js';
@@ -82,6 +82,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private readonly deadline: number | undefined;
   private reader: MessageReader;
   private readonly received: ReceivedMessage[] = [];
+  /** For each response message handed out so far: whether it arrived compressed (flag 1). */
+  readonly receivedCompressed: boolean[] = [];
   private responseHeaders: Metadata | undefined;
   private responseEncoding = 'identity';
   private stream: Http2Stream | undefined;
@@ -157,6 +159,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       const message = this.received.shift();
       if (message) {
         this.giveBack(message.data.length + 5);
+        this.receivedCompressed.push(message.compressed);
         let data = message.data;
         if (message.compressed) {
           try {
@@ -228,13 +231,14 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   /** Sends the request messages as the iterable yields them, waiting while the stream's queue is full. */
   private async pump(): Promise<void> {
     try {
-      for await (const request of this.requests) {
+      for await (const item of this.requests) {
         if (this.settled) return;
+        const request = item instanceof WithCompression ? item.message : item;
         const bytes = this.method.serialize(request);
         if (bytes.length > this.config.maxSendMessageLength) {
           return this.cancel(Status.RESOURCE_EXHAUSTED, `request message of ${bytes.length} octets is larger than the limit of ${this.config.maxSendMessageLength}`);
         }
-        const compressed = this.config.compression !== 'identity' && bytes.length >= this.config.minCompressLength;
+        const compressed = this.config.compression !== 'identity' && (item instanceof WithCompression ? item.compress : bytes.length >= this.config.minCompressLength);
         const framed = frameMessage(compressed ? await compress(this.config.compression, bytes) : bytes, compressed);
         if (this.settled) return;
         this.remember(framed);

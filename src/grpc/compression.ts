@@ -19,6 +19,21 @@ const deflate = promisify(zlib.deflate);
 const gunzip = promisify(zlib.gunzip) as (buf: Uint8Array, options: zlib.ZlibOptions) => Promise<Buffer>;
 const inflate = promisify(zlib.inflate) as (buf: Uint8Array, options: zlib.ZlibOptions) => Promise<Buffer>;
 
+/**
+ * A message with its own compression choice, overriding the call's: yield `withCompression(request, false)` from a
+ * client's request stream, or pass `{ compress }` to ServerCall.write.
+ */
+export class WithCompression<T = unknown> {
+  constructor(
+    readonly message: T,
+    readonly compress: boolean,
+  ) {}
+}
+
+export function withCompression<T>(message: T, compress: boolean): WithCompression<T> {
+  return new WithCompression(message, compress);
+}
+
 export function isEncoding(name: string): name is Encoding {
   return ENCODINGS.has(name);
 }

@@ -13,7 +13,7 @@ export { encodeTimeout, parseTimeout } from './deadline.js';
 export { percentDecode, percentEncode } from './percent.js';
 export { frameMessage, MessageReader, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 export { statusFromHttp, statusFromRstStream } from './status-mapping.js';
-export { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
+export { ACCEPT_ENCODING, compress, decompress, type Encoding, withCompression, WithCompression } from './compression.js';
 export { RichStatusCodec, richStatus, richStatusRoot, type RichStatus, type StatusDetail } from './rich-status.js';
 export { type ClientCallInfo, type ClientInterceptor, type ServerInterceptor } from './interceptors.js';
 export { backoffMs, normalizeRetryPolicy, retryPolicyFor, RetryThrottle, type RetryPolicy, type RetryThrottling, type ServiceConfig } from './retry.js';

@@ -47,6 +47,8 @@ export class ServerCall implements StreamHandler {
   halfClosed = false;
   /** The call has ended: status sent, or cancelled. */
   finished = false;
+  /** Whether the request message last handed to the handler arrived compressed. */
+  lastRequestCompressed = false;
   /** The status the call ended with, once it has (CANCELLED when the client cancelled). */
   status: { code: number; details: string } | undefined;
 
@@ -119,6 +121,7 @@ export class ServerCall implements StreamHandler {
       const message = this.received.shift();
       if (message) {
         this.giveBack(message.data.length + 5);
+        this.lastRequestCompressed = message.compressed;
         const data = message.compressed ? await decompress(this.requestEncoding, message.data, this.maxReceiveMessageLength) : message.data;
         try {
           return this.method.deserialize(data);
@@ -156,20 +159,23 @@ export class ServerCall implements StreamHandler {
     this.responseEncoding = this.acceptedEncodings.has(encoding) || encoding === 'identity' ? encoding : 'identity';
   }
 
-  /** Sends one response message; resolves once the stream can take more (flow control). Writes keep their order. */
-  write(message: unknown): Promise<void> {
-    this.writing = this.writing.then(() => this.writeNow(message));
+  /**
+   * Sends one response message; resolves once the stream can take more (flow control). Writes keep their order.
+   * `compress` overrides, for this message, whether it is compressed with the call's encoding.
+   */
+  write(message: unknown, options: { compress?: boolean } = {}): Promise<void> {
+    this.writing = this.writing.then(() => this.writeNow(message, options.compress));
     return this.writing;
   }
 
-  private async writeNow(message: unknown): Promise<void> {
+  private async writeNow(message: unknown, compressThis: boolean | undefined): Promise<void> {
     if (this.finished) throw this.signal.reason ?? new StatusError(Status.CANCELLED, 'the call has ended');
     const bytes = this.method.serializeResponse(message);
     if (bytes.length > this.maxSendMessageLength) {
       throw new StatusError(Status.RESOURCE_EXHAUSTED, `response message of ${bytes.length} octets is larger than the limit of ${this.maxSendMessageLength}`);
     }
     if (!this.headersSent) this.sendResponseHeaders();
-    const compressed = this.responseEncoding !== 'identity' && bytes.length >= this.minCompressLength;
+    const compressed = this.responseEncoding !== 'identity' && (compressThis ?? bytes.length >= this.minCompressLength);
     const framed = frameMessage(compressed ? await compress(this.responseEncoding, bytes) : bytes, compressed);
     if (this.finished) return;
     if (this.stream.write(framed)) return;

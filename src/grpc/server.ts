@@ -3,7 +3,7 @@ import net from 'node:net';
 import { ErrorCode } from '../frames/index.js';
 import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions, headerValue, type HeaderList, type Http2Stream } from '../http2/index.js';
-import { ACCEPT_ENCODING, type Encoding, isEncoding, MIN_COMPRESS_LENGTH, parseAcceptEncoding } from './compression.js';
+import { ACCEPT_ENCODING, type Encoding, isEncoding, MIN_COMPRESS_LENGTH, parseAcceptEncoding, WithCompression } from './compression.js';
 import { parseTimeout } from './deadline.js';
 import { chainServer, type ServerInterceptor } from './interceptors.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
@@ -255,12 +255,14 @@ async function run(call: ServerCall, handler: Handler): Promise<void> {
     if (responseStream) {
       for await (const message of output as AsyncIterable<unknown>) {
         if (call.finished) return;
-        await call.write(message);
+        if (message instanceof WithCompression) await call.write(message.message, { compress: message.compress });
+        else await call.write(message);
       }
     } else {
       const response = await output;
       if (call.finished) return;
-      await call.write(response);
+      if (response instanceof WithCompression) await call.write(response.message, { compress: response.compress });
+      else await call.write(response);
     }
     call.sendOk();
   } catch (err) {

@@ -1,0 +1,17 @@
+// The interop test client: npx tsx examples/interop/client.ts --server_host=127.0.0.1 --server_port=10000 --test_case=all
+// Runs the named test case (or all of them) against any interop server; exit status 0 when every one passed.
+import { CASE_NAMES, runCases } from './cases.js';
+import { flags } from './service.js';
+
+const options = flags(process.argv.slice(2));
+if (options.use_tls === 'true') {
+  console.error('--use_tls=true is not supported yet: TLS is a later issue');
+  process.exit(2);
+}
+const address = `${options.server_host ?? '127.0.0.1'}:${options.server_port ?? 10000}`;
+const names = !options.test_case || options.test_case === 'all' ? CASE_NAMES : options.test_case.split(',');
+const failures = await runCases(address, names);
+for (const name of names) console.log(`${name}: ${failures[name] ? `FAILED: ${failures[name]}` : 'passed'}`);
+const failed = Object.keys(failures).length;
+console.log(`${names.length - failed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
