@@ -92,3 +92,24 @@ t.test('pi-compression.ts and pi-timeout.ts print what their headers promise', a
   t.match(timeout.stdout, /client: Calc\(300\) with a 100 ms deadline failed: DEADLINE_EXCEEDED/);
   t.match(timeout.stdout, /server: Calc\(300\) had \d+ ms left at the start; aborted \(DEADLINE_EXCEEDED\)/);
 });
+
+t.test('the streaming examples: pi-stream-server.ts with its three clients', async (t) => {
+  const port = await freePort();
+  const server = spawn(process.execPath, ['--import', 'tsx', 'examples/pi-stream-server.ts', '--port', String(port)], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => server.kill('SIGKILL'));
+  await new Promise<void>((resolve) => createInterface({ input: server.stdout }).on('line', (l) => l.startsWith('pi streaming server listening') && resolve()));
+  const bidi = await run(process.execPath, ['--import', 'tsx', 'examples/pi-stream-client.ts', '--port', String(port)]);
+  t.equal(bidi.status, 0, bidi.stderr);
+  const lines = bidi.stdout.trim().split('\n');
+  const answered = Number(/^(\d+) of 999 requests answered$/.exec(lines.at(-1)!)?.[1]);
+  t.ok(answered > 300 && answered < 700, `about half answered (${answered})`);
+  t.equal(lines.length - 1, answered, 'one line per answer');
+  t.ok(lines.slice(0, -1).every((l) => {
+    const [, n, v] = /^pi\((\d+)\) = ([\d.]+)$/.exec(l) ?? [];
+    return n !== undefined && Number(v) === Number(pi(Number(n)).toPrecision(12));
+  }), 'each answer carries its n and pi(n)');
+  const approximations = await run(process.execPath, ['--import', 'tsx', 'examples/pi-approximations-client.ts', '--port', String(port), '5']);
+  t.equal(approximations.stdout.trim().split('\n').slice(0, 5).join('\n'), 'pi(1) = 2.82842712475\npi(2) = 2.98142397\npi(3) = 3.0346151138\npi(4) = 3.0613974252\npi(5) = 3.07748592639');
+  const summarize = await run(process.execPath, ['--import', 'tsx', 'examples/pi-summarize-client.ts', '--port', String(port)]);
+  t.match(summarize.stdout, /^999 requests; closest: pi\(999\) = 3\.141274008942 \(off by 3\.186e-4\)$/m);
+});
