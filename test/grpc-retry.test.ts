@@ -99,7 +99,9 @@ t.test('what is not retried', async (t) => {
   {
     const { port, attempts } = await flaky(t, 9, Status.UNAVAILABLE);
     const client = createClient(`127.0.0.1:${port}`, piService, { serviceConfig: config() });
-    await t.rejects(client.unary('Calc', { n: 1 }, { timeout: 5, metadata: new Metadata({ 'x-id': 'f' }) }), { code: Status.UNAVAILABLE });
+    const err = (await client.unary('Calc', { n: 1 }, { timeout: 5, metadata: new Metadata({ 'x-id': 'f' }) }).catch((e: unknown) => e)) as StatusError;
+    // the last attempt's UNAVAILABLE, or the deadline itself if it passed first on a busy machine
+    t.ok(err.code === Status.UNAVAILABLE || err.code === Status.DEADLINE_EXCEEDED, `the call ended with ${err.codeName}`);
     t.ok((attempts.get('f') ?? 0) < 4, 'no retry that would outlive the deadline');
     client.close();
   }

@@ -158,8 +158,12 @@ t.test('backpressure: a reader that stops reading stops the writer', async (t) =
   const call = client.Approximations({ n: 1 });
   const iterator = call[Symbol.asyncIterator]();
   await iterator.next();
-  await new Promise((r) => setTimeout(r, 300));
-  const stalled = produced;
+  // wait (bounded) until production stops moving, then check it stays stopped
+  let stalled = -1;
+  for (let i = 0; i < 50 && produced !== stalled; i++) {
+    stalled = produced;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   await new Promise((r) => setTimeout(r, 300));
   t.equal(produced, stalled, `the server stopped producing while nobody read (${stalled} messages ahead)`);
   t.ok(stalled < 200_000, 'it stopped within the flow-control windows and the write buffer');
