@@ -4,8 +4,9 @@
 // requests and Approximations with 999 responses. For each run it prints what crossed the wire: the grpc-encoding
 // each side announced, the messages sent compressed (flag 1), and the octets of DATA each way.
 import { createClient, type Encoding, Server } from '../src/grpc/index.js';
-import { TraceRecorder } from '../src/trace/recorder.js';
-import { piStreams, streamingHandlers } from './pi-streaming-service.js';
+import { fanOut, TraceRecorder } from '../src/trace/index.js';
+import { tracing } from './pi-service.js';
+import { PI_STREAMING_PROTO, piStreams, streamingHandlers } from './pi-streaming-service.js';
 
 const chosen: Encoding = process.argv.includes('--deflate') ? 'deflate' : 'gzip';
 
@@ -14,7 +15,10 @@ async function run(encoding: Encoding): Promise<void> {
   server.addService(piStreams, streamingHandlers());
   const port = await server.listen(0, '127.0.0.1');
   const recorder = new TraceRecorder();
-  const client = createClient<'Summarize' | 'Approximations'>(`127.0.0.1:${port}`, piStreams, { compression: encoding, minCompressLength: 0, observer: () => recorder });
+  const traced = tracing('client', [piStreams], [PI_STREAMING_PROTO]);
+  const client = createClient<'Summarize' | 'Approximations'>(`127.0.0.1:${port}`, piStreams, {
+    compression: encoding, minCompressLength: 0, observer: (socket) => fanOut(recorder, traced?.(socket)),
+  });
   const summary = await client.Summarize(Array.from({ length: 999 }, (_, i) => ({ n: i + 1 })));
   let count = 0;
   for await (const _ of client.Approximations({ n: 999 })) count++;

@@ -3,13 +3,13 @@
 //   npx tsx examples/pi-server.ts --sleep 10        # a server that sleeps 10 ms in each call, as the tutorial does
 //   npx tsx examples/pi-concurrent-client.ts [--concurrency 8] [--port 8080] [--quiet]
 import { createClient } from '../src/grpc/index.js';
-import { exampleArgs, piService } from './pi-service.js';
+import { exampleArgs, PI_PROTO, piService, tracing } from './pi-service.js';
 
 const { port, host, rest } = exampleArgs();
 const at = rest.indexOf('--concurrency');
 const concurrency = at >= 0 ? Number(rest[at + 1]) : 8;
 const quiet = rest.includes('--quiet');
-const client = createClient<'Calc'>(`${host}:${port}`, piService);
+const client = createClient<'Calc'>(`${host}:${port}`, piService, { observer: tracing('client', [piService], [PI_PROTO]) });
 
 async function sequential(): Promise<number[]> {
   const values: number[] = [];

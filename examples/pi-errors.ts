@@ -6,7 +6,7 @@
 //   n = 2   the same business error as metadata (biz-err-code, biz-err-msg) beside a plain details string
 //   n = 3   google.rpc.Status in grpc-status-details-bin: ErrorInfo, BadRequest and RetryInfo
 import { createClient, Metadata, Server, type ServerCall, Status, StatusError } from '../src/grpc/index.js';
-import { pi, piService } from './pi-service.js';
+import { pi, PI_PROTO, piService, tracing } from './pi-service.js';
 
 const server = new Server();
 server.addService(piService, {
@@ -31,7 +31,7 @@ server.addService(piService, {
   },
 });
 const port = await server.listen(0, '127.0.0.1');
-const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService);
+const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService, { observer: tracing('client', [piService], [PI_PROTO]) });
 
 for (const n of [0, 1, 2, 3, 10]) {
   try {

@@ -5,7 +5,7 @@
 import {
   type ClientInterceptor, createClient, Metadata, Server, type ServerInterceptor, Status, StatusError, statusName,
 } from '../src/grpc/index.js';
-import { calcHandler, piService } from './pi-service.js';
+import { calcHandler, PI_PROTO, piService, tracing } from './pi-service.js';
 import { piStreams, streamingHandlers } from './pi-streaming-service.js';
 
 const TOKEN = 'Bearer pi-secret';
@@ -46,7 +46,7 @@ server.addService(piService, { Calc: calcHandler() });
 server.addService(piStreams, streamingHandlers({ answerRate: 1 }));
 const port = await server.listen(0, '127.0.0.1');
 
-const trusted = createClient<'Calc'>(`127.0.0.1:${port}`, piService, { interceptors: [timeCalls, addToken] });
+const trusted = createClient<'Calc'>(`127.0.0.1:${port}`, piService, { interceptors: [timeCalls, addToken], observer: tracing('client', [piService], [PI_PROTO]) });
 console.log(`pi(100) = ${(await trusted.Calc({ n: 100 })).value}`);
 const streams = createClient<'Calc'>(`127.0.0.1:${port}`, piStreams, { interceptors: [timeCalls, addToken] });
 let answers = 0;

@@ -4,7 +4,7 @@
 // backoffMultiplier, retryableStatusCodes, with jitter and retry throttling). Prints every attempt as the server
 // sees it and each call's outcome. A second client without the policy shows the same call failing at once.
 import { createClient, Metadata, Server, type ServerCall, Status, StatusError, type ServiceConfig } from '../src/grpc/index.js';
-import { pi, piService } from './pi-service.js';
+import { pi, PI_PROTO, piService, tracing } from './pi-service.js';
 
 const attemptsByCall = new Map<string, number>();
 const server = new Server();
@@ -28,7 +28,7 @@ const serviceConfig: ServiceConfig = {
   }],
   retryThrottling: { maxTokens: 10, tokenRatio: 0.1 },
 };
-const client = createClient(`127.0.0.1:${port}`, piService, { serviceConfig });
+const client = createClient(`127.0.0.1:${port}`, piService, { serviceConfig, observer: tracing('client', [piService], [PI_PROTO]) });
 for (const n of [10, 100]) {
   const call = client.call<{ value: number }>('Calc', [{ n }], { metadata: new Metadata({ 'x-call-id': `pi(${n})` }) });
   const { message } = await call.unary();

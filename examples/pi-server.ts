@@ -1,17 +1,18 @@
 // The tutorial's pi server: npx tsx examples/pi-server.ts [--port 8080] [--sleep MS] [--workers N]
 // Listens on 127.0.0.1:8080 (PORT or --port to change). Calc(n) answers sqrt(8 * sum 1/(2i+1)^2); n <= 0 gets
 // INVALID_ARGUMENT "request number should be positive". Ctrl-C shuts down gracefully: calls in flight finish.
+// --trace [frames,hpack,messages] prints every frame (or H2GRPC_TRACE=all); --trace-file FILE records them.
 // --workers N serves from N processes on the one port (node:cluster), for CPU-bound work the tutorial's threaded
 // Python server could not spread over cores.
 import { isWorker, Server } from '../src/grpc/index.js';
-import { calcHandler, exampleArgs, piService } from './pi-service.js';
+import { calcHandler, exampleArgs, PI_PROTO, piService, tracing } from './pi-service.js';
 
 const { port, host, rest } = exampleArgs();
 const option = (name: string) => (rest.includes(name) ? Number(rest[rest.indexOf(name) + 1]) : 0);
 const sleep = option('--sleep');
 const workers = option('--workers') || 1;
 
-const server = new Server({ workers });
+const server = new Server({ workers, observer: tracing('server', [piService], [PI_PROTO]) });
 server.addService(piService, { Calc: calcHandler({ sleep }) });
 const bound = await server.listen(port, host);
 if (!isWorker()) {

@@ -1,6 +1,7 @@
 // The pi service shared by the examples: the schema and the Calc handler of the tutorial.
 import { fileURLToPath } from 'node:url';
-import { loadService, Status, StatusError, type ServerCall } from '../src/grpc/index.js';
+import { loadService, Status, StatusError, type ServerCall, type ServiceDefinition } from '../src/grpc/index.js';
+import { traceObserver, traceSettings } from '../src/trace/index.js';
 
 export const PI_PROTO = fileURLToPath(new URL('./pi.proto', import.meta.url));
 export const piService = loadService(PI_PROTO, 'pi.PiCalculator');
@@ -33,7 +34,12 @@ export function calcHandler(options: CalcOptions = {}) {
   };
 }
 
-/** The flags every example takes: --port N (or PORT), --host H. */
+/** --trace [LEVELS] / --trace-file FILE / H2GRPC_TRACE, as the observer option of a server or a client. */
+export function tracing(role: 'client' | 'server', services: ServiceDefinition[], protos: string[] = []) {
+  return traceObserver(role, traceSettings(), services, protos);
+}
+
+/** The flags every example takes: --port N (or PORT), --host H, and the tracing flags. */
 export function exampleArgs(argv = process.argv.slice(2), defaultPort = 8080): { port: number; host: string; rest: string[] } {
   let port = Number(process.env.PORT ?? defaultPort);
   let host = '127.0.0.1';
@@ -42,6 +48,8 @@ export function exampleArgs(argv = process.argv.slice(2), defaultPort = 8080): {
     if (argv[i] === '--port') port = Number(argv[++i]);
     else if (argv[i]!.startsWith('--port=')) port = Number(argv[i]!.slice(7));
     else if (argv[i] === '--host') host = argv[++i]!;
+    else if (argv[i] === '--trace-file') i++;
+    else if (argv[i]!.startsWith('--trace')) continue;
     else rest.push(argv[i]!);
   }
   return { port, host, rest };

@@ -2,11 +2,11 @@
 // Serves pi_streaming.PiStreams: Calc (bidirectional, as in the tutorial: about half of the requests are
 // answered, each answer carrying its n), Approximations (server streaming) and Summarize (client streaming).
 import { Server } from '../src/grpc/index.js';
-import { exampleArgs } from './pi-service.js';
-import { piStreams, streamingHandlers } from './pi-streaming-service.js';
+import { exampleArgs, tracing } from './pi-service.js';
+import { PI_STREAMING_PROTO, piStreams, streamingHandlers } from './pi-streaming-service.js';
 
 const { port, host } = exampleArgs(process.argv.slice(2), 8081);
-const server = new Server();
+const server = new Server({ observer: tracing('server', [piStreams], [PI_STREAMING_PROTO]) });
 server.addService(piStreams, streamingHandlers());
 const bound = await server.listen(port, host);
 console.log(`pi streaming server listening on ${host}:${bound}`);

@@ -3,7 +3,7 @@
 // deadline as grpc-timeout; both sides enforce it. Prints each call's outcome, and what the server saw: the
 // deadline it was given and whether its handler was told the call ended (call.signal).
 import { createClient, Server, type ServerCall, StatusError } from '../src/grpc/index.js';
-import { pi, piService } from './pi-service.js';
+import { pi, PI_PROTO, piService, tracing } from './pi-service.js';
 
 const seen: string[] = [];
 const server = new Server();
@@ -22,7 +22,7 @@ server.addService(piService, {
   },
 });
 const port = await server.listen(0, '127.0.0.1');
-const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService);
+const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService, { observer: tracing('client', [piService], [PI_PROTO]) });
 
 for (const n of [10, 50, 300]) {
   const started = Date.now();

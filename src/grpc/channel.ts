@@ -20,7 +20,7 @@ export interface ChannelOptions extends Omit<ConnectionOptions, 'observer'> {
   idleTimeout?: number;
   backoff?: BackoffOptions;
   /** Makes an observer for each new connection (tracing). */
-  observer?: () => ConnectionObserver | undefined;
+  observer?: (socket: Duplex) => ConnectionObserver | undefined;
 }
 
 /**
@@ -90,7 +90,7 @@ export class Channel {
   /** The transport is up: start HTTP/2 on it. */
   private ready(socket: Duplex): Connection {
     const { observer, ...options } = this.options;
-    const connection = new Connection(socket, 'client', { ...options, observer: observer?.() });
+    const connection = new Connection(socket, 'client', { ...options, observer: observer?.(socket) });
     this.connection = connection;
     this.connecting = undefined;
     this.failure = undefined;

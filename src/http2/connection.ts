@@ -134,7 +134,10 @@ export class Connection extends EventEmitter {
     socket.on('end', () => this.destroy(this.streams.size > 0 ? new Error('the peer closed the connection') : undefined));
 
     // RFC 9113 §3.4: the client sends the preface then SETTINGS; the server's preface is a SETTINGS frame
-    if (role === 'client') this.writer.push(CLIENT_PREFACE);
+    if (role === 'client') {
+      this.writer.push(CLIENT_PREFACE);
+      this.observer?.preface?.('out');
+    }
     this.pendingSettings.push({ ...this.local });
     this.sendFrame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: settingsToPairs(this.local) });
     const window = options.connectionWindowSize ?? 16 << 20;
@@ -318,6 +321,7 @@ export class Connection extends EventEmitter {
     }
     this.pings.failAll(new Error(reason));
     if (!this.socket.destroyed) this.socket.destroy();
+    this.observer?.closed?.(error);
     this.emit('close', error);
   }
 
@@ -335,7 +339,9 @@ export class Connection extends EventEmitter {
     this.decoder.push(chunk);
     while (!this.closed) {
       try {
+        const awaitingPreface = this.decoder.awaitingPreface;
         const frame = this.decoder.next();
+        if (awaitingPreface && !this.decoder.awaitingPreface) this.observer?.preface?.('in');
         if (!frame) break;
         if (this.observer?.frame) this.observer.frame({ direction: 'in', frame, bytes: this.decoder.lastFrameBytes });
         this.onFrame(frame);

@@ -22,8 +22,12 @@ export interface HpackTrace {
  * nothing is built for it. src/trace implements observers; the layers below never import src/trace.
  */
 export interface ConnectionObserver {
+  /** The 24-octet client preface went out (client) or was read (server): the octets before the first frame. */
+  preface?(direction: Direction): void;
   frame?(trace: FrameTrace): void;
   hpack?(trace: HpackTrace): void;
   /** A connection or stream error this endpoint detected, before it sends GOAWAY or RST_STREAM. */
   error?(error: Error, streamId: number): void;
+  /** The connection is closed: nothing more will be reported. */
+  closed?(error?: Error): void;
 }

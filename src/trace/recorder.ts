@@ -30,3 +30,15 @@ export class TraceRecorder implements ConnectionObserver {
     this.events.push({ kind: 'error', time: this.now(), message: error.message, streamId });
   }
 }
+
+/** One observer that tells several (any of them undefined) everything. */
+export function fanOut(...observers: Array<ConnectionObserver | undefined>): ConnectionObserver {
+  const all = observers.filter((o): o is ConnectionObserver => o !== undefined);
+  return {
+    preface: (d) => all.forEach((o) => o.preface?.(d)),
+    frame: (t) => all.forEach((o) => o.frame?.(t)),
+    hpack: (t) => all.forEach((o) => o.hpack?.(t)),
+    error: (e, s) => all.forEach((o) => o.error?.(e, s)),
+    closed: (e) => all.forEach((o) => o.closed?.(e)),
+  };
+}

@@ -1,0 +1,8 @@
+// Tracing: observers for the connection seam, the text printer, trace files, annotated octets.
+export { annotateFieldBlock, annotateFrame, describeRepresentation, formatAnnotations, type Annotation } from './annotate.js';
+export { parseLevels, TracePrinter, type PrinterOptions, type TraceLevel } from './printer.js';
+export { fanOut, TraceRecorder, type TraceEvent } from './recorder.js';
+export { formatTranscript } from './transcript.js';
+export { readTrace, type TraceEntry, type TraceHeader } from './trace-file.js';
+export { Tracer, type TracerOptions } from './tracer.js';
+export { traceObserver, traceSettings, type TraceSettings } from './options.js';

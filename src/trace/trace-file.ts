@@ -1,0 +1,56 @@
+// The trace file format (docs/trace-format.md): JSON Lines, a header line, then one line per event.
+import { readFileSync } from 'node:fs';
+import type { Direction } from '../http2/index.js';
+
+export interface TraceHeader {
+  h2grpc_trace: 1;
+  /** Whose connection: its 'out' frames are the recording side's. */
+  role: 'client' | 'server';
+  /** When the connection started (ISO 8601); event times are milliseconds after it. */
+  started: string;
+  local?: string;
+  remote?: string;
+  /** .proto files whose messages a reader may decode. */
+  protos?: string[];
+}
+
+export type TraceEntry =
+  | { t: number; dir: Direction; preface: true }
+  | { t: number; dir: Direction; hex: string };
+
+export function headerLine(header: TraceHeader): string {
+  return JSON.stringify(header);
+}
+
+export function prefaceLine(t: number, dir: Direction): string {
+  return JSON.stringify({ t: round(t), dir, preface: true });
+}
+
+export function frameLine(t: number, dir: Direction, bytes: Uint8Array): string {
+  return JSON.stringify({ t: round(t), dir, hex: Buffer.from(bytes).toString('hex') });
+}
+
+const round = (t: number) => Math.round(t * 1000) / 1000;
+
+/** Reads a trace file; throws with the line number on anything malformed. */
+export function readTrace(path: string): { header: TraceHeader; entries: TraceEntry[] } {
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) throw new Error(`${path} is empty`);
+  const parse = (line: string, n: number) => {
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new Error(`${path}:${n}: not JSON`);
+    }
+  };
+  const header = parse(lines[0]!, 1) as unknown as TraceHeader;
+  if (header.h2grpc_trace !== 1) throw new Error(`${path}:1: not an h2grpc trace (no "h2grpc_trace": 1)`);
+  const entries = lines.slice(1).map((line, i) => {
+    const e = parse(line, i + 2);
+    if (typeof e.t !== 'number' || (e.dir !== 'in' && e.dir !== 'out') || (typeof e.hex !== 'string' && e.preface !== true)) {
+      throw new Error(`${path}:${i + 2}: an event needs t, dir ("in"/"out") and hex or preface`);
+    }
+    return e as unknown as TraceEntry;
+  });
+  return { header, entries };
+}

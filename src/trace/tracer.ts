@@ -1,0 +1,77 @@
+// A ConnectionObserver that prints a connection as it happens and/or records it to a trace file.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Duplex } from 'node:stream';
+import net from 'node:net';
+import type { ServiceDefinition } from '../grpc/index.js';
+import type { ConnectionObserver, Direction, FrameTrace } from '../http2/index.js';
+import { TracePrinter, type TraceLevel } from './printer.js';
+import { frameLine, headerLine, prefaceLine } from './trace-file.js';
+
+export interface TracerOptions {
+  role: 'client' | 'server';
+  /** What to print; none prints nothing (a recording only). */
+  levels?: TraceLevel[];
+  /** Where printed text goes. Default: standard error. */
+  write?: (text: string) => void;
+  /** Record to this trace file (JSON Lines). */
+  file?: string;
+  services?: ServiceDefinition[];
+  protos?: string[];
+  color?: boolean;
+  times?: boolean;
+  socket?: Duplex;
+}
+
+export class Tracer implements ConnectionObserver {
+  private readonly started = process.hrtime.bigint();
+  private readonly printer: TracePrinter | undefined;
+  private readonly out: WriteStream | undefined;
+
+  constructor(options: TracerOptions) {
+    if (options.levels && options.levels.length > 0) {
+      const write = options.write ?? ((text: string) => process.stderr.write(`${text}\n`));
+      this.printer = new TracePrinter({ role: options.role, levels: options.levels, services: options.services, color: options.color, times: options.times }, write);
+    }
+    if (options.file) {
+      this.out = createWriteStream(options.file);
+      const socket = options.socket instanceof net.Socket ? options.socket : undefined;
+      this.out.write(`${headerLine({
+        h2grpc_trace: 1,
+        role: options.role,
+        started: new Date().toISOString(),
+        local: socket ? `${socket.localAddress}:${socket.localPort}` : undefined,
+        remote: socket ? `${socket.remoteAddress}:${socket.remotePort}` : undefined,
+        protos: options.protos,
+      })}\n`);
+    }
+  }
+
+  private now(): number {
+    return Number(process.hrtime.bigint() - this.started) / 1e6;
+  }
+
+  preface(direction: Direction): void {
+    const t = this.now();
+    this.printer?.preface(direction, t);
+    this.out?.write(`${prefaceLine(t, direction)}\n`);
+  }
+
+  frame(trace: FrameTrace): void {
+    const t = this.now();
+    this.printer?.frame(trace.direction, trace.bytes, t);
+    this.out?.write(`${frameLine(t, trace.direction, trace.bytes)}\n`);
+  }
+
+  error(error: Error): void {
+    this.printer && process.stderr.write(`!! ${error.message}\n`);
+  }
+
+  closed(): void {
+    this.out?.end();
+  }
+
+  /** Finishes the trace file (also done when the connection closes). */
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.out ? this.out.end(resolve) : resolve()));
+  }
+}
