@@ -1,0 +1,134 @@
+// npx h2grpc trace show|step|pcap|html FILE — reading trace files recorded with --trace-file.
+import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { FrameType, readFrameHeader } from '../frames/index.js';
+import { HpackDecoder } from '../hpack/index.js';
+import { loadProto, serviceDefinition, type ServiceDefinition } from '../grpc/index.js';
+import { annotateFieldBlock, annotateFrame, formatAnnotations } from '../trace/annotate.js';
+import { traceToPcap } from '../trace/pcap.js';
+import { parseLevels, TracePrinter } from '../trace/printer.js';
+import { readTrace, type TraceEntry, type TraceHeader } from '../trace/trace-file.js';
+import { traceHtml } from '../trace/html.js';
+
+/** The services of the trace's recorded .proto files (and any given with --proto), for decoding messages. */
+function services(header: TraceHeader, extra: string[]): ServiceDefinition[] {
+  const out: ServiceDefinition[] = [];
+  for (const file of [...(header.protos ?? []), ...extra]) {
+    try {
+      const root = loadProto(file);
+      const walk = (ns: { nestedArray?: unknown[] } & Record<string, unknown>, prefix: string) => {
+        for (const child of (ns.nestedArray ?? []) as Array<{ name: string; methods?: unknown; nestedArray?: unknown[] }>) {
+          const name = prefix ? `${prefix}.${child.name}` : child.name;
+          if (child.methods) out.push(serviceDefinition(root, name));
+          else if (child.nestedArray) walk(child as never, name);
+        }
+      };
+      walk(root as never, '');
+    } catch {
+      // a .proto that is gone or broken: messages stay undecoded
+    }
+  }
+  return out;
+}
+
+/** The printer's text for each entry, in order. */
+export function renderEntries(header: TraceHeader, entries: TraceEntry[], levels: string | undefined, protos: string[], color = false): string[] {
+  const texts: string[] = [];
+  let current = '';
+  const printer = new TracePrinter({ role: header.role, levels: parseLevels(levels ?? 'all'), services: services(header, protos), color }, (text) => {
+    current += (current ? '\n' : '') + text;
+  });
+  for (const entry of entries) {
+    current = '';
+    if ('preface' in entry) printer.preface(entry.dir, entry.t);
+    else printer.frame(entry.dir, Buffer.from(entry.hex, 'hex'), entry.t);
+    texts.push(current);
+  }
+  return texts;
+}
+
+/** Each entry's octets annotated field by field (and its field block, representation by representation). */
+export function annotateEntries(entries: TraceEntry[]): string[] {
+  const hpack = { in: new HpackDecoder({ maxTableSize: 2 ** 32 - 1, maxHeaderListSize: 2 ** 31 }), out: new HpackDecoder({ maxTableSize: 2 ** 32 - 1, maxHeaderListSize: 2 ** 31 }) };
+  return entries.map((entry) => {
+    if ('preface' in entry) return formatAnnotations([{ bytes: Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), note: 'the client preface' }]);
+    const bytes = Buffer.from(entry.hex, 'hex');
+    let text = formatAnnotations(annotateFrame(bytes));
+    const header = readFrameHeader(bytes, 0);
+    if (header.type === FrameType.HEADERS && header.flags & 0x4) {
+      try {
+        const annotations = annotateFrame(bytes);
+        const block = annotations.find((a) => a.note.startsWith('field block fragment'));
+        if (block) text += `\nfield block:\n${formatAnnotations(annotateFieldBlock(block.bytes, hpack[entry.dir]))}`;
+      } catch (err) {
+        text += `\n!! ${(err as Error).message}`;
+      }
+    }
+    return text;
+  });
+}
+
+export async function traceCommand(args: string[]): Promise<number> {
+  const [sub, file, ...rest] = args;
+  const option = (name: string) => {
+    const i = rest.indexOf(name);
+    return i >= 0 ? rest[i + 1] : undefined;
+  };
+  const protos = rest.flatMap((a, i) => (a === '--proto' && rest[i + 1] ? [rest[i + 1]!] : []));
+  if (!sub || !file || !['show', 'step', 'pcap', 'html'].includes(sub)) {
+    console.error('usage: h2grpc trace show FILE [--levels frames,hpack,messages] [--proto FILE]\n       h2grpc trace step FILE\n       h2grpc trace pcap FILE -o OUT.pcap\n       h2grpc trace html FILE -o OUT.html');
+    return 2;
+  }
+  const { header, entries } = readTrace(file);
+  if (sub === 'show') {
+    for (const text of renderEntries(header, entries, option('--levels'), protos, process.stdout.isTTY)) if (text) console.log(text);
+    return 0;
+  }
+  if (sub === 'pcap' || sub === 'html') {
+    const out = option('-o');
+    if (!out) {
+      console.error(`h2grpc trace ${sub}: -o OUT is required`);
+      return 2;
+    }
+    if (sub === 'pcap') writeFileSync(out, traceToPcap(header, entries));
+    else writeFileSync(out, traceHtml(header, entries, renderEntries(header, entries, 'all', protos), annotateEntries(entries)));
+    console.log(`wrote ${out}`);
+    return 0;
+  }
+  return step(header, entries, protos);
+}
+
+/** Interactive: Enter or n for the next frame, p the previous, /TEXT searches forward, a number jumps, q quits. */
+async function step(header: TraceHeader, entries: TraceEntry[], protos: string[]): Promise<number> {
+  const views = renderEntries(header, entries, 'all', protos, process.stdout.isTTY);
+  const octets = annotateEntries(entries);
+  let at = 0;
+  const show = () => {
+    console.log(`\n── ${at + 1} of ${entries.length} ─────────────────────────────────────────────`);
+    console.log(views[at]);
+    console.log('octets:');
+    console.log(octets[at]);
+  };
+  const prompt = () => process.stdout.write('\n[Enter/n] next  [p] previous  [/text] search  [number] go to  [q] quit > ');
+  show();
+  prompt();
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  for await (const raw of lines) {
+    const line = raw.trim();
+    if (line === 'q') break;
+    if (line === '' || line === 'n') at = Math.min(entries.length - 1, at + 1);
+    else if (line === 'p') at = Math.max(0, at - 1);
+    else if (/^\d+$/.test(line)) at = Math.min(entries.length - 1, Math.max(0, Number(line) - 1));
+    else if (line.startsWith('/')) {
+      const needle = line.slice(1).toLowerCase();
+      const found = views.findIndex((v, i) => i > at && (v.toLowerCase().includes(needle) || octets[i]!.toLowerCase().includes(needle)));
+      if (found < 0) console.log(`not found after ${at + 1}: ${needle}`);
+      else at = found;
+    }
+    show();
+    prompt();
+  }
+  lines.close();
+  console.log();
+  return 0;
+}
