@@ -4,6 +4,7 @@ import { encodeFrame, ErrorCode, type Frame, FrameDecoder, FrameType, SettingId 
 import { encodeInteger, HpackDecoder, HpackEncoder, huffmanEncode, huffmanLength } from '../src/hpack/index.js';
 import { annotateFieldBlock, annotateFrame, formatAnnotations } from '../src/trace/annotate.js';
 import { callExamples } from './doc-calls.js';
+import { walkthroughExamples } from './doc-walkthrough.js';
 
 const frame = (f: Frame) => formatAnnotations(annotateFrame(encodeFrame(f)));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').replace(/(..)(?!$)/g, '$1 ');
@@ -53,6 +54,7 @@ function blocks(lists: Array<Array<[string, string]>>, options = {}): string {
 
 export const examples: Record<string, () => string | Promise<string>> = {
   ...callExamples,
+  ...walkthroughExamples,
   'frame-settings': () => frame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [[SettingId.MAX_CONCURRENT_STREAMS, 100], [SettingId.INITIAL_WINDOW_SIZE, 1048576], [SettingId.MAX_HEADER_LIST_SIZE, 16384]] }),
   'frame-settings-ack': () => frame({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] }),
   'frame-headers': () => frame({ type: FrameType.HEADERS, streamId: 1, endStream: false, endHeaders: true, headerBlock: new HpackEncoder().encode(piRequest) }),
