@@ -113,3 +113,29 @@ t.test('the streaming examples: pi-stream-server.ts with its three clients', asy
   const summarize = await run(process.execPath, ['--import', 'tsx', 'examples/pi-summarize-client.ts', '--port', String(port)]);
   t.match(summarize.stdout, /^999 requests; closest: pi\(999\) = 3\.141274008942 \(off by 3\.186e-4\)$/m);
 });
+
+t.test('tracing the examples: H2GRPC_TRACE, --trace-file, and the CLI reading the file', async (t) => {
+  const port = await freePort();
+  const [node, args] = tsx('pi-server.ts', '--port', String(port));
+  const server = spawn(node, [...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => server.kill('SIGKILL'));
+  await new Promise<void>((resolve) => createInterface({ input: server.stdout }).on('line', (l) => l.startsWith('pi server listening') && resolve()));
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const file = join(mkdtempSync(join(tmpdir(), 'h2grpc-example-trace-')), 'client.trace');
+  const traced = await new Promise<{ stderr: string; status: number | null }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/pi-client.ts', '--port', String(port), '--trace-file', file], { env: { ...childEnv(), H2GRPC_TRACE: 'messages' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ stderr, status }));
+  });
+  t.equal(traced.status, 0);
+  t.match(traced.stderr, /send message on stream 1 \(\/pi\.PiCalculator\/Calc\): pi\.PiRequest \{"n":1\}/, 'H2GRPC_TRACE=messages prints each message');
+  t.match(traced.stderr, /recv message on stream 1997 \(\/pi\.PiCalculator\/Calc\): pi\.PiResponse \{"value":3\.141274008942\d*\}/, 'up to pi(999)');
+  t.notMatch(traced.stderr, /SETTINGS frame/, 'and no frames at that level');
+  const shown = await run(process.execPath, ['bin/h2grpc.mjs', 'trace', 'show', file, '--levels', 'frames']);
+  t.equal(shown.status, 0, shown.stderr);
+  t.match(shown.stdout, /send HEADERS frame <length=\d+, flags=0x04, stream_id=1>/, 'npx h2grpc trace show reads the recorded file');
+  t.match(shown.stdout, /recv GOAWAY|send GOAWAY/);
+});
