@@ -18,3 +18,4 @@ export { RichStatusCodec, richStatus, richStatusRoot, type RichStatus, type Stat
 export { type ClientCallInfo, type ClientInterceptor, type ServerInterceptor } from './interceptors.js';
 export { backoffMs, normalizeRetryPolicy, retryPolicyFor, RetryThrottle, type RetryPolicy, type RetryThrottling, type ServiceConfig } from './retry.js';
 export { isWorker, listenWithWorkers } from './workers.js';
+export { HEALTH_PROTO, HealthStatus, healthService, type ServingStatus } from './health.js';

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
 import type { MethodDefinition, ServiceDefinition } from './schema.js';
+import { HealthStatus, healthService } from './health.js';
 import { ServerCall } from './server-call.js';
 import { isWorker, listenWithWorkers } from './workers.js';
 import { Status, StatusError } from './status.js';
@@ -37,6 +38,11 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   minCompressLength?: number;
   /** Makes an observer for each new connection (tracing). */
   observer?: (socket: Duplex) => ConnectionObserver | undefined;
+  /**
+   * Serve grpc.health.v1.Health: every registered service (and "") SERVING, all NOT_SERVING once shutdown() starts.
+   * Default false. `server.health` sets statuses.
+   */
+  health?: boolean;
   /**
    * Serve from this many processes (node:cluster) on one port. The program runs again in each worker, so build the
    * server the same way on every run; in the primary, `listen` forks the workers and resolves once all listen.
@@ -68,10 +74,13 @@ export class Server {
   private listener: net.Server | undefined;
   private shuttingDown = false;
   private workers: Worker[] = [];
+  /** The statuses the health service reports (when the health option is on). */
+  readonly health = new HealthStatus();
   private drained: (() => void) | undefined;
 
   constructor(options: ServerOptions = {}) {
     this.options = options;
+    if (options.health) this.addService(healthService, this.health.handlers);
   }
 
   /**
@@ -88,6 +97,7 @@ export class Server {
       if (!service.methods[name]) throw new Error(`${service.name} has no method ${name}`);
     }
     this.services.add(service.name);
+    if (this.options.health && service !== healthService) this.health.set(service.name, 'SERVING');
     return this;
   }
 
@@ -161,6 +171,7 @@ export class Server {
    */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
+    this.health.shutdown();
     if (this.workers.length > 0) return stopWorkers(this.workers, 'SIGINT');
     const closed = this.listener ? new Promise<void>((resolve) => this.listener!.close(() => resolve())) : Promise.resolve();
     for (const connection of this.connections) connection.goaway();
