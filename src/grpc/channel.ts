@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions } from '../http2/index.js';
 import { Status, StatusError } from './status.js';
@@ -16,6 +17,11 @@ export interface ChannelOptions extends Omit<ConnectionOptions, 'observer'> {
   createConnection?: (authority: string) => Duplex;
   /** Give up a connection attempt after this long. Default 20000 ms. */
   connectTimeout?: number;
+  /**
+   * Connect over TLS (node:tls) with ALPN "h2": ca, servername, cert/key for client certificates… The :scheme of
+   * requests is then https. A server that does not negotiate h2 fails the call with UNAVAILABLE. Default: plaintext.
+   */
+  tls?: tls.ConnectionOptions;
   /** Close the connection after this long (ms) without a call; the next call reconnects. Default 30 minutes. */
   idleTimeout?: number;
   backoff?: BackoffOptions;
@@ -33,6 +39,8 @@ export class Channel {
   readonly port: number;
   /** The :authority of requests. */
   readonly authority: string;
+  /** The :scheme of requests: https over TLS. */
+  readonly scheme: string;
   private connection: Connection | undefined;
   private connecting: Promise<Connection> | undefined;
   private failure: { error: Error; until: number } | undefined;
@@ -51,6 +59,7 @@ export class Channel {
     this.host = match[1] ?? match[2]!;
     this.port = Number(match[3]);
     this.authority = target;
+    this.scheme = options.tls ? 'https' : 'http';
     this.backoff = options.backoff?.initialBackoff ?? 1000;
   }
 
@@ -72,7 +81,10 @@ export class Channel {
   private connect(): Promise<Connection> {
     if (this.options.createConnection) return Promise.resolve(this.ready(this.options.createConnection(this.authority)));
     return new Promise<Connection>((resolve, reject) => {
-      const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
+      const secure = this.options.tls;
+      const socket = secure
+        ? tls.connect({ servername: net.isIP(this.host) ? undefined : this.host, ...secure, host: this.host, port: this.port, ALPNProtocols: ['h2'] })
+        : net.connect({ host: this.host, port: this.port, noDelay: true });
       const timer = setTimeout(() => socket.destroy(new Error(`connecting to ${this.authority} timed out`)), this.options.connectTimeout ?? 20_000);
       socket.once('error', (err) => {
         clearTimeout(timer);
@@ -80,8 +92,12 @@ export class Channel {
         this.scheduleRetry(err);
         reject(new StatusError(Status.UNAVAILABLE, `cannot connect to ${this.authority}: ${err.message}`));
       });
-      socket.once('connect', () => {
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
+        if (secure && (socket as tls.TLSSocket).alpnProtocol !== 'h2') {
+          socket.destroy(new Error(`${this.authority} did not negotiate HTTP/2 (ALPN h2) over TLS`));
+          return;
+        }
         resolve(this.ready(socket));
       });
     });

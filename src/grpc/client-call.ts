@@ -205,7 +205,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     if (this.settled) return;
     const headers: HeaderList = [
       [':method', 'POST'],
-      [':scheme', 'http'],
+      [':scheme', this.config.channel.scheme],
       [':path', this.method.path],
       [':authority', this.config.channel.authority],
       ['te', 'trailers'],

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:cluster';
 import net from 'node:net';
+import tls from 'node:tls';
 import { ErrorCode } from '../frames/index.js';
 import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions, headerValue, type HeaderList, type Http2Stream } from '../http2/index.js';
@@ -38,6 +39,11 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   minCompressLength?: number;
   /** Makes an observer for each new connection (tracing). */
   observer?: (socket: Duplex) => ConnectionObserver | undefined;
+  /**
+   * Serve over TLS (node:tls) with ALPN "h2": key and cert at least. A client that does not negotiate h2 is told so
+   * in plain HTTP/1.1 (426) and disconnected. Default: plaintext HTTP/2 (prior knowledge).
+   */
+  tls?: tls.SecureContextOptions;
   /**
    * Serve grpc.health.v1.Health: every registered service (and "") SERVING, all NOT_SERVING once shutdown() starts.
    * Default false. `server.health` sets statuses.
@@ -109,7 +115,9 @@ export class Server {
       this.workers = started.workers;
       return started.port;
     }
-    const listener = net.createServer((socket) => this.handle(socket));
+    const listener = this.options.tls
+      ? tls.createServer({ ...this.options.tls, ALPNProtocols: ['h2'] }, (socket) => this.handleTls(socket))
+      : net.createServer((socket) => this.handle(socket));
     this.listener = listener;
     return new Promise((resolve, reject) => {
       listener.once('error', reject);
@@ -118,6 +126,16 @@ export class Server {
         resolve((listener.address() as net.AddressInfo).port);
       });
     });
+  }
+
+  /** RFC 9113 §3.2: HTTP/2 over TLS is negotiated with ALPN "h2"; anything else is refused in words. */
+  private handleTls(socket: tls.TLSSocket): void {
+    if (socket.alpnProtocol === 'h2') {
+      this.handle(socket);
+      return;
+    }
+    const message = 'This is a gRPC server: it speaks HTTP/2 only, negotiated with TLS ALPN "h2".\n';
+    socket.end(`HTTP/1.1 426 Upgrade Required\r\nContent-Type: text/plain\r\nContent-Length: ${message.length}\r\nConnection: close\r\n\r\n${message}`);
   }
 
   /** The port listened on. */
