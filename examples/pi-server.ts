@@ -12,7 +12,7 @@ const option = (name: string) => (rest.includes(name) ? Number(rest[rest.indexOf
 const sleep = option('--sleep');
 const workers = option('--workers') || 1;
 
-const server = new Server({ workers, health: true, observer: tracing('server', [piService], [PI_PROTO]) });
+const server = new Server({ workers, health: true, reflection: true, observer: tracing('server', [piService], [PI_PROTO]) });
 server.addService(piService, { Calc: calcHandler({ sleep }) });
 const bound = await server.listen(port, host);
 if (!isWorker()) {

@@ -12,6 +12,7 @@ import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
 import type { MethodDefinition, ServiceDefinition } from './schema.js';
 import { HealthStatus, healthService } from './health.js';
+import { reflectionHandler, reflectionService, reflectionV1alphaService } from './reflection.js';
 import { ServerCall } from './server-call.js';
 import { isWorker, listenWithWorkers } from './workers.js';
 import { Status, StatusError } from './status.js';
@@ -50,6 +51,11 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
    */
   health?: boolean;
   /**
+   * Serve grpc.reflection.v1 and v1alpha ServerReflection, so that grpcurl, buf curl --reflect and `npx h2grpc`
+   * can list, describe and call the services without .proto files. Default false.
+   */
+  reflection?: boolean;
+  /**
    * Serve from this many processes (node:cluster) on one port. The program runs again in each worker, so build the
    * server the same way on every run; in the primary, `listen` forks the workers and resolves once all listen.
    * Default 1 (this process serves).
@@ -74,6 +80,7 @@ interface Registered {
 export class Server {
   private readonly methods = new Map<string, Registered>();
   private readonly services = new Set<string>();
+  private readonly definitions: ServiceDefinition[] = [];
   private readonly connections = new Set<Connection>();
   private readonly calls = new Set<ServerCall>();
   private readonly options: ServerOptions;
@@ -87,6 +94,11 @@ export class Server {
   constructor(options: ServerOptions = {}) {
     this.options = options;
     if (options.health) this.addService(healthService, this.health.handlers);
+    if (options.reflection) {
+      const ServerReflectionInfo = reflectionHandler(() => this.definitions);
+      this.addService(reflectionService, { ServerReflectionInfo });
+      this.addService(reflectionV1alphaService, { ServerReflectionInfo });
+    }
   }
 
   /**
@@ -103,6 +115,7 @@ export class Server {
       if (!service.methods[name]) throw new Error(`${service.name} has no method ${name}`);
     }
     this.services.add(service.name);
+    if (!this.definitions.includes(service)) this.definitions.push(service);
     if (this.options.health && service !== healthService) this.health.set(service.name, 'SERVING');
     return this;
   }
