@@ -47,6 +47,14 @@ t.test('TLS with ALPN h2', async (t) => {
   t.teardown(() => toJs.close());
   t.equal((await toJs.Calc({ n: 30 })).value, pi(30), 'our client calls a grpc-js TLS server');
 
+  // the CLI over TLS (its default, as grpcurl's)
+  const { writeFileSync } = await import('node:fs');
+  const certFile = join(mkdtempSync(join(tmpdir(), 'h2grpc-ca-')), 'ca.pem');
+  writeFileSync(certFile, cert);
+  const { run } = await import('./peers.js');
+  const cli = await run(process.execPath, ['bin/h2grpc.mjs', 'call', `localhost:${port}`, 'pi.PiCalculator/Calc', '--cacert', certFile, '--proto', PI_PROTO, '-d', '{"n": 3}']);
+  t.same(JSON.parse(cli.stdout || '{}'), { value: pi(3) }, `npx h2grpc call over TLS ${cli.stderr}`);
+
   // a certificate we do not trust
   const untrusting = createClient<'Calc'>(`localhost:${port}`, piService, { tls: {} });
   t.teardown(() => untrusting.close());

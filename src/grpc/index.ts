@@ -20,3 +20,4 @@ export { backoffMs, normalizeRetryPolicy, retryPolicyFor, RetryThrottle, type Re
 export { isWorker, listenWithWorkers } from './workers.js';
 export { HEALTH_PROTO, HealthStatus, healthService, type ServingStatus } from './health.js';
 export { REFLECTION_PROTO, REFLECTION_V1ALPHA_PROTO, reflectionHandler, reflectionService, reflectionV1alphaService } from './reflection.js';
+export { reflect } from './reflection-client.js';

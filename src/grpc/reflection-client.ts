@@ -1,0 +1,39 @@
+import protobuf from 'protobufjs';
+import 'protobufjs/ext/descriptor/index.js';
+import { Client, type ClientOptions } from './client.js';
+import type { ClientCall } from './client-call.js';
+import { reflectionService } from './reflection.js';
+import { StatusError, Status } from './status.js';
+
+const descriptor = (protobuf as unknown as { descriptor: Record<string, protobuf.Type> }).descriptor;
+
+/** Asks a server's reflection service (grpc.reflection.v1) for its services and their schema. */
+export async function reflect(address: string, options: ClientOptions = {}): Promise<{ services: string[]; root: protobuf.Root }> {
+  const client = new Client(address, reflectionService, options);
+  try {
+    const ask = async (request: Record<string, unknown>) => {
+      const call = client.call('ServerReflectionInfo', [request]) as ClientCall<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      for await (const response of call) {
+        if (response.error_response) throw new StatusError(response.error_response.error_code, response.error_response.error_message);
+        return response;
+      }
+      throw new StatusError(Status.INTERNAL, 'the reflection service sent no answer');
+    };
+    const listed = await ask({ list_services: '' });
+    const services = (listed.list_services_response.service as Array<{ name: string }>).map((s) => s.name);
+    const files = new Map<string, protobuf.Message>();
+    for (const name of services) {
+      const answer = await ask({ file_containing_symbol: name });
+      for (const bytes of answer.file_descriptor_response.file_descriptor_proto as Uint8Array[]) {
+        const file = descriptor.FileDescriptorProto!.decode(bytes) as protobuf.Message & { name: string };
+        if (!files.has(file.name)) files.set(file.name, file);
+      }
+    }
+    const set = descriptor.FileDescriptorSet!.create({ file: [...files.values()] });
+    const root = (protobuf.Root as unknown as { fromDescriptor(set: protobuf.Message): protobuf.Root }).fromDescriptor(set);
+    root.resolveAll();
+    return { services, root };
+  } finally {
+    client.close();
+  }
+}
