@@ -63,8 +63,23 @@ export class Channel {
     this.backoff = options.backoff?.initialBackoff ?? 1000;
   }
 
-  /** A connection that accepts new streams, connecting if there is none. */
-  getConnection(waitForReady = false): Promise<Connection> {
+  /**
+   * A connection that accepts new streams, connecting if there is none. With waitForReady, connection failures are
+   * waited out (with the backoff) instead of failing the call; the call's deadline still applies.
+   */
+  async getConnection(waitForReady = false): Promise<Connection> {
+    for (;;) {
+      try {
+        return await this.connectionNow(waitForReady);
+      } catch (err) {
+        if (!waitForReady || this.closed) throw err;
+        this.retryTimer?.ref(); // someone waits for it now: keep the process alive until it fires
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    }
+  }
+
+  private connectionNow(waitForReady: boolean): Promise<Connection> {
     if (this.closed) return Promise.reject(new StatusError(Status.UNAVAILABLE, 'the channel is closed'));
     clearTimeout(this.idleTimer);
     const current = this.connection;
@@ -72,7 +87,8 @@ export class Channel {
     if (this.connecting) return this.connecting;
     if (this.failure && Date.now() < this.failure.until) {
       if (!waitForReady) return Promise.reject(new StatusError(Status.UNAVAILABLE, this.failure.error.message));
-      return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => this.getConnection(true));
+      this.retryTimer?.ref();
+      return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => this.connectionNow(true));
     }
     this.connecting = this.connect();
     return this.connecting;
