@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import 'protobufjs/ext/descriptor/index.js';
 import t from 'tap';
-import { REFLECTION_PROTO, Server } from '../src/grpc/index.js';
+import { REFLECTION_PROTO, reflectionV1alphaText, Server } from '../src/grpc/index.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { calcHandler, PI_PROTO, piService } from '../examples/pi-service.js';
 import { INTEROP_PROTO, testHandlers, testService } from '../examples/interop/service.js';
 import { commandWorks, havePeer, run } from './peers.js';
@@ -25,8 +27,11 @@ async function ourServer() {
 }
 
 /** One reflection request and its answer, through a grpc-js client. */
+const V1ALPHA_PROTO = join(mkdtempSync(join(tmpdir(), 'h2grpc-reflection-')), 'reflection-v1alpha.proto');
+writeFileSync(V1ALPHA_PROTO, reflectionV1alphaText());
+
 function reflect(port: number, request: Record<string, unknown>, version: 'v1' | 'v1alpha' = 'v1'): Promise<Any> {
-  const def = protoLoader.loadSync(REFLECTION_PROTO.replace('reflection.proto', version === 'v1' ? 'reflection.proto' : 'reflection-v1alpha.proto'), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
+  const def = protoLoader.loadSync(version === 'v1' ? REFLECTION_PROTO : V1ALPHA_PROTO, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
   const pkg = (grpc.loadPackageDefinition(def) as Any).grpc.reflection[version];
   const client = new pkg.ServerReflection(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   return new Promise((resolve, reject) => {

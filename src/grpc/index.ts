@@ -19,5 +19,5 @@ export { type ClientCallInfo, type ClientInterceptor, type ServerInterceptor } f
 export { backoffMs, normalizeRetryPolicy, retryPolicyFor, RetryThrottle, type RetryPolicy, type RetryThrottling, type ServiceConfig } from './retry.js';
 export { isWorker, listenWithWorkers } from './workers.js';
 export { HEALTH_PROTO, HealthStatus, healthService, type ServingStatus } from './health.js';
-export { REFLECTION_PROTO, REFLECTION_V1ALPHA_PROTO, reflectionHandler, reflectionService, reflectionV1alphaService } from './reflection.js';
+export { REFLECTION_PROTO, reflectionHandler, reflectionService, reflectionV1alphaService, reflectionV1alphaText } from './reflection.js';
 export { reflect } from './reflection-client.js';

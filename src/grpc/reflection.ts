@@ -1,16 +1,27 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import 'protobufjs/ext/descriptor/index.js';
-import { loadService, type ServiceDefinition } from './schema.js';
+import { loadService, serviceDefinition, type ServiceDefinition } from './schema.js';
 import { Status } from './status.js';
 
 // gRPC server reflection (grpc/doc/server-reflection.md): grpc.reflection.v1 and v1alpha ServerReflectionInfo, which
 // answer with serialized FileDescriptorProtos built from the protobufjs schema of the services served.
 
 export const REFLECTION_PROTO = fileURLToPath(new URL('./protos/reflection.proto', import.meta.url));
-export const REFLECTION_V1ALPHA_PROTO = fileURLToPath(new URL('./protos/reflection-v1alpha.proto', import.meta.url));
 export const reflectionService = loadService(REFLECTION_PROTO, 'grpc.reflection.v1.ServerReflection');
-export const reflectionV1alphaService = loadService(REFLECTION_V1ALPHA_PROTO, 'grpc.reflection.v1alpha.ServerReflection');
+
+/** The .proto text of v1alpha: the same messages and service as v1, under the older package name. */
+export function reflectionV1alphaText(): string {
+  return readFileSync(REFLECTION_PROTO, 'utf8').replace('package grpc.reflection.v1;', 'package grpc.reflection.v1alpha;');
+}
+
+export const reflectionV1alphaService = (() => {
+  const root = new protobuf.Root();
+  protobuf.parse(reflectionV1alphaText(), root, { keepCase: true });
+  root.resolveAll();
+  return serviceDefinition(root, 'grpc.reflection.v1alpha.ServerReflection');
+})();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Descriptor = any;
