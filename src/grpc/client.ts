@@ -45,7 +45,7 @@ export class Client {
   constructor(
     address: string,
     readonly service: ServiceDefinition,
-    private readonly options: ClientOptions = {},
+    options: ClientOptions = {},
   ) {
     this.channel = new Channel(address, options);
     const throttle = options.serviceConfig?.retryThrottling && new RetryThrottle(options.serviceConfig.retryThrottling);

@@ -25,12 +25,13 @@ export interface TracerOptions {
 export class Tracer implements ConnectionObserver {
   private readonly started = process.hrtime.bigint();
   private readonly printer: TracePrinter | undefined;
+  private readonly write: (text: string) => void;
   private readonly out: WriteStream | undefined;
 
   constructor(options: TracerOptions) {
+    this.write = options.write ?? ((text: string) => process.stderr.write(`${text}\n`));
     if (options.levels && options.levels.length > 0) {
-      const write = options.write ?? ((text: string) => process.stderr.write(`${text}\n`));
-      this.printer = new TracePrinter({ role: options.role, levels: options.levels, services: options.services, color: options.color, times: options.times }, write);
+      this.printer = new TracePrinter({ role: options.role, levels: options.levels, services: options.services, color: options.color, times: options.times }, this.write);
     }
     if (options.file) {
       this.out = createWriteStream(options.file);
@@ -62,8 +63,9 @@ export class Tracer implements ConnectionObserver {
     this.out?.write(`${frameLine(t, trace.direction, trace.bytes)}\n`);
   }
 
+  /** A protocol error this side found, printed where the frames go. */
   error(error: Error): void {
-    this.printer && process.stderr.write(`!! ${error.message}\n`);
+    if (this.printer) this.write(`!! ${error.message}`);
   }
 
   closed(): void {
