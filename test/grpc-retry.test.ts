@@ -107,6 +107,34 @@ t.test('what is not retried', async (t) => {
   }
 });
 
+t.test('server pushback: a delay overrides the backoff, a negative one forbids the retry', async (t) => {
+  const attempts = new Map<string, number>();
+  const server = new Server();
+  server.addService(piService, {
+    Calc: ({ n }: { n: number }, call: ServerCall) => {
+      const id = String(call.metadata.get('x-id'));
+      const attempt = (attempts.get(id) ?? 0) + 1;
+      attempts.set(id, attempt);
+      if (attempt === 1) {
+        call.retryPushback = id === 'stop' ? -1 : 0;
+        throw new StatusError(Status.UNAVAILABLE, 'pushed back');
+      }
+      return { value: pi(n) };
+    },
+  });
+  const port = await server.listen(0);
+  t.teardown(() => server.forceShutdown());
+  // a huge backoff: only the pushback of 0 lets the retry happen at once
+  const slowPolicy = { ...policy, initialBackoff: '100s', maxBackoff: '100s' };
+  const client = createClient(`127.0.0.1:${port}`, piService, { serviceConfig: { methodConfig: [{ name: [{ service: 'pi.PiCalculator' }], retryPolicy: slowPolicy }] } });
+  t.teardown(() => client.close());
+  const ok = await client.unary<{ value: number }>('Calc', { n: 3 }, { timeout: 5000, metadata: new Metadata({ 'x-id': 'go' }) });
+  t.equal(ok.message.value, pi(3), 'grpc-retry-pushback-ms: 0 retries at once, though the backoff says 100 s');
+  t.equal(attempts.get('go'), 2);
+  await t.rejects(client.unary('Calc', { n: 3 }, { metadata: new Metadata({ 'x-id': 'stop' }) }), { code: Status.UNAVAILABLE, details: 'pushed back' });
+  t.equal(attempts.get('stop'), 1, 'a negative pushback: no retry');
+});
+
 t.test('a client stream is replayed on retry', async (t) => {
   let attempts = 0;
   const server = new Server();

@@ -47,6 +47,11 @@ export class ServerCall implements StreamHandler {
   halfClosed = false;
   /** The call has ended: status sent, or cancelled. */
   finished = false;
+  /**
+   * gRPC A6 server pushback, sent with a failing status as grpc-retry-pushback-ms: how long (ms) a retrying client
+   * should wait before its next attempt; a negative value tells it not to retry at all.
+   */
+  retryPushback: number | undefined;
   /** Whether the request message last handed to the handler arrived compressed. */
   lastRequestCompressed = false;
   /** The status the call ended with, once it has (CANCELLED when the client cancelled). */
@@ -221,6 +226,7 @@ export class ServerCall implements StreamHandler {
     fields.push(['grpc-status', String(code)]);
     if (details) fields.push(['grpc-message', percentEncode(details)]);
     if (statusDetails) fields.push(['grpc-status-details-bin', Buffer.from(statusDetails).toString('base64').replace(/=+$/, '')]);
+    if (this.retryPushback !== undefined && code !== Status.OK) fields.push(['grpc-retry-pushback-ms', String(Math.trunc(this.retryPushback))]);
     this.trailers.appendTo(fields);
     if (code !== Status.OK) this.controller.abort(new StatusError(code, details));
     if (this.stream.closed) return;
