@@ -33,8 +33,8 @@ t.test('policy, backoff and throttle', async (t) => {
   t.ok(throttle.allowsRetry, 'successes earn tokens back');
 });
 
-/** A server whose Calc fails `failures` times per x-id with `code` (and optional headers first or pushback). */
-async function flaky(t: Test, failures: number, code: number, opts: { headersFirst?: boolean } = {}) {
+/** A server whose Calc fails `failures` times per x-id with `code` (optionally after headers, or with a pushback). */
+async function flaky(t: Test, failures: number, code: number, opts: { headersFirst?: boolean; pushback?: (id: string) => number } = {}) {
   const attempts = new Map<string, number>();
   const server = new Server();
   server.addService(piService, {
@@ -44,6 +44,7 @@ async function flaky(t: Test, failures: number, code: number, opts: { headersFir
       attempts.set(id, attempt);
       if (attempt <= failures) {
         if (opts.headersFirst) call.sendMetadata(new Metadata({ 'x-attempt': String(attempt) }));
+        if (opts.pushback) call.retryPushback = opts.pushback(id);
         throw new StatusError(code, `attempt ${attempt} fails`);
       }
       return { value: pi(n) };
@@ -108,22 +109,7 @@ t.test('what is not retried', async (t) => {
 });
 
 t.test('server pushback: a delay overrides the backoff, a negative one forbids the retry', async (t) => {
-  const attempts = new Map<string, number>();
-  const server = new Server();
-  server.addService(piService, {
-    Calc: ({ n }: { n: number }, call: ServerCall) => {
-      const id = String(call.metadata.get('x-id'));
-      const attempt = (attempts.get(id) ?? 0) + 1;
-      attempts.set(id, attempt);
-      if (attempt === 1) {
-        call.retryPushback = id === 'stop' ? -1 : 0;
-        throw new StatusError(Status.UNAVAILABLE, 'pushed back');
-      }
-      return { value: pi(n) };
-    },
-  });
-  const port = await server.listen(0);
-  t.teardown(() => server.forceShutdown());
+  const { port, attempts } = await flaky(t, 1, Status.UNAVAILABLE, { pushback: (id) => (id === 'stop' ? -1 : 0) });
   // a huge backoff: only the pushback of 0 lets the retry happen at once
   const slowPolicy = { ...policy, initialBackoff: '100s', maxBackoff: '100s' };
   const client = createClient(`127.0.0.1:${port}`, piService, { serviceConfig: { methodConfig: [{ name: [{ service: 'pi.PiCalculator' }], retryPolicy: slowPolicy }] } });
@@ -131,7 +117,7 @@ t.test('server pushback: a delay overrides the backoff, a negative one forbids t
   const ok = await client.unary<{ value: number }>('Calc', { n: 3 }, { timeout: 5000, metadata: new Metadata({ 'x-id': 'go' }) });
   t.equal(ok.message.value, pi(3), 'grpc-retry-pushback-ms: 0 retries at once, though the backoff says 100 s');
   t.equal(attempts.get('go'), 2);
-  await t.rejects(client.unary('Calc', { n: 3 }, { metadata: new Metadata({ 'x-id': 'stop' }) }), { code: Status.UNAVAILABLE, details: 'pushed back' });
+  await t.rejects(client.unary('Calc', { n: 3 }, { metadata: new Metadata({ 'x-id': 'stop' }) }), { code: Status.UNAVAILABLE, details: 'attempt 1 fails' });
   t.equal(attempts.get('stop'), 1, 'a negative pushback: no retry');
 });
 

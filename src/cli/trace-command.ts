@@ -2,9 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { FrameType, readFrameHeader } from '../frames/index.js';
-import { HpackDecoder } from '../hpack/index.js';
 import { loadProto, serviceDefinition, type ServiceDefinition } from '../grpc/index.js';
-import { annotateFieldBlock, annotateFrame, formatAnnotations } from '../trace/annotate.js';
+import { annotateFieldBlock, annotateFrame, formatAnnotations, mirrorDecoders } from '../trace/annotate.js';
 import { traceToPcap } from '../trace/pcap.js';
 import { parseLevels, TracePrinter } from '../trace/printer.js';
 import { readTrace, type TraceEntry, type TraceHeader } from '../trace/trace-file.js';
@@ -49,7 +48,7 @@ export function renderEntries(header: TraceHeader, entries: TraceEntry[], levels
 
 /** Each entry's octets annotated field by field (and its field block, representation by representation). */
 export function annotateEntries(entries: TraceEntry[]): string[] {
-  const hpack = { in: new HpackDecoder({ maxTableSize: 2 ** 32 - 1, maxHeaderListSize: 2 ** 31 }), out: new HpackDecoder({ maxTableSize: 2 ** 32 - 1, maxHeaderListSize: 2 ** 31 }) };
+  const hpack = mirrorDecoders();
   return entries.map((entry) => {
     if ('preface' in entry) return formatAnnotations([{ bytes: Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), note: 'the client preface' }]);
     const bytes = Buffer.from(entry.hex, 'hex');

@@ -132,3 +132,12 @@ export function annotateFieldBlock(block: Uint8Array, decoder: HpackDecoder): An
     return { bytes: block.subarray(e.start, e.end), note: describeRepresentation(e) + evicted };
   });
 }
+
+/**
+ * One HPACK decoder per direction of a recorded connection, each mirroring the table of the side that sent it. Their
+ * limits are the largest there are: a trace shows what was sent, it does not police it.
+ */
+export function mirrorDecoders(): { in: HpackDecoder; out: HpackDecoder } {
+  const make = () => new HpackDecoder({ maxTableSize: 2 ** 32 - 1, maxHeaderListSize: 2 ** 31 });
+  return { in: make(), out: make() };
+}

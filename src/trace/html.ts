@@ -1,7 +1,7 @@
 // A trace as one self-contained HTML page (no network): a timeline of frames by stream; clicking a frame shows its
 // annotated octets, its decoded fields, and both HPACK dynamic tables as they stood after it.
 import { FrameType, frameTypeName, readFrameHeader } from '../frames/index.js';
-import { HpackDecoder } from '../hpack/index.js';
+import { mirrorDecoders } from './annotate.js';
 import type { TraceEntry, TraceHeader } from './trace-file.js';
 
 interface Row {
@@ -17,7 +17,7 @@ interface Row {
 
 /** Both dynamic tables after each entry, from decoding every field block in order. */
 function tables(entries: TraceEntry[]): Row['tables'][] {
-  const hpack = { in: new HpackDecoder({ maxTableSize: 2 ** 32 - 1, maxHeaderListSize: 2 ** 31 }), out: new HpackDecoder({ maxTableSize: 2 ** 32 - 1, maxHeaderListSize: 2 ** 31 }) };
+  const hpack = mirrorDecoders();
   const pending = { in: [] as Buffer[], out: [] as Buffer[] };
   return entries.map((entry) => {
     if (!('preface' in entry)) {

@@ -1,5 +1,5 @@
 // Tracing: observers for the connection seam, the text printer, trace files, annotated octets.
-export { annotateFieldBlock, annotateFrame, describeRepresentation, formatAnnotations, type Annotation } from './annotate.js';
+export { annotateFieldBlock, annotateFrame, describeRepresentation, formatAnnotations, mirrorDecoders, type Annotation } from './annotate.js';
 export { parseLevels, TracePrinter, type PrinterOptions, type TraceLevel } from './printer.js';
 export { fanOut, TraceRecorder, type TraceEvent } from './recorder.js';
 export { formatTranscript } from './transcript.js';

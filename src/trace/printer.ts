@@ -6,10 +6,10 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import {
   DEFAULT_INITIAL_WINDOW_SIZE, errorCodeName, flagNames, type Frame, FrameDecoder, FrameType, frameTypeName, readFrameHeader, settingName, SettingId,
 } from '../frames/index.js';
-import { HpackDecoder, type HpackEvent } from '../hpack/index.js';
+import type { HpackEvent } from '../hpack/index.js';
 import { MessageReader, type MethodDefinition, type ServiceDefinition } from '../grpc/index.js';
 import type { Direction } from '../http2/index.js';
-import { describeRepresentation } from './annotate.js';
+import { describeRepresentation, mirrorDecoders } from './annotate.js';
 
 /** What a trace shows: frames, HPACK steps, gRPC messages. */
 export type TraceLevel = 'frames' | 'hpack' | 'messages';
@@ -44,7 +44,7 @@ const INDENT = '          ';
  */
 export class TracePrinter {
   private readonly levels: ReadonlySet<TraceLevel>;
-  private readonly hpack = { in: new HpackDecoder({ maxTableSize: 2 ** 32 - 1, maxHeaderListSize: 2 ** 31 }), out: new HpackDecoder({ maxTableSize: 2 ** 32 - 1, maxHeaderListSize: 2 ** 31 }) };
+  private readonly hpack = mirrorDecoders();
   private readonly streams = new Map<number, StreamInfo>();
   private readonly methods = new Map<string, MethodDefinition>();
   private sendConnection = DEFAULT_INITIAL_WINDOW_SIZE;
