@@ -11,7 +11,10 @@ import { ReceiveWindow } from './flow-control.js';
 import { HeaderBlock } from './header-block.js';
 import { Keepalive, type KeepaliveOptions } from './keepalive.js';
 import { PingTracker } from './pings.js';
-import { malformedReason } from './headers.js';
+import { contentLength, headerValue, malformedReason } from './headers.js';
+import { type ConnectionLimits, DEFAULT_LIMITS } from './limits.js';
+import { PeerRates } from './rate-limit.js';
+import { StreamStore } from './stream-store.js';
 import type { ConnectionObserver } from './observer.js';
 import { applySettingPairs, PROTOCOL_DEFAULTS, type Settings, settingsToPairs } from './settings.js';
 import { type HeaderList, Http2Stream, type StreamHandler } from './stream.js';
@@ -36,6 +39,8 @@ export interface ConnectionOptions {
   minPingInterval?: number;
   /** Default 2. */
   maxPingStrikes?: number;
+  /** Bounds on what the peer can make us hold or do (src/http2/limits.ts; docs/security.md). */
+  limits?: Partial<ConnectionLimits>;
   observer?: ConnectionObserver;
 }
 
@@ -63,7 +68,6 @@ export class Connection extends EventEmitter {
   readonly role: 'client' | 'server';
   readonly local: Settings;
   readonly remote: Settings = { ...PROTOCOL_DEFAULTS };
-  readonly streams = new Map<number, Http2Stream>();
   observer: ConnectionObserver | undefined;
   /** GOAWAY received from the peer: no new streams on this connection. */
   goawayReceived: GoawayFrame | undefined;
@@ -79,10 +83,11 @@ export class Connection extends EventEmitter {
   private readonly data: DataScheduler;
   private readonly receiveWindow: ReceiveWindow;
   private readonly maxEncoderTableSize: number;
-  private nextStreamId: number;
-  private highestPeerStreamId = 0;
-  private activeLocal = 0; // streams we opened that count against the peer's MAX_CONCURRENT_STREAMS
-  private activeRemote = 0; // streams the peer opened that count against ours
+  private readonly store: StreamStore;
+  private readonly limits: ConnectionLimits;
+  private readonly rates: PeerRates;
+  private goawayLastStreamId = 0; // the last-stream-id of the GOAWAY we sent
+  private stallTimer: NodeJS.Timeout | undefined;
   private readonly waitingToOpen: Http2Stream[] = [];
   private headerBlock: HeaderBlock | undefined;
   private prefaceReceived = false;
@@ -107,7 +112,9 @@ export class Connection extends EventEmitter {
     this.maxEncoderTableSize = options.maxEncoderTableSize ?? 4096;
     this.minPingInterval = options.minPingInterval ?? 0;
     this.maxPingStrikes = options.maxPingStrikes ?? 2;
-    this.nextStreamId = role === 'client' ? 1 : 2;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.rates = new PeerRates(this.limits);
+    this.store = new StreamStore(role, this.limits.maxClosedStreams, this.limits.resetStreamGrace);
     this.decoder = new FrameDecoder({ expectPreface: role === 'server', maxFrameSize: PROTOCOL_DEFAULTS.maxFrameSize });
     const observer = this.observer;
     this.hpackIn = new HpackDecoder({
@@ -120,7 +127,11 @@ export class Connection extends EventEmitter {
       observer: observer?.hpack ? (event) => observer.hpack!({ direction: 'out', streamId: this.hpackStreamId, event }) : undefined,
     });
     this.receiveWindow = new ReceiveWindow(PROTOCOL_DEFAULTS.initialWindowSize);
-    this.writer = new FrameWriter(socket, () => this.data.flushBlocked());
+    this.writer = new FrameWriter(socket, {
+      drain: () => this.data.flushBlocked(),
+      overflow: (limit) => this.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `${limit}: the peer is not reading what we send`)),
+      pressure: (high) => this.onPressure(high),
+    }, this.limits.maxQueuedControlFrames, this.limits.maxOutboundBuffer);
     this.data = new DataScheduler({
       sendData: (streamId, data, endStream) => this.sendData(streamId, data, endStream),
       sendTrailers: (stream, trailers) => this.sendHeaders(stream, trailers, true),
@@ -158,9 +169,14 @@ export class Connection extends EventEmitter {
     return this.data.highWaterMark;
   }
 
+  /** The streams open or half-closed, by id. */
+  get streams(): ReadonlyMap<number, Http2Stream> {
+    return this.store.live;
+  }
+
   /** True while new streams may be opened here (client): no GOAWAY either way, ids not exhausted, not closed. */
   get acceptingStreams(): boolean {
-    return !this.closed && !this.goawayReceived && !this.goawaySent && this.nextStreamId <= MAX_WINDOW_SIZE;
+    return !this.closed && !this.goawayReceived && !this.goawaySent && this.store.nextLocalId <= MAX_WINDOW_SIZE;
   }
 
   /** Streams opened or waiting to open. */
@@ -177,7 +193,7 @@ export class Connection extends EventEmitter {
     if (!this.acceptingStreams) throw new Error('the connection does not accept new streams');
     const stream = new Http2Stream(this, handler, this.remote.initialWindowSize, this.local.initialWindowSize);
     stream.pendingOpen = { headers, endStream };
-    if (this.activeLocal < this.remote.maxConcurrentStreams) this.open(stream);
+    if (this.store.activeLocal < this.remote.maxConcurrentStreams) this.open(stream);
     else this.waitingToOpen.push(stream);
     return stream;
   }
@@ -185,18 +201,13 @@ export class Connection extends EventEmitter {
   private open(stream: Http2Stream): void {
     const { headers, endStream } = stream.pendingOpen!;
     stream.pendingOpen = undefined;
-    stream.id = this.nextStreamId;
-    this.nextStreamId += 2;
-    stream.state = 'open';
-    stream.counted = true;
-    this.activeLocal++;
-    this.streams.set(stream.id, stream);
+    this.store.add(stream);
     this.sendHeaders(stream, headers, endStream);
     if (stream.pendingBytes > 0 || stream.pendingEnd) this.data.flush(stream);
   }
 
   private openWaiting(): void {
-    while (this.waitingToOpen.length > 0 && this.activeLocal < this.remote.maxConcurrentStreams && this.acceptingStreams) {
+    while (this.waitingToOpen.length > 0 && this.store.activeLocal < this.remote.maxConcurrentStreams && this.acceptingStreams) {
       this.open(this.waitingToOpen.shift()!);
     }
   }
@@ -207,6 +218,13 @@ export class Connection extends EventEmitter {
     const bytes = encodeFrame(frame);
     this.writer.push(bytes);
     if (this.observer?.frame) this.observer.frame({ direction: 'out', frame, bytes });
+  }
+
+  /** A frame the peer's frames made us owe (ACKs, RST_STREAM): bounded while the peer does not read. */
+  private sendControl(frame: Frame): void {
+    const bytes = encodeFrame(frame);
+    if (this.observer?.frame) this.observer.frame({ direction: 'out', frame, bytes });
+    this.writer.pushControl(bytes);
   }
 
   /** A header block as HEADERS and, past the peer's SETTINGS_MAX_FRAME_SIZE, CONTINUATION frames. */
@@ -263,8 +281,8 @@ export class Connection extends EventEmitter {
       return;
     }
     if (stream.state === 'closed') return;
-    this.sendFrame({ type: FrameType.RST_STREAM, streamId: stream.id, errorCode: code });
-    this.closeStream(stream);
+    this.sendControl({ type: FrameType.RST_STREAM, streamId: stream.id, errorCode: code });
+    this.closeStream(stream, 'reset-sent');
   }
 
   /** The application consumed received DATA: give the window back, in batches. */
@@ -292,13 +310,14 @@ export class Connection extends EventEmitter {
   goaway(code: number = ErrorCode.NO_ERROR, debug = ''): void {
     if (this.closed || this.goawaySent) return;
     this.goawaySent = true;
-    this.sendFrame({ type: FrameType.GOAWAY, streamId: 0, lastStreamId: this.highestPeerStreamId, errorCode: code, debugData: Buffer.from(debug) });
+    this.goawayLastStreamId = this.store.highestPeerId;
+    this.sendFrame({ type: FrameType.GOAWAY, streamId: 0, lastStreamId: this.goawayLastStreamId, errorCode: code, debugData: Buffer.from(debug) });
     if (code !== ErrorCode.NO_ERROR || this.streams.size === 0) this.closeSoon();
   }
 
   /** Flushes what is queued, then closes the socket. */
   private closeSoon(): void {
-    this.writer.flush();
+    this.writer.flush(true);
     this.socket.end();
     // a peer that never closes its side must not keep us open
     setTimeout(() => this.destroy(), 1000).unref();
@@ -310,9 +329,10 @@ export class Connection extends EventEmitter {
     this.closed = true;
     this.closeError = error;
     clearTimeout(this.settingsTimer);
+    clearTimeout(this.stallTimer);
     const reason = error ? error.message : 'the connection closed';
     for (const stream of [...this.streams.values()]) {
-      this.closeStream(stream);
+      this.closeStream(stream, 'reset-received');
       stream.handler.onReset(stream, CONNECTION_LOST, reason, false);
     }
     for (const stream of this.waitingToOpen.splice(0)) {
@@ -323,6 +343,22 @@ export class Connection extends EventEmitter {
     if (!this.socket.destroyed) this.socket.destroy();
     this.observer?.closed?.(error);
     this.emit('close', error);
+  }
+
+  /** RFC 9113 §10.5 (CVE-2019-9517): while the peer does not read what we owe it, we read nothing more from it. */
+  private onPressure(high: boolean): void {
+    if (this.closed) return;
+    if (high) {
+      this.socket.pause();
+      const ms = this.limits.outboundStallTimeout;
+      this.stallTimer ??= setTimeout(() => {
+        this.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `outboundStallTimeout: the peer read nothing for ${ms} ms`));
+      }, ms);
+    } else {
+      this.socket.resume();
+      clearTimeout(this.stallTimer);
+      this.stallTimer = undefined;
+    }
   }
 
   private fail(error: Http2Error): void {
@@ -354,12 +390,19 @@ export class Connection extends EventEmitter {
   private onError(err: unknown): void {
     if (err instanceof Http2Error && err.scope === 'stream') {
       this.observer?.error?.(err, err.streamId);
-      const stream = this.streams.get(err.streamId);
+      const stream = this.store.get(err.streamId);
       if (stream) {
         this.resetStream(stream, err.code);
         stream.handler.onReset(stream, err.code, err.message, false);
       } else {
-        this.sendFrame({ type: FrameType.RST_STREAM, streamId: err.streamId, errorCode: err.code });
+        this.sendControl({ type: FrameType.RST_STREAM, streamId: err.streamId, errorCode: err.code });
+        this.store.rememberReset(err.streamId);
+      }
+      // RFC 9113 §10.5: stream errors the peer provokes cost it (MadeYouReset, CVE-2025-8671)
+      try {
+        this.rates.glitch();
+      } catch (calm) {
+        this.fail(calm as Http2Error);
       }
     } else if (err instanceof Http2Error) {
       this.fail(err);
@@ -389,14 +432,14 @@ export class Connection extends EventEmitter {
       case FrameType.CONTINUATION: {
         const block = this.headerBlock;
         if (!block) throw connectionError(ErrorCode.PROTOCOL_ERROR, 'CONTINUATION without a header block in progress');
+        // the block is dropped before the error so a failed CONTINUATION does not leave it half-built
+        this.headerBlock = undefined;
         block.add((frame as Extract<Frame, { type: 9 }>).headerBlock);
-        if ((frame as Extract<Frame, { type: 9 }>).endHeaders) {
-          this.headerBlock = undefined;
-          this.onHeaderBlock(block.streamId, block.join(), block.endStream);
-        }
+        if ((frame as Extract<Frame, { type: 9 }>).endHeaders) this.onHeaderBlock(block.streamId, block.join(), block.endStream);
+        else this.headerBlock = block;
         return;
       }
-      case FrameType.PRIORITY: return; // RFC 9113 §5.3.2: priority signals may be ignored
+      case FrameType.PRIORITY: return this.rates.priorityFrame(); // RFC 9113 §5.3.2: priority signals may be ignored
       case FrameType.RST_STREAM: return this.onRstStream(frame.streamId, (frame as Extract<Frame, { type: 3 }>).errorCode);
       case FrameType.SETTINGS: return this.onSettings(frame as SettingsFrame);
       case FrameType.PUSH_PROMISE:
@@ -407,7 +450,7 @@ export class Connection extends EventEmitter {
         if (!ping.ack) {
           this.policePing();
           if (this.closed) return;
-          this.sendFrame({ type: FrameType.PING, streamId: 0, ack: true, data: Buffer.from(ping.data) });
+          this.sendControl({ type: FrameType.PING, streamId: 0, ack: true, data: Buffer.from(ping.data) });
           this.writer.flush(); // RFC 9113 §6.7: answer PINGs promptly
         } else {
           this.pings.acknowledged(ping.data);
@@ -423,16 +466,27 @@ export class Connection extends EventEmitter {
 
   private onHeadersFrame(frame: HeadersFrame): void {
     if (frame.endHeaders) return this.onHeaderBlock(frame.streamId, frame.headerBlock, frame.endStream);
-    // twice the header list limit: HPACK rarely expands a list, so more than that is abuse
-    const block = new HeaderBlock(frame.streamId, frame.endStream, Math.max(this.local.maxHeaderListSize, 16384) * 2);
-    block.add(frame.headerBlock);
-    this.headerBlock = block;
+    const { maxHeaderBlockSize, maxContinuationFrames } = this.limits;
+    this.headerBlock = new HeaderBlock(frame.streamId, frame.endStream, maxHeaderBlockSize, maxContinuationFrames, frame.headerBlock);
   }
 
-  /** Is `id` a stream that was never opened (idle)? Ids are used in increasing order by each side. */
-  private isIdle(id: number): boolean {
-    const peerInitiated = (id & 1) === (this.role === 'server' ? 1 : 0);
-    return peerInitiated ? id > this.highestPeerStreamId : id >= this.nextStreamId;
+  /**
+   * RFC 9113 §5.1 "closed": a frame on a stream that is neither idle nor live. What it earns depends on why the
+   * stream closed; PRIORITY, WINDOW_UPDATE and RST_STREAM may legitimately cross our END_STREAM or RST_STREAM.
+   */
+  private onClosedStream(type: number, id: number): void {
+    if (type === FrameType.PRIORITY || type === FrameType.WINDOW_UPDATE || type === FrameType.RST_STREAM) return;
+    // RFC 9113 §6.8: after our GOAWAY, streams above its last-stream-id are ignored
+    if (this.goawaySent && this.store.isPeerInitiated(id) && id > this.goawayLastStreamId) return;
+    const name = type === FrameType.DATA ? 'DATA' : 'HEADERS';
+    const cause = this.store.closeCause(id);
+    if (cause === 'reset-sent' && this.store.inResetGrace(id)) return; // sent before the peer saw our RST_STREAM
+    if (cause === 'end') throw connectionError(ErrorCode.STREAM_CLOSED, `${name} on stream ${id}, closed by END_STREAM both ways`);
+    if (type === FrameType.HEADERS && cause === 'forgotten' && this.store.isPeerInitiated(id)) {
+      // RFC 9113 §5.1.1: a new stream's id must be above every id the peer used before
+      throw connectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${id}, not above the last stream opened (${this.store.highestPeerId})`);
+    }
+    throw streamError(ErrorCode.STREAM_CLOSED, id, `${name} on closed stream ${id}`);
   }
 
   private onHeaderBlock(streamId: number, block: Uint8Array, endStream: boolean): void {
@@ -447,30 +501,29 @@ export class Connection extends EventEmitter {
       tooLarge = err;
       headers = [];
     }
-    let stream = this.streams.get(streamId);
+    let stream = this.store.get(streamId);
     if (!stream) {
-      const peerInitiated = (streamId & 1) === (this.role === 'server' ? 1 : 0);
-      if (!this.isIdle(streamId)) return; // a stream already closed (perhaps reset by us): ignore
-      if (!peerInitiated || this.role === 'client') {
+      if (!this.store.isIdle(streamId)) return this.onClosedStream(FrameType.HEADERS, streamId);
+      if (!this.store.isPeerInitiated(streamId) || this.role === 'client') {
         throw connectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${streamId}, which this ${this.role} never opened`);
       }
-      this.highestPeerStreamId = streamId;
-      if (this.goawaySent) return; // RFC 9113 §6.8: streams above the last-stream-id are ignored
-      if (this.activeRemote >= this.local.maxConcurrentStreams) {
+      if (this.goawaySent) {
+        this.store.highestPeerId = streamId;
+        return; // RFC 9113 §6.8: streams above the last-stream-id are ignored
+      }
+      if (this.store.activeRemote >= this.local.maxConcurrentStreams) {
+        this.store.highestPeerId = streamId;
         // RFC 9113 §5.1.2: REFUSED_STREAM tells the client it may retry
         throw streamError(ErrorCode.REFUSED_STREAM, streamId, `more than SETTINGS_MAX_CONCURRENT_STREAMS ${this.local.maxConcurrentStreams} streams`);
       }
       stream = new Http2Stream(this, NO_HANDLER, this.remote.initialWindowSize, this.local.initialWindowSize);
-      stream.id = streamId;
-      stream.state = 'open';
-      stream.counted = true;
-      this.activeRemote++;
-      this.streams.set(streamId, stream);
+      this.store.add(stream, streamId);
       if (tooLarge) return this.refuseTooLarge(stream, tooLarge);
       const malformed = malformedReason(headers, 'request');
       if (malformed) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `malformed request: ${malformed}`);
       stream.headersReceived = true;
-      if (endStream) this.closeRemote(stream);
+      stream.expectedLength = contentLength(headers);
+      if (endStream) this.endOfData(stream);
       this.emit('stream', stream, headers, endStream);
       return;
     }
@@ -486,8 +539,9 @@ export class Connection extends EventEmitter {
     if (trailers && !endStream) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `trailers without END_STREAM on stream ${streamId}`);
     const malformed = malformedReason(headers, trailers ? 'trailers' : this.role === 'client' ? 'response' : 'request');
     if (malformed) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `malformed header block: ${malformed}`);
+    if (!trailers && headerValue(headers, ':status') !== '304') stream.expectedLength = contentLength(headers);
     stream.headersReceived = true;
-    if (endStream) this.closeRemote(stream);
+    if (endStream) this.endOfData(stream);
     stream.handler.onHeaders(stream, headers, endStream);
     if (stream.state === 'closed') this.streamClosed(stream);
   }
@@ -513,12 +567,13 @@ export class Connection extends EventEmitter {
     if (!this.receiveWindow.receive(length)) {
       throw connectionError(ErrorCode.FLOW_CONTROL_ERROR, `DATA of ${length} octets exceeds the connection window of ${this.receiveWindow.available}`);
     }
-    const stream = this.streams.get(streamId);
+    const stream = this.store.get(streamId);
     if (!stream) {
-      if (this.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `DATA on idle stream ${streamId}`);
+      if (this.store.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `DATA on idle stream ${streamId}`);
       this.giveBackConnection(length); // a closed stream: the octets still count for the connection
-      return;
+      return this.onClosedStream(FrameType.DATA, streamId);
     }
+    if (length === 0 && !endStream) this.rates.emptyDataFrame();
     if (stream.remoteClosed) {
       this.giveBackConnection(length);
       throw streamError(ErrorCode.STREAM_CLOSED, streamId, `DATA after END_STREAM on stream ${streamId}`);
@@ -532,7 +587,9 @@ export class Connection extends EventEmitter {
       throw streamError(ErrorCode.FLOW_CONTROL_ERROR, streamId, `DATA of ${length} octets exceeds the window of stream ${streamId}`);
     }
     if (length > data.length) this.consume(stream, length - data.length); // padding is never delivered
-    if (endStream) this.closeRemote(stream);
+    stream.receivedLength += data.length;
+    if (stream.expectedLength >= 0 && stream.receivedLength > stream.expectedLength) this.lengthMismatch(stream);
+    if (endStream) this.endOfData(stream);
     stream.handler.onData(stream, data, endStream);
     if (stream.state === 'closed') this.streamClosed(stream);
   }
@@ -542,18 +599,31 @@ export class Connection extends EventEmitter {
     if (increment > 0) this.sendFrame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment });
   }
 
+  /** RFC 9113 §8.1.1: a request or response whose DATA disagrees with its content-length is malformed. */
+  private lengthMismatch(stream: Http2Stream): never {
+    throw streamError(ErrorCode.PROTOCOL_ERROR, stream.id, `content-length ${stream.expectedLength} disagrees with the ${stream.receivedLength} octets of DATA received`);
+  }
+
+  /** The peer's END_STREAM: the content-length must be met exactly, then the stream is half-closed (remote). */
+  private endOfData(stream: Http2Stream): void {
+    if (stream.expectedLength >= 0 && stream.receivedLength !== stream.expectedLength) this.lengthMismatch(stream);
+    this.closeRemote(stream);
+  }
+
   private onRstStream(streamId: number, code: number): void {
-    const stream = this.streams.get(streamId);
+    const stream = this.store.get(streamId);
     if (!stream) {
-      if (this.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `RST_STREAM on idle stream ${streamId}`);
-      return;
+      if (this.store.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `RST_STREAM on idle stream ${streamId}`);
+      return this.onClosedStream(FrameType.RST_STREAM, streamId);
     }
-    this.closeStream(stream);
+    if (this.role === 'server') this.rates.streamReset();
+    this.closeStream(stream, 'reset-received');
     // RFC 9113 §8.7: REFUSED_STREAM means the peer did no work on it: safe to retry
     stream.handler.onReset(stream, code, `stream reset by the peer with ${errorCodeName(code)}`, code === ErrorCode.REFUSED_STREAM);
   }
 
   private onSettings(frame: SettingsFrame): void {
+    this.rates.settingsFrame();
     if (frame.ack) {
       const applied = this.pendingSettings.shift();
       if (!applied) throw connectionError(ErrorCode.PROTOCOL_ERROR, 'SETTINGS ACK without SETTINGS outstanding');
@@ -581,7 +651,7 @@ export class Connection extends EventEmitter {
         stream.sendWindow.size += delta;
       }
     }
-    this.sendFrame({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
+    this.sendControl({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
     this.emit('remoteSettings', this.remote);
     this.openWaiting();
     if (delta > 0) this.data.flushBlocked();
@@ -606,7 +676,7 @@ export class Connection extends EventEmitter {
     for (const stream of [...this.streams.values()]) {
       const ours = (stream.id & 1) === (this.role === 'client' ? 1 : 0);
       if (ours && stream.id > frame.lastStreamId) {
-        this.closeStream(stream);
+        this.closeStream(stream, 'reset-received');
         stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
       }
     }
@@ -624,10 +694,10 @@ export class Connection extends EventEmitter {
       this.data.flushBlocked();
       return;
     }
-    const stream = this.streams.get(streamId);
+    const stream = this.store.get(streamId);
     if (!stream) {
-      if (this.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `WINDOW_UPDATE on idle stream ${streamId}`);
-      return;
+      if (this.store.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `WINDOW_UPDATE on idle stream ${streamId}`);
+      return this.onClosedStream(FrameType.WINDOW_UPDATE, streamId);
     }
     stream.sendWindow.increase(increment, streamId);
     this.data.flush(stream);
@@ -646,21 +716,14 @@ export class Connection extends EventEmitter {
 
   /** Closed both ways in the normal course: forget it and tell the handler. */
   private streamClosed(stream: Http2Stream): void {
-    if (!this.streams.has(stream.id)) return;
-    this.closeStream(stream);
+    if (!this.store.get(stream.id)) return;
+    this.closeStream(stream, 'end');
     stream.handler.onClose?.(stream);
   }
 
-  private closeStream(stream: Http2Stream): void {
-    stream.state = 'closed';
+  private closeStream(stream: Http2Stream, cause: 'end' | 'reset-sent' | 'reset-received'): void {
     this.data.forget(stream);
-    if (!this.streams.delete(stream.id)) return;
-    if (stream.counted) {
-      stream.counted = false;
-      const ours = (stream.id & 1) === (this.role === 'client' ? 1 : 0);
-      if (ours) this.activeLocal--;
-      else this.activeRemote--;
-    }
+    if (!this.store.close(stream, cause)) return;
     if (this.role === 'client') this.openWaiting();
     if ((this.goawaySent || this.goawayReceived) && this.streams.size === 0 && !this.closed) this.closeSoon();
     if (this.streams.size === 0) this.emit('idle');

@@ -1,27 +1,41 @@
 import { connectionError, ErrorCode } from '../frames/index.js';
 
 /**
- * A field block arriving in a HEADERS frame and CONTINUATION frames (RFC 9113 §4.3, §6.10). Its size is bounded,
- * so an endless run of CONTINUATION frames cannot exhaust memory (the "CONTINUATION flood" of 2024).
+ * A field block arriving in a HEADERS frame and CONTINUATION frames (RFC 9113 §4.3, §6.10). Both its size and its
+ * number of CONTINUATION frames (empty ones too) are bounded, so an endless run of CONTINUATION frames cannot
+ * exhaust memory or CPU (the "CONTINUATION flood", CVE-2024-27316).
  */
 export class HeaderBlock {
   private readonly fragments: Uint8Array[] = [];
   private size = 0;
+  private continuations = 0;
 
   constructor(
     readonly streamId: number,
     readonly endStream: boolean,
-    private readonly limit: number,
-  ) {}
+    private readonly maxSize: number,
+    private readonly maxContinuations: number,
+    first: Uint8Array,
+  ) {
+    this.append(first);
+  }
 
+  /** A CONTINUATION frame's fragment. */
   add(fragment: Uint8Array): void {
+    if (++this.continuations > this.maxContinuations) {
+      throw connectionError(ErrorCode.ENHANCE_YOUR_CALM, `maxContinuationFrames: more than ${this.maxContinuations} CONTINUATION frames in one header block`);
+    }
+    this.append(fragment);
+  }
+
+  private append(fragment: Uint8Array): void {
     this.size += fragment.length;
-    if (this.size > this.limit) throw connectionError(ErrorCode.ENHANCE_YOUR_CALM, `header block above ${this.limit} octets`);
+    if (this.size > this.maxSize) throw connectionError(ErrorCode.ENHANCE_YOUR_CALM, `maxHeaderBlockSize: header block above ${this.maxSize} octets`);
     this.fragments.push(fragment);
   }
 
   /** The whole block, joined once. */
   join(): Uint8Array {
-    return Buffer.concat(this.fragments, this.size);
+    return this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments, this.size);
   }
 }

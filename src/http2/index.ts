@@ -2,7 +2,8 @@
 export { Connection, CONNECTION_LOST, type ConnectionOptions, DEFAULT_LOCAL_SETTINGS } from './connection.js';
 export { Http2Stream, type HeaderList, type StreamHandler, type StreamState } from './stream.js';
 export { type Settings, PROTOCOL_DEFAULTS } from './settings.js';
-export { headerValue, malformedReason } from './headers.js';
+export { contentLength, headerValue, malformedReason } from './headers.js';
+export { type ConnectionLimits, DEFAULT_LIMITS, type Rate } from './limits.js';
 export type { ConnectionObserver, Direction, FrameTrace, HpackTrace } from './observer.js';
 export { duplexPair } from './duplex-pair.js';
 export { Keepalive, type KeepaliveOptions } from './keepalive.js';

@@ -39,6 +39,9 @@ export class Http2Stream {
   pendingTrailers: HeaderList | undefined;
   /** Set once the first header block arrived (so the next one must be trailers). */
   headersReceived = false;
+  /** RFC 9113 §8.1.1: the content-length the peer announced (-1: none), and the DATA octets received so far. */
+  expectedLength = -1;
+  receivedLength = 0;
   /** Open streams are counted against the peer's or our MAX_CONCURRENT_STREAMS. */
   counted = false;
   /** Client: the request headers of a stream waiting for MAX_CONCURRENT_STREAMS to allow it. */

@@ -1,0 +1,73 @@
+import { connectionError, ErrorCode, type Http2Error } from '../frames/index.js';
+import type { ConnectionLimits, Rate } from './limits.js';
+
+/**
+ * A token bucket (as nghttp2's nghttp2_ratelim): up to `burst` actions at once, refilled at `perSecond`. Only
+ * peer-triggered actions that cost us something go through one, never the DATA path.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(private readonly rate: Rate) {
+    this.tokens = rate.burst;
+    this.last = performance.now();
+  }
+
+  /** Takes one token; false when the bucket is empty (the peer is over its rate). */
+  take(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.last) * this.rate.perSecond) / 1000);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/**
+ * The peer's budgets for actions that cost us work but no flow-control window (RFC 9113 §10.5). Each method takes a
+ * token or throws the connection error ENHANCE_YOUR_CALM naming the limit.
+ */
+export class PeerRates {
+  private readonly resets: TokenBucket;
+  private readonly emptyData: TokenBucket;
+  private readonly priority: TokenBucket;
+  private readonly settings: TokenBucket;
+  private readonly glitches: TokenBucket;
+
+  constructor(limits: ConnectionLimits) {
+    this.resets = new TokenBucket(limits.streamResetRate);
+    this.emptyData = new TokenBucket(limits.emptyDataRate);
+    this.priority = new TokenBucket(limits.priorityRate);
+    this.settings = new TokenBucket(limits.settingsRate);
+    this.glitches = new TokenBucket(limits.glitchRate);
+  }
+
+  /** The peer reset a stream of its own (Rapid Reset, CVE-2023-44487). */
+  streamReset(): void {
+    if (!this.resets.take()) throw calm('streamResetRate', 'too many streams reset by the peer');
+  }
+
+  /** A DATA frame with no payload and no END_STREAM (CVE-2019-9518). */
+  emptyDataFrame(): void {
+    if (!this.emptyData.take()) throw calm('emptyDataRate', 'too many empty DATA frames');
+  }
+
+  priorityFrame(): void {
+    if (!this.priority.take()) throw calm('priorityRate', 'too many PRIORITY frames');
+  }
+
+  settingsFrame(): void {
+    if (!this.settings.take()) throw calm('settingsRate', 'too many SETTINGS frames');
+  }
+
+  /** A stream error the peer provoked (MadeYouReset, CVE-2025-8671). */
+  glitch(): void {
+    if (!this.glitches.take()) throw calm('glitchRate', 'too many stream errors provoked by the peer');
+  }
+}
+
+function calm(limit: string, what: string): Http2Error {
+  return connectionError(ErrorCode.ENHANCE_YOUR_CALM, `${limit}: ${what}`);
+}
