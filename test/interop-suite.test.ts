@@ -54,6 +54,9 @@ t.test('our interop binaries, as separate processes with the standard flags', as
   const client = await run(process.execPath, ['--import', 'tsx', 'examples/interop/client.ts', '--server_host=127.0.0.1', `--server_port=${port}`, '--test_case=all', '--use_tls=false']);
   t.equal(client.status, 0, client.stderr);
   t.match(client.stdout, /^18 passed, 0 failed$/m);
+  const large = await run(process.execPath, ['--import', 'tsx', 'examples/interop/client.ts', `--server_port=${port}`, '--test_case=large']);
+  t.equal(large.status, 0, large.stdout + large.stderr);
+  t.match(large.stdout, /^6 passed, 0 failed$/m, 'the "large" variant: every kind around the windows and the 4 MiB limit');
   const one = await run(process.execPath, ['--import', 'tsx', 'examples/interop/client.ts', `--server_port=${port}`, '--test_case=ping_pong']);
   t.equal(one.stdout.trim().split('\n')[0], 'ping_pong: passed');
 });

@@ -158,7 +158,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     for (;;) {
       const message = this.received.shift();
       if (message) {
-        this.giveBack(message.data.length + 5);
+        this.giveBack(this.received.length === 0 ? this.unconsumed : message.data.length + 5);
         this.receivedCompressed.push(message.compressed);
         let data = message.data;
         if (message.compressed) {
@@ -350,6 +350,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     } catch (err) {
       return this.cancel((err as StatusError).code, (err as StatusError).details);
     }
+    // a message larger than the window completes: its octets are credited while nothing whole waits to be read
+    if (this.received.length === 0) this.giveBack(this.unconsumed);
     this.resume();
   }
 

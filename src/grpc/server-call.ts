@@ -125,7 +125,7 @@ export class ServerCall implements StreamHandler {
       if (this.finished) throw this.signal.reason ?? new StatusError(Status.CANCELLED, 'the call has ended');
       const message = this.received.shift();
       if (message) {
-        this.giveBack(message.data.length + 5);
+        this.giveBack(this.received.length === 0 ? this.unconsumed : message.data.length + 5);
         this.lastRequestCompressed = message.compressed;
         const data = message.compressed ? await decompress(this.requestEncoding, message.data, this.maxReceiveMessageLength) : message.data;
         try {
@@ -139,7 +139,11 @@ export class ServerCall implements StreamHandler {
     }
   }
 
-  /** Flow control follows the handler: window is given back as it takes messages. */
+  /**
+   * Flow control follows the handler: window is given back as it takes messages. Octets of a message still being
+   * reassembled are given back at once while no whole message waits (they are bounded by the maximum message
+   * length), so a message larger than the window can arrive at all.
+   */
   private giveBack(length: number): void {
     const n = Math.min(length, this.unconsumed);
     this.unconsumed -= n;
@@ -278,6 +282,7 @@ export class ServerCall implements StreamHandler {
       this.unconsumed += data.length;
       try {
         this.reader.push(data, this.received);
+        if (this.received.length === 0) this.giveBack(this.unconsumed);
       } catch (err) {
         this.sendError(err);
       }

@@ -27,8 +27,8 @@ function echo(call: Any): grpc.Metadata {
 
 const error = (status: { code: number; message: string }, metadata: grpc.Metadata) => ({ code: status.code, details: status.message, metadata, name: 'Error', message: status.message });
 
-export async function startGrpcJsInteropServer(): Promise<{ port: number; server: grpc.Server }> {
-  const server = new grpc.Server();
+export async function startGrpcJsInteropServer(options: grpc.ServerOptions = {}): Promise<{ port: number; server: grpc.Server }> {
+  const server = new grpc.Server(options);
   server.addService(grpcJsInterop.TestService.service, {
     EmptyCall: (call: Any, cb: Any) => cb(null, {}, echo(call)),
     UnaryCall: (call: Any, cb: Any) => {
