@@ -1,11 +1,12 @@
 // The tutorial's pi server: npx tsx examples/pi-server.ts [--port 8080] [--sleep MS] [--workers N]
 // Listens on 127.0.0.1:8080 (PORT or --port to change). Calc(n) answers sqrt(8 * sum 1/(2i+1)^2); n <= 0 gets
-// INVALID_ARGUMENT "request number should be positive". Ctrl-C shuts down gracefully: calls in flight finish.
+// INVALID_ARGUMENT "request number should be positive". Ctrl-C or SIGTERM shuts down gracefully: calls in flight
+// get 5 s to finish, then are cancelled; a second Ctrl-C stops at once.
 // --trace [frames,hpack,messages] prints every frame (or H2GRPC_TRACE=all); --trace-file FILE records them.
 // --workers N serves from N processes on the one port (node:cluster), for CPU-bound work the tutorial's threaded
 // Python server could not spread over cores.
 import { isWorker, Server } from '../src/grpc/index.js';
-import { calcHandler, exampleArgs, PI_PROTO, piService, tracing } from './pi-service.js';
+import { calcHandler, exampleArgs, PI_PROTO, piService, stopOnSignals, tracing } from './pi-service.js';
 
 const { port, host, rest } = exampleArgs();
 const option = (name: string) => (rest.includes(name) ? Number(rest[rest.indexOf(name) + 1]) : 0);
@@ -20,8 +21,5 @@ if (!isWorker()) {
   console.log(`pi server listening on ${host}:${bound}${extras ? ` (${extras})` : ''}`);
 }
 
-process.once('SIGINT', async () => {
-  if (!isWorker()) console.log('shutting down: GOAWAY sent, waiting for calls in flight');
-  await server.shutdown();
-  if (!isWorker()) console.log('bye');
-});
+// Ctrl-C or SIGTERM: GOAWAY, calls in flight get 5 s, then the rest are cancelled; a second signal stops at once
+stopOnSignals(server, (line) => !isWorker() && console.log(line));

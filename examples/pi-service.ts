@@ -1,6 +1,6 @@
 // The pi service shared by the examples: the schema and the Calc handler of the tutorial.
 import { fileURLToPath } from 'node:url';
-import { loadService, Status, StatusError, type ServerCall, type ServiceDefinition } from '../src/grpc/index.js';
+import { loadService, type Server, Status, StatusError, type ServerCall, type ServiceDefinition } from '../src/grpc/index.js';
 import { traceObserver, traceSettings } from '../src/trace/index.js';
 
 export const PI_PROTO = fileURLToPath(new URL('./pi.proto', import.meta.url));
@@ -53,4 +53,27 @@ export function exampleArgs(argv = process.argv.slice(2), defaultPort = 8080): {
     else rest.push(argv[i]!);
   }
   return { port, host, rest };
+}
+
+/** How long a server example lets calls in flight finish after Ctrl-C or SIGTERM before it cancels them. */
+export const SHUTDOWN_GRACE_MS = 5000;
+
+/**
+ * Graceful shutdown on SIGINT (Ctrl-C) and SIGTERM (what containers and process managers send): GOAWAY, calls in
+ * flight get SHUTDOWN_GRACE_MS, then the rest are cancelled. A second signal stops at once.
+ */
+export function stopOnSignals(server: Server, say: (line: string) => void = console.log): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      say(`${signal} again: stopping now`);
+      server.forceShutdown();
+      process.exit(130);
+    }
+    stopping = true;
+    say(`${signal}: shutting down, GOAWAY sent; calls in flight get up to ${SHUTDOWN_GRACE_MS / 1000} s (again to stop now)`);
+    void server.shutdown({ graceMs: SHUTDOWN_GRACE_MS }).then(() => say('bye'));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }

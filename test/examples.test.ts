@@ -6,6 +6,7 @@ import t from 'tap';
 import { Server } from '../src/grpc/index.js';
 import { pi, piService } from '../examples/pi-service.js';
 import { childEnv, run } from './peers.js';
+import { RawPeer } from './raw-peer.js';
 
 const tsx = (file: string, ...args: string[]) => [process.execPath, ['--import', 'tsx', `examples/${file}`, ...args]] as const;
 
@@ -38,7 +39,7 @@ t.test('pi-server.ts and pi-client.ts, as the tutorial runs them', async (t) => 
   const exited = new Promise((r) => server.once('exit', r));
   server.kill('SIGINT');
   await exited;
-  t.same(seen.slice(1), ['shutting down: GOAWAY sent, waiting for calls in flight', 'bye'], 'Ctrl-C shuts down gracefully');
+  t.same(seen.slice(1), ['SIGINT: shutting down, GOAWAY sent; calls in flight get up to 5 s (again to stop now)', 'bye'], 'Ctrl-C shuts down gracefully');
 });
 
 t.test('npm start: server and client in one process on a free port', async (t) => {
@@ -138,4 +139,27 @@ t.test('tracing the examples: H2GRPC_TRACE, --trace-file, and the CLI reading th
   t.equal(shown.status, 0, shown.stderr);
   t.match(shown.stdout, /send HEADERS frame <length=\d+, flags=0x04, stream_id=1>/, 'npx h2grpc trace show reads the recorded file');
   t.match(shown.stdout, /recv GOAWAY|send GOAWAY/);
+});
+
+t.test('pi-server.ts stops on SIGTERM, and a call that never sends its request cannot hold it past the 5 s grace', async (t) => {
+  const port = await freePort();
+  const [node, args] = tsx('pi-server.ts', '--port', String(port));
+  const server = spawn(node, [...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => server.kill('SIGKILL'));
+  const lines = createInterface({ input: server.stdout });
+  const seen: string[] = [];
+  lines.on('line', (l) => seen.push(l));
+  await new Promise<void>((resolve) => lines.on('line', (l) => l.startsWith('pi server listening') && resolve()));
+  // a client that opens a Calc call and never sends the request message
+  const peer = await RawPeer.connect(port);
+  t.teardown(() => peer.close());
+  peer.headers(1, [[':method', 'POST'], [':scheme', 'http'], [':path', '/pi.PiCalculator/Calc'], [':authority', 'x'], ['content-type', 'application/grpc'], ['te', 'trailers']]);
+  await new Promise((r) => setTimeout(r, 200));
+  const started = Date.now();
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  await exited;
+  const took = Date.now() - started;
+  t.ok(took >= 4500 && took < 9000, `exited after the grace period (${took} ms)`);
+  t.same(seen.slice(1), ['SIGTERM: shutting down, GOAWAY sent; calls in flight get up to 5 s (again to stop now)', 'bye']);
 });

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../frames/index.js';
 import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../http2/index.js';
 import type { Channel } from './channel.js';
-import { encodeTimeout } from './deadline.js';
+import { DeadlineTimer, encodeTimeout } from './deadline.js';
 import { ACCEPT_ENCODING, compress, decompress, type Encoding, WithCompression } from './compression.js';
 import { frameMessage, MessageReader, type ReceivedMessage } from './message.js';
 import { Metadata } from './metadata.js';
@@ -87,7 +87,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private responseHeaders: Metadata | undefined;
   private responseEncoding = 'identity';
   private stream: Http2Stream | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: DeadlineTimer | undefined;
   private error: StatusError | undefined;
   private settled = false;
   private attempts = 0;
@@ -125,7 +125,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.headers.catch(() => {});
     this.done.catch(() => {});
     if (this.deadline !== undefined) {
-      this.timer = setTimeout(() => this.cancel(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'), Math.max(0, this.deadline - Date.now()));
+      this.timer = new DeadlineTimer(this.deadline, () => this.cancel(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
     }
     if (this.options.signal) {
       if (this.options.signal.aborted) queueMicrotask(this.abort);
@@ -304,7 +304,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
 
   private settle(): void {
     this.settled = true;
-    clearTimeout(this.timer);
+    this.timer?.clear();
     clearTimeout(this.retryTimer);
     this.options.signal?.removeEventListener('abort', this.abort);
     if (this.unconsumed > 0) this.giveBack(this.unconsumed);

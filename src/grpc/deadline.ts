@@ -29,3 +29,32 @@ export function deadlineFrom(options: { deadline?: Date | number; timeout?: numb
   if (options.timeout !== undefined) return Date.now() + options.timeout;
   return undefined;
 }
+
+/** The longest delay setTimeout honours: above it, Node fires at once (with a warning). About 24.8 days. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/**
+ * A timer for an absolute time, however far: setTimeout caps delays at 2^31-1 ms, so longer ones (grpc-timeout
+ * allows 99999999H, over 11,000 years) are chained. `unref` timers do not keep the process alive.
+ */
+export class DeadlineTimer {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly at: number,
+    private readonly fire: () => void,
+    private readonly unref = false,
+  ) {
+    this.arm();
+  }
+
+  private arm(): void {
+    const left = this.at - Date.now();
+    this.timer = left > MAX_TIMER_DELAY ? setTimeout(() => this.arm(), MAX_TIMER_DELAY) : setTimeout(this.fire, Math.max(0, left));
+    if (this.unref) this.timer.unref();
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../frames/index.js';
 import type { HeaderList, Http2Stream, StreamHandler } from '../http2/index.js';
 import { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
+import { DeadlineTimer } from './deadline.js';
 import { frameMessage, MessageReader, type ReceivedMessage } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
@@ -23,6 +24,8 @@ export interface ServerCallOptions {
   /** The client's grpc-accept-encoding. */
   acceptedEncodings: ReadonlySet<string>;
   minCompressLength: number;
+  /** Unary and server-streaming calls: how long (ms) to wait for the whole request. */
+  requestTimeout: number;
   onFinish: (call: ServerCall) => void;
 }
 
@@ -70,7 +73,8 @@ export class ServerCall implements StreamHandler {
   private readonly onFinish: (call: ServerCall) => void;
   private headersSent = false;
   private initialMetadata: Metadata | undefined;
-  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: DeadlineTimer | undefined;
+  private requestTimer: NodeJS.Timeout | undefined;
   private unconsumed = 0; // DATA octets received but not yet given back as window
   private readonly waiters: Array<() => void> = []; // a reader or writer waiting for the stream to move
 
@@ -92,7 +96,15 @@ export class ServerCall implements StreamHandler {
     this.minCompressLength = options.minCompressLength;
     this.onFinish = options.onFinish;
     if (this.deadline !== undefined) {
-      this.deadlineTimer = setTimeout(() => this.sendStatus(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'), Math.max(0, this.deadline - Date.now()));
+      this.deadlineTimer = new DeadlineTimer(this.deadline, () => this.sendStatus(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
+    }
+    // a unary or server-streaming handler runs only once the whole request is in: a client that never sends it
+    // must not hold the stream (and its MAX_CONCURRENT_STREAMS slot) forever
+    const wait = options.requestTimeout;
+    if (!this.method.requestStream && Number.isFinite(wait) && !stream.remoteClosed) {
+      this.requestTimer = setTimeout(() => {
+        if (!this.halfClosed) this.sendStatus(Status.CANCELLED, `requestTimeout: the request did not arrive within ${wait} ms`);
+      }, wait);
     }
   }
 
@@ -256,7 +268,8 @@ export class ServerCall implements StreamHandler {
 
   private finish(): void {
     this.finished = true;
-    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer?.clear();
+    clearTimeout(this.requestTimer);
     this.onFinish(this);
     this.received.length = 0;
     if (this.unconsumed > 0) this.giveBack(this.unconsumed); // the connection window must not leak
@@ -297,6 +310,7 @@ export class ServerCall implements StreamHandler {
 
   private onEnd(): void {
     this.halfClosed = true;
+    clearTimeout(this.requestTimer);
     if (this.reader.partial && !this.finished) this.sendStatus(Status.INTERNAL, 'the request ended inside a message');
     this.resume();
   }

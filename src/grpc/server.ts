@@ -5,7 +5,7 @@ import { ErrorCode } from '../frames/index.js';
 import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions, headerValue, type HeaderList, type Http2Stream } from '../http2/index.js';
 import { ACCEPT_ENCODING, type Encoding, isEncoding, MIN_COMPRESS_LENGTH, parseAcceptEncoding, WithCompression } from './compression.js';
-import { parseTimeout } from './deadline.js';
+import { DeadlineTimer, parseTimeout } from './deadline.js';
 import { chainServer, type ServerInterceptor } from './interceptors.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import { Metadata } from './metadata.js';
@@ -63,12 +63,20 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   workers?: number;
   /** Run around every call, the first outermost. */
   interceptors?: ServerInterceptor[];
-  /** Close a connection (GOAWAY) that has had no call for this long (ms). Default: never. */
+  /** Close a connection (GOAWAY) that has had no call for this long (ms); Infinity: never. Default 300000 (5 min). */
   maxConnectionIdle?: number;
   /** Drain a connection (GOAWAY, calls in flight finish) once it is this old (ms). Default: never. */
   maxConnectionAge?: number;
   /** After maxConnectionAge, calls still running get this long (ms) before the connection is closed. Default 10000. */
   maxConnectionAgeGrace?: number;
+  /**
+   * How long (ms) the server waits for the whole request of a unary or server-streaming call (its handler has
+   * asked for nothing else yet), and for the rest of a request it has already answered early; then the call ends
+   * with CANCELLED. Streams whose handlers read at their own pace are never cut. Infinity: never. Default 30000.
+   */
+  requestTimeout?: number;
+  /** shutdown() lets calls in flight run this long (ms) before it cancels them and closes. Default 30000. */
+  shutdownGrace?: number;
 }
 
 interface Registered {
@@ -175,41 +183,50 @@ export class Server {
 
   /** maxConnectionIdle and maxConnectionAge: timers that send GOAWAY, then close what lingers past the grace. */
   private manageLifetime(connection: Connection): void {
-    const timers: NodeJS.Timeout[] = [];
-    const { maxConnectionIdle, maxConnectionAge, maxConnectionAgeGrace = 10_000 } = this.options;
-    if (maxConnectionIdle !== undefined) {
-      let idle: NodeJS.Timeout | undefined;
+    const { maxConnectionIdle = 300_000, maxConnectionAge, maxConnectionAgeGrace = 10_000 } = this.options;
+    const timers: DeadlineTimer[] = [];
+    if (Number.isFinite(maxConnectionIdle)) {
+      // a connection with no stream for this long (handshaken and idle, or slowloris) gets GOAWAY and is closed
+      let idle: DeadlineTimer | undefined;
       const arm = () => {
-        clearTimeout(idle);
-        idle = setTimeout(() => connection.streams.size === 0 && connection.goaway(ErrorCode.NO_ERROR, 'max_idle'), maxConnectionIdle);
-        timers.push(idle);
+        idle?.clear();
+        idle = new DeadlineTimer(Date.now() + maxConnectionIdle, () => connection.streams.size === 0 && connection.goaway(ErrorCode.NO_ERROR, 'max_idle'));
       };
       arm();
       connection.on('idle', arm);
-      connection.on('stream', () => clearTimeout(idle));
+      connection.on('stream', () => idle?.clear());
+      connection.once('close', () => idle?.clear());
     }
-    if (maxConnectionAge !== undefined) {
-      timers.push(setTimeout(() => {
+    if (maxConnectionAge !== undefined && Number.isFinite(maxConnectionAge)) {
+      timers.push(new DeadlineTimer(Date.now() + maxConnectionAge, () => {
         connection.goaway(ErrorCode.NO_ERROR, 'max_age');
-        timers.push(setTimeout(() => connection.destroy(), maxConnectionAgeGrace));
-      }, maxConnectionAge));
+        timers.push(new DeadlineTimer(Date.now() + maxConnectionAgeGrace, () => connection.destroy()));
+      }));
     }
-    connection.once('close', () => timers.forEach(clearTimeout));
+    connection.once('close', () => timers.forEach((timer) => timer.clear()));
   }
 
   /**
    * Graceful shutdown: stop listening, send GOAWAY on every connection, let the calls in flight finish, then close.
+   * Calls still running after `graceMs` (default: the shutdownGrace option, 30 s) are cancelled and their
+   * connections closed, so shutdown always ends, even with a client that never reads or never sends.
    */
-  async shutdown(): Promise<void> {
+  async shutdown(options: { graceMs?: number } = {}): Promise<void> {
     this.shuttingDown = true;
     this.health.shutdown();
     if (this.workers.length > 0) return stopWorkers(this.workers, 'SIGINT');
     const closed = this.listener ? new Promise<void>((resolve) => this.listener!.close(() => resolve())) : Promise.resolve();
     for (const connection of this.connections) connection.goaway();
+    const grace = options.graceMs ?? this.options.shutdownGrace ?? 30_000;
+    const timer = new DeadlineTimer(Date.now() + grace, () => {
+      const error = new Error(`the server shut down: calls still running after the grace period of ${grace} ms were cancelled`);
+      for (const connection of [...this.connections]) connection.destroy(error);
+    });
     await new Promise<void>((resolve) => {
       this.drained = resolve;
       this.checkDrained();
     });
+    timer.clear();
     await closed;
   }
 
@@ -235,9 +252,9 @@ export class Server {
     const method = headerValue(headers, ':method');
     const contentType = headerValue(headers, 'content-type') ?? '';
     // gRPC PROTOCOL-HTTP2: a request that is not gRPC gets an HTTP status, so no HTTP client mistakes it for a success
-    if (method !== 'POST') return refuse(stream, 405, Status.UNIMPLEMENTED, `method ${method} is not POST`);
+    if (method !== 'POST') return this.notGrpc(stream, method, 405, `method ${method} is not POST`);
     if (!/^application\/grpc(\+proto|$|;)/.test(contentType)) {
-      return refuse(stream, 415, Status.INTERNAL, `content-type ${JSON.stringify(contentType)} is not application/grpc`);
+      return this.notGrpc(stream, method, 415, `content-type ${JSON.stringify(contentType)} is not application/grpc`);
     }
     const path = headerValue(headers, ':path')!;
     const registered = this.methods.get(path);
@@ -275,6 +292,7 @@ export class Server {
       responseEncoding: accepted.has(preferred) ? preferred : 'identity',
       acceptedEncodings: accepted,
       minCompressLength: this.options.minCompressLength ?? MIN_COMPRESS_LENGTH,
+      requestTimeout: this.options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
       onFinish: (c) => this.calls.delete(c),
     });
     this.calls.add(call);
@@ -286,7 +304,33 @@ export class Server {
     }
     chainServer(interceptors, call, () => run(call, registered.handler))().catch((err: unknown) => call.sendError(err));
   }
+
+  /**
+   * A request that is not gRPC (a browser's GET /, nghttp, curl) gets a normal HTTP/2 response: the status, a short
+   * text body saying what this port speaks, END_STREAM. The rest of its request is read and discarded (RFC 9113
+   * §8.1), within requestTimeout, so the stream stays accounted for until the client ends it.
+   */
+  private notGrpc(stream: Http2Stream, method: string | undefined, status: number, reason: string): void {
+    const body = Buffer.from(`This port serves gRPC over HTTP/2 (POST, content-type application/grpc): ${reason}.\n`);
+    stream.handler = DISCARD;
+    const fields: HeaderList = [[':status', String(status)], ['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)]];
+    if (status === 405) fields.push(['allow', 'POST']);
+    if (method === 'HEAD') {
+      stream.sendHeaders(fields, true);
+    } else {
+      stream.sendHeaders(fields);
+      stream.write(body, true);
+    }
+    const wait = this.options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
+    if (!stream.remoteClosed && Number.isFinite(wait)) {
+      const timer = setTimeout(() => stream.reset(ErrorCode.NO_ERROR), wait);
+      stream.handler = { ...DISCARD, onClose: () => clearTimeout(timer), onReset: () => clearTimeout(timer) };
+    }
+  }
 }
+
+/** Default of ServerOptions.requestTimeout. */
+const DEFAULT_REQUEST_TIMEOUT = 30_000;
 
 /** Runs a handler of any of the four kinds and sends what it produces, then the status. */
 async function run(call: ServerCall, handler: Handler): Promise<void> {
@@ -315,10 +359,6 @@ async function run(call: ServerCall, handler: Handler): Promise<void> {
 /** A Trailers-Only response: one HEADERS frame with END_STREAM carrying the status. */
 function trailersOnly(stream: Http2Stream, code: number, details: string, extra: HeaderList = []): void {
   respondAndReset(stream, [[':status', '200'], ['content-type', 'application/grpc'], ...extra, ['grpc-status', String(code)], ['grpc-message', percentEncode(details)]]);
-}
-
-function refuse(stream: Http2Stream, httpStatus: number, code: number, details: string): void {
-  respondAndReset(stream, [[':status', String(httpStatus)], ['content-type', 'text/plain'], ['grpc-status', String(code)], ['grpc-message', percentEncode(details)]]);
 }
 
 function respondAndReset(stream: Http2Stream, fields: HeaderList): void {
