@@ -1,42 +1,10 @@
 // RFC 9113 behaviour of our server connection, driven frame by frame by a raw peer: the preface, the stream
 // states, CONTINUATION, flow control, limits, and the error each violation earns.
-import net from 'node:net';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { ErrorCode, type Frame, FrameType } from '../src/frames/index.js';
-import { Connection, type ConnectionOptions, type HeaderList, type Http2Stream } from '../src/http2/index.js';
-import { GET, RawPeer } from './raw-peer.js';
+import { GET, h2Server, RawPeer } from './raw-peer.js';
 
-/** Our server: answers each request with 200, a body of the request's header count, and END_STREAM. */
-async function server(t: Test, options: ConnectionOptions = {}, respond = true) {
-  const connections: Connection[] = [];
-  const streams: Http2Stream[] = [];
-  const listener = net.createServer((socket) => {
-    const conn = new Connection(socket, 'server', options);
-    connections.push(conn);
-    conn.on('stream', (stream: Http2Stream, headers: HeaderList, endStream: boolean) => {
-      streams.push(stream);
-      const answer = () => {
-        stream.sendHeaders([[':status', '200'], ['x-fields', String(headers.length)]]);
-        stream.write(Buffer.alloc(1000, 1), true);
-      };
-      stream.handler = {
-        onHeaders: () => {},
-        onData: (s, d, end) => {
-          if (respond) s.consume(d.length);
-          if (end && respond) answer();
-        },
-        onReset: () => {},
-      };
-      if (endStream && respond) answer();
-    });
-  });
-  await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
-  t.teardown(() => {
-    for (const c of connections) c.destroy();
-    listener.close();
-  });
-  return { port: (listener.address() as net.AddressInfo).port, connections, streams };
-}
+const server = h2Server;
 
 const code = (f: Frame | undefined) => (f as { errorCode?: number } | undefined)?.errorCode;
 

@@ -2,6 +2,8 @@
 import net from 'node:net';
 import { CLIENT_PREFACE, encodeFrame, type Frame, FrameDecoder, FrameType } from '../src/frames/index.js';
 import { HpackDecoder, HpackEncoder } from '../src/hpack/index.js';
+import { Connection, type ConnectionOptions, type HeaderList, type Http2Stream } from '../src/http2/index.js';
+import type { Test } from 'tap';
 
 export class RawPeer {
   readonly frames: Frame[] = [];
@@ -10,6 +12,7 @@ export class RawPeer {
   closed = false;
   private readonly decoder = new FrameDecoder({ maxFrameSize: 1 << 24 });
   private waiters: Array<() => void> = [];
+  private pings = 0;
 
   private constructor(readonly socket: net.Socket) {
     socket.on('data', (chunk) => {
@@ -75,6 +78,22 @@ export class RawPeer {
     return this.waitFor((f) => f.type === FrameType.RST_STREAM && f.streamId === streamId);
   }
 
+  /**
+   * Sends a PING and waits for its ACK: frames are processed in order, so everything sent before it has been
+   * handled. False when the connection closed instead.
+   */
+  async alive(timeout = 5000): Promise<boolean> {
+    const data = Buffer.alloc(8);
+    data.writeUInt32BE(++this.pings, 4);
+    this.send({ type: FrameType.PING, streamId: 0, ack: false, data });
+    return !!(await this.waitFor((f) => f.type === FrameType.PING && (f as { ack: boolean }).ack && Buffer.from((f as { data: Uint8Array }).data).equals(data), timeout));
+  }
+
+  /** The frames received of a type (on a stream, if given). */
+  received(type: number, streamId?: number): Frame[] {
+    return this.frames.filter((f) => f.type === type && (streamId === undefined || f.streamId === streamId));
+  }
+
   close(): void {
     this.socket.destroy();
   }
@@ -85,3 +104,36 @@ export class RawPeer {
 }
 
 export const GET: Array<[string, string]> = [[':method', 'POST'], [':scheme', 'http'], [':path', '/echo'], [':authority', 'localhost']];
+
+/** Our server: answers each request with 200, a body of the request's header count, and END_STREAM. */
+export async function h2Server(t: Test, options: ConnectionOptions = {}, respond = true) {
+  const connections: Connection[] = [];
+  const streams: Http2Stream[] = [];
+  const listener = net.createServer((socket) => {
+    const conn = new Connection(socket, 'server', options);
+    connections.push(conn);
+    conn.on('stream', (stream: Http2Stream, headers: HeaderList, endStream: boolean) => {
+      streams.push(stream);
+      const answer = () => {
+        stream.sendHeaders([[':status', '200'], ['x-fields', String(headers.length)]]);
+        stream.write(Buffer.alloc(1000, 1), true);
+      };
+      stream.handler = {
+        onHeaders: () => {},
+        onData: (s, d, end) => {
+          if (respond) s.consume(d.length);
+          if (end && respond) answer();
+        },
+        onReset: () => {},
+      };
+      if (endStream && respond) answer();
+    });
+  });
+  await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+  t.teardown(() => {
+    for (const c of connections) c.destroy();
+    listener.close();
+  });
+  return { port: (listener.address() as net.AddressInfo).port, connections, streams };
+}
+
