@@ -320,11 +320,14 @@ export class Connection extends EventEmitter {
     this.writer.flush(true);
     this.socket.end();
     // a peer that never closes its side must not keep us open
-    setTimeout(() => this.destroy(), 1000).unref();
+    setTimeout(() => {
+      this.destroy();
+      this.socket.destroy();
+    }, 1000).unref();
   }
 
   /** Closes the connection now; every open stream fails (retryable when it never reached the peer). */
-  destroy(error?: Error): void {
+  destroy(error?: Error, linger = false): void {
     if (this.closed) return;
     this.closed = true;
     this.closeError = error;
@@ -340,7 +343,8 @@ export class Connection extends EventEmitter {
       stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
     }
     this.pings.failAll(new Error(reason));
-    if (!this.socket.destroyed) this.socket.destroy();
+    if (linger) this.socket.resume(); // what the peer still sends is read and dropped until closeSoon's timer
+    else if (!this.socket.destroyed) this.socket.destroy();
     this.observer?.closed?.(error);
     this.emit('close', error);
   }
@@ -364,8 +368,11 @@ export class Connection extends EventEmitter {
   private fail(error: Http2Error): void {
     if (this.closed) return;
     this.observer?.error?.(error, 0);
+    // the GOAWAY must reach the peer: closing at once with its octets unread would reset the TCP connection and
+    // could discard the GOAWAY, so the socket lingers (reading and dropping) until it closes or for one second
+    this.goawaySent = false; // RFC 9113 §6.8: a GOAWAY with an error may follow a graceful one
     this.goaway(error.code, error.message.slice(0, 200));
-    this.destroy(error);
+    this.destroy(error, true);
   }
 
   // ---- receiving --------------------------------------------------------------------------------------------
