@@ -18,13 +18,14 @@ export interface Target {
   port: number;
   /** Lines the server printed ("closed …", "error …"). */
   said: string[];
-  stats(): Promise<Stats>;
+  /** Memory and CPU now; with `gc`, after a full garbage collection. */
+  stats(gc?: boolean): Promise<Stats>;
   stop(): void;
 }
 
 /** Starts test/attacks/target.ts; `options` are our Server's options (limits shortened for the tests). */
 export async function startTarget(kind: 'ours' | 'grpc-js', options: object = {}): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/attacks/target.ts', kind, JSON.stringify(options)], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/attacks/target.ts', kind, JSON.stringify(options)], {
     env: childEnv(),
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -43,9 +44,9 @@ export async function startTarget(kind: 'ours' | 'grpc-js', options: object = {}
     kind,
     port,
     said,
-    stats: () => new Promise<Stats>((resolve) => {
+    stats: (gc = false) => new Promise<Stats>((resolve) => {
       waiting.push(resolve);
-      child.stdin.write('stats\n');
+      child.stdin.write(gc ? 'stats gc\n' : 'stats\n');
     }),
     stop: () => {
       child.stdin.end();

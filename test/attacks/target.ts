@@ -1,6 +1,6 @@
 // The server under attack, in its own process so its memory is its own: `tsx test/attacks/target.ts ours|grpc-js
 // [JSON server options]`. Serves pi.PiCalculator on 127.0.0.1 and prints "port N". On "stats" from stdin it prints
-// "stats {rss, heapUsed, cpu}" (memory in octets, CPU in ms); for our server it prints "closed REASON" whenever a
+// "stats {rss, heapUsed, cpu}" (memory in octets, CPU in ms; "stats gc" collects garbage first); for our server it prints "closed REASON" whenever a
 // connection ends with an error, and "error REASON" for each connection or stream error it detects.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -34,7 +34,8 @@ if (kind === 'ours') {
 }
 say(`port ${port}`);
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line !== 'stats') return;
+  if (line !== 'stats' && line !== 'stats gc') return;
+  if (line === 'stats gc') (globalThis as { gc?: () => void }).gc?.();
   const { rss, heapUsed } = process.memoryUsage();
   const { user, system } = process.cpuUsage();
   say(`stats ${JSON.stringify({ rss, heapUsed, cpu: (user + system) / 1000 })}`);
