@@ -630,7 +630,6 @@ export class Connection extends EventEmitter {
   }
 
   private onSettings(frame: SettingsFrame): void {
-    this.rates.settingsFrame();
     if (frame.ack) {
       const applied = this.pendingSettings.shift();
       if (!applied) throw connectionError(ErrorCode.PROTOCOL_ERROR, 'SETTINGS ACK without SETTINGS outstanding');
@@ -640,6 +639,7 @@ export class Connection extends EventEmitter {
       if (this.pendingSettings.length === 0) clearTimeout(this.settingsTimer);
       return;
     }
+    this.rates.settingsFrame();
     const before = this.remote.initialWindowSize;
     const pairs = frame.settings;
     applySettingPairs(this.remote, pairs);
