@@ -9,7 +9,7 @@ export { Channel, type ChannelOptions, type BackoffOptions } from './channel.js'
 export { Metadata, type MetadataValue } from './metadata.js';
 export { Status, StatusError, statusName, type StatusCode } from './status.js';
 export { loadProto, loadService, serviceDefinition, type MethodDefinition, type ServiceDefinition, TO_OBJECT } from './schema.js';
-export { encodeTimeout, parseTimeout } from './deadline.js';
+export { DeadlineTimer, encodeTimeout, parseTimeout } from './deadline.js';
 export { percentDecode, percentEncode } from './percent.js';
 export { frameMessage, MessageReader, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 export { statusFromHttp, statusFromRstStream } from './status-mapping.js';

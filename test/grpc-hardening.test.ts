@@ -1,0 +1,117 @@
+// The gRPC layer's bounds: deadlines of any valid length (grpc-timeout up to 99999999H), malformed grpc-timeout,
+// requestTimeout for a request that never completes, maxConnectionIdle, and shutdown({ graceMs }) that always ends.
+import t, { type Test } from 'tap';
+import { ErrorCode, FrameType } from '../src/frames/index.js';
+import { createClient, DeadlineTimer, Server, Status } from '../src/grpc/index.js';
+import { piService } from '../examples/pi-service.js';
+import { RawPeer } from './raw-peer.js';
+
+const CALC = [[':method', 'POST'], [':scheme', 'http'], [':path', '/pi.PiCalculator/Calc'], [':authority', 'x'], ['content-type', 'application/grpc'], ['te', 'trailers']] as Array<[string, string]>;
+const MESSAGE = Buffer.from([0, 0, 0, 0, 2, 0x08, 0x0a]); // PiRequest{n: 10}
+
+async function piServer(t: Test, options: ConstructorParameters<typeof Server>[0] = {}, delay = 0) {
+  const server = new Server(options);
+  server.addService(piService, { Calc: async () => (delay && (await new Promise((r) => setTimeout(r, delay))), { value: 3.14 }) });
+  const port = await server.listen(0, '127.0.0.1');
+  t.teardown(() => server.forceShutdown());
+  return { server, port };
+}
+
+
+/** The trailers (or Trailers-Only headers) of stream 1, as an object. */
+async function status(peer: RawPeer, streamId = 1): Promise<Record<string, string>> {
+  const frame = await peer.waitFor((f) => f.type === FrameType.HEADERS && f.streamId === streamId && (f as { endStream: boolean }).endStream, 8000);
+  t.ok(frame, 'the call ended with trailers');
+  const fields: Record<string, string> = {};
+  for (const f of peer.received(FrameType.HEADERS, streamId)) Object.assign(fields, Object.fromEntries(peer.hpackIn.decode((f as { headerBlock: Uint8Array }).headerBlock)));
+  return fields;
+}
+
+t.test('grpc-timeout of any valid length is honoured, not fired at once', async (t) => {
+  const { port } = await piServer(t, {}, 200);
+  for (const timeout of ['99999999H', '3000000S', '2147484M', '99999999S']) {
+    const peer = await RawPeer.connect(port);
+    peer.headers(1, [...CALC, ['grpc-timeout', timeout]]);
+    peer.send({ type: FrameType.DATA, streamId: 1, endStream: true, data: MESSAGE });
+    t.equal((await status(peer))['grpc-status'], '0', `grpc-timeout: ${timeout} (above 2^31-1 ms): the call succeeds`);
+    peer.close();
+  }
+});
+
+t.test('a grpc-timeout of more than 8 digits, or with a bad unit, is malformed: INTERNAL', async (t) => {
+  const { port } = await piServer(t);
+  for (const timeout of ['123456789S', '1X', 'S', '-1S', '1.5S']) {
+    const peer = await RawPeer.connect(port);
+    peer.headers(1, [...CALC, ['grpc-timeout', timeout]]);
+    const fields = await status(peer);
+    t.equal(fields['grpc-status'], String(Status.INTERNAL), `grpc-timeout: ${timeout}`);
+    t.match(fields['grpc-message'], /malformed grpc-timeout/);
+    peer.close();
+  }
+});
+
+t.test('the client: a timeout above 2^31-1 ms is a far deadline, not an immediate one', async (t) => {
+  const { port } = await piServer(t, {}, 100);
+  const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService);
+  t.teardown(() => client.close());
+  t.same(await client.Calc({ n: 1 }, { timeout: 2 ** 31 + 1000 }), { value: 3.14 });
+  t.same(await client.Calc({ n: 1 }, { deadline: Date.now() + 40 * 24 * 3600_000 }), { value: 3.14 }, 'a deadline 40 days away');
+});
+
+t.test('DeadlineTimer chains timers past setTimeout\'s 2^31-1 ms', async (t) => {
+  let fired = 0;
+  const far = new DeadlineTimer(Date.now() + 2 ** 31 + 5000, () => fired++, true);
+  const near = new DeadlineTimer(Date.now() + 20, () => fired++);
+  await new Promise((r) => setTimeout(r, 100));
+  t.equal(fired, 1, 'only the near one fired');
+  far.clear();
+  near.clear();
+});
+
+t.test('requestTimeout: a unary call whose request never comes is ended with CANCELLED', async (t) => {
+  const { port } = await piServer(t, { requestTimeout: 300 });
+  const peer = await RawPeer.connect(port);
+  t.teardown(() => peer.close());
+  const started = Date.now();
+  peer.headers(1, CALC); // and nothing more
+  const fields = await status(peer);
+  t.equal(fields['grpc-status'], String(Status.CANCELLED));
+  t.match(fields['grpc-message'], /requestTimeout/);
+  t.ok(Date.now() - started >= 250, 'after the timeout');
+  t.equal((await peer.rst(1) as { errorCode: number }).errorCode, ErrorCode.NO_ERROR, 'and RST_STREAM NO_ERROR, as the client has not finished');
+});
+
+t.test('maxConnectionIdle: a connection with no call is closed with GOAWAY max_idle', async (t) => {
+  const { port } = await piServer(t, { maxConnectionIdle: 200 });
+  const peer = await RawPeer.connect(port);
+  t.teardown(() => peer.close());
+  const goaway = await peer.goaway();
+  t.equal(Buffer.from((goaway as { debugData: Uint8Array }).debugData).toString(), 'max_idle');
+  await peer.waitFor(() => false, 1500);
+  t.ok(peer.closed, 'and the connection is closed');
+});
+
+t.test('shutdown({ graceMs }) ends even with a client that never reads or never sends', async (t) => {
+  const { server, port } = await piServer(t);
+  const neverSends = await RawPeer.connect(port);
+  neverSends.headers(1, CALC);
+  // a window of 0: the response can never be sent, so the call never ends by itself
+  const neverReads = await RawPeer.connect(port, false);
+  neverReads.write(Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'));
+  neverReads.send({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [[4, 0]] });
+  neverReads.send({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
+  neverReads.headers(1, CALC);
+  neverReads.send({ type: FrameType.DATA, streamId: 1, endStream: true, data: MESSAGE });
+  t.teardown(() => {
+    neverSends.close();
+    neverReads.close();
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  const started = Date.now();
+  await server.shutdown({ graceMs: 300 });
+  const took = Date.now() - started;
+  t.ok(took >= 290 && took < 2000, `shutdown ended after the grace period (${took} ms)`);
+  t.ok(await neverSends.goaway(), 'GOAWAY was sent first');
+  await neverSends.waitFor(() => false, 300);
+  t.ok(neverSends.closed && neverReads.closed, 'both connections are closed');
+});
