@@ -44,6 +44,9 @@ export interface ConnectionOptions {
   observer?: ConnectionObserver;
 }
 
+/** How long a connection ended by an error keeps its socket open (reading nothing) so the peer can read our GOAWAY. */
+const LINGER_MS = 250;
+
 /** The code StreamHandler.onReset gets when the whole connection went away (closed, failed, keepalive timeout). */
 export const CONNECTION_LOST = -1;
 
@@ -343,8 +346,13 @@ export class Connection extends EventEmitter {
       stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
     }
     this.pings.failAll(new Error(reason));
-    if (linger) this.socket.resume(); // what the peer still sends is read and dropped until closeSoon's timer
-    else if (!this.socket.destroyed) this.socket.destroy();
+    if (linger) {
+      // nothing more is read; the socket closes once the GOAWAY had time to be read by the peer
+      this.socket.pause();
+      setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
+    } else if (!this.socket.destroyed) {
+      this.socket.destroy();
+    }
     this.observer?.closed?.(error);
     this.emit('close', error);
   }
@@ -369,7 +377,7 @@ export class Connection extends EventEmitter {
     if (this.closed) return;
     this.observer?.error?.(error, 0);
     // the GOAWAY must reach the peer: closing at once with its octets unread would reset the TCP connection and
-    // could discard the GOAWAY, so the socket lingers (reading and dropping) until it closes or for one second
+    // could discard the GOAWAY before the peer reads it, so the socket lingers (reading nothing) for LINGER_MS
     this.goawaySent = false; // RFC 9113 §6.8: a GOAWAY with an error may follow a graceful one
     this.goaway(error.code, error.message.slice(0, 200));
     this.destroy(error, true);
