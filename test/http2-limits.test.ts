@@ -1,5 +1,6 @@
 // Every limit of src/http2/limits.ts at its edges: one under it, at it, and one over it, with the error code and
 // the debug string naming the limit. The attack tests (test/attacks/) show the same limits under real floods.
+import { readFileSync } from 'node:fs';
 import { Duplex } from 'node:stream';
 import t from 'tap';
 import { CLIENT_PREFACE, encodeFrame, ErrorCode, type Frame, FrameType } from '../src/frames/index.js';
@@ -24,6 +25,15 @@ t.test('the defaults are the documented ones', async (t) => {
     maxClosedStreams: 1000,
     resetStreamGrace: 10_000,
   });
+});
+
+t.test('every limit is listed in the README and in docs/security.md', async (t) => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const security = readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8');
+  for (const name of Object.keys(DEFAULT_LIMITS)) {
+    t.match(readme, new RegExp(`\`${name}\``), `README lists ${name}`);
+    t.match(security, new RegExp(`\`limits\\.${name}\``), `docs/security.md lists ${name}`);
+  }
 });
 
 t.test('maxContinuationFrames: 8 CONTINUATION frames are fine, the 9th ends the connection', async (t) => {
