@@ -24,8 +24,6 @@ export interface ServerCallOptions {
   /** The client's grpc-accept-encoding. */
   acceptedEncodings: ReadonlySet<string>;
   minCompressLength: number;
-  /** Unary and server-streaming calls: how long (ms) to wait for the whole request. */
-  requestTimeout: number;
   onFinish: (call: ServerCall) => void;
 }
 
@@ -74,7 +72,7 @@ export class ServerCall implements StreamHandler {
   private headersSent = false;
   private initialMetadata: Metadata | undefined;
   private deadlineTimer: DeadlineTimer | undefined;
-  private requestTimer: NodeJS.Timeout | undefined;
+  private readonly startedAt = Date.now();
   private unconsumed = 0; // DATA octets received but not yet given back as window
   private readonly waiters: Array<() => void> = []; // a reader or writer waiting for the stream to move
 
@@ -98,18 +96,24 @@ export class ServerCall implements StreamHandler {
     if (this.deadline !== undefined) {
       this.deadlineTimer = new DeadlineTimer(this.deadline, () => this.sendStatus(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
     }
-    // a unary or server-streaming handler runs only once the whole request is in: a client that never sends it
-    // must not hold the stream (and its MAX_CONCURRENT_STREAMS slot) forever
-    const wait = options.requestTimeout;
-    if (!this.method.requestStream && Number.isFinite(wait) && !stream.remoteClosed) {
-      this.requestTimer = setTimeout(() => {
-        if (!this.halfClosed) this.sendStatus(Status.CANCELLED, `requestTimeout: the request did not arrive within ${wait} ms`);
-      }, wait);
-    }
+
   }
 
   get cancelled(): boolean {
     return this.signal.aborted;
+  }
+
+  /**
+   * A unary or server-streaming handler runs only once the whole request is in: a client that never sends it must
+   * not hold the stream (and its MAX_CONCURRENT_STREAMS slot) forever. True when that request is overdue.
+   */
+  requestOverdue(now: number, timeout: number): boolean {
+    return !this.method.requestStream && !this.halfClosed && !this.finished && now - this.startedAt >= timeout;
+  }
+
+  /** Ends a call whose request did not complete in time (ServerSweeper). */
+  expireRequest(timeout: number): void {
+    this.sendStatus(Status.CANCELLED, `requestTimeout: the request did not arrive within ${timeout} ms`);
   }
 
   // ---- reading requests -------------------------------------------------------------------------------------
@@ -269,7 +273,6 @@ export class ServerCall implements StreamHandler {
   private finish(): void {
     this.finished = true;
     this.deadlineTimer?.clear();
-    clearTimeout(this.requestTimer);
     this.onFinish(this);
     this.received.length = 0;
     if (this.unconsumed > 0) this.giveBack(this.unconsumed); // the connection window must not leak
@@ -310,7 +313,6 @@ export class ServerCall implements StreamHandler {
 
   private onEnd(): void {
     this.halfClosed = true;
-    clearTimeout(this.requestTimer);
     if (this.reader.partial && !this.finished) this.sendStatus(Status.INTERNAL, 'the request ended inside a message');
     this.resume();
   }

@@ -14,6 +14,7 @@ import type { MethodDefinition, ServiceDefinition } from './schema.js';
 import { HealthStatus, healthService } from './health.js';
 import { reflectionHandler, reflectionService, reflectionV1alphaService } from './reflection.js';
 import { ServerCall } from './server-call.js';
+import { ServerSweeper } from './server-sweeper.js';
 import { isWorker, listenWithWorkers } from './workers.js';
 import { Status, StatusError } from './status.js';
 
@@ -98,9 +99,12 @@ export class Server {
   /** The statuses the health service reports (when the health option is on). */
   readonly health = new HealthStatus();
   private drained: (() => void) | undefined;
+  /** requestTimeout and maxConnectionIdle, with one timer. */
+  private readonly sweeper: ServerSweeper;
 
   constructor(options: ServerOptions = {}) {
     this.options = options;
+    this.sweeper = new ServerSweeper(this.calls, options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, options.maxConnectionIdle ?? 300_000);
     if (options.health) this.addService(healthService, this.health.handlers);
     if (options.reflection) {
       const ServerReflectionInfo = reflectionHandler(() => this.definitions);
@@ -181,22 +185,12 @@ export class Server {
     return connection;
   }
 
-  /** maxConnectionIdle and maxConnectionAge: timers that send GOAWAY, then close what lingers past the grace. */
+  /** maxConnectionIdle (the sweeper) and maxConnectionAge: GOAWAY, then what lingers past the grace is closed. */
   private manageLifetime(connection: Connection): void {
-    const { maxConnectionIdle = 300_000, maxConnectionAge, maxConnectionAgeGrace = 10_000 } = this.options;
+    const { maxConnectionAge, maxConnectionAgeGrace = 10_000 } = this.options;
     const timers: DeadlineTimer[] = [];
-    if (Number.isFinite(maxConnectionIdle)) {
-      // a connection with no stream for this long (handshaken and idle, or slowloris) gets GOAWAY and is closed
-      let idle: DeadlineTimer | undefined;
-      const arm = () => {
-        idle?.clear();
-        idle = new DeadlineTimer(Date.now() + maxConnectionIdle, () => connection.streams.size === 0 && connection.goaway(ErrorCode.NO_ERROR, 'max_idle'));
-      };
-      arm();
-      connection.on('idle', arm);
-      connection.on('stream', () => idle?.clear());
-      connection.once('close', () => idle?.clear());
-    }
+    // a connection with no stream for maxConnectionIdle (handshaken and idle, or slowloris) gets GOAWAY and is closed
+    this.sweeper.watch(connection);
     if (maxConnectionAge !== undefined && Number.isFinite(maxConnectionAge)) {
       timers.push(new DeadlineTimer(Date.now() + maxConnectionAge, () => {
         connection.goaway(ErrorCode.NO_ERROR, 'max_age');
@@ -241,6 +235,7 @@ export class Server {
   }
 
   private checkDrained(): void {
+    if (this.shuttingDown && this.connections.size === 0) this.sweeper.stop();
     if (this.drained && this.connections.size === 0) {
       const done = this.drained;
       this.drained = undefined;
@@ -292,7 +287,6 @@ export class Server {
       responseEncoding: accepted.has(preferred) ? preferred : 'identity',
       acceptedEncodings: accepted,
       minCompressLength: this.options.minCompressLength ?? MIN_COMPRESS_LENGTH,
-      requestTimeout: this.options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
       onFinish: (c) => this.calls.delete(c),
     });
     this.calls.add(call);

@@ -16,17 +16,26 @@ const RESET_RECEIVED = -2;
  */
 export class ClosedStreams {
   private readonly closed = new Map<number, number>();
+  /** The ids in the order they closed, a ring: the oldest is overwritten (and forgotten) first. */
+  private readonly order: Float64Array;
+  private next = 0;
 
   constructor(
     private readonly max: number,
     private readonly grace: number,
-  ) {}
+  ) {
+    this.order = new Float64Array(Math.max(0, max));
+  }
 
   remember(id: number, cause: Exclude<CloseCause, 'forgotten'>): void {
     if (this.max <= 0) return;
-    this.closed.delete(id);
-    this.closed.set(id, cause === 'end' ? END : cause === 'reset-received' ? RESET_RECEIVED : performance.now());
-    if (this.closed.size > this.max) this.closed.delete(this.closed.keys().next().value!);
+    const value = cause === 'end' ? END : cause === 'reset-received' ? RESET_RECEIVED : performance.now();
+    if (!this.closed.has(id)) {
+      if (this.closed.size >= this.max) this.closed.delete(this.order[this.next]!);
+      this.order[this.next] = id;
+      this.next = (this.next + 1) % this.max;
+    }
+    this.closed.set(id, value);
   }
 
   cause(id: number): CloseCause {

@@ -11,8 +11,16 @@ const NAME_OCTET = (() => {
   return table;
 })();
 
+/** Names known to be valid (RFC 7541 Appendix A's, gRPC's): checked without looking at each octet. */
+const KNOWN_NAMES: ReadonlySet<string> = new Set([
+  ':authority', ':method', ':path', ':scheme', ':status', 'accept', 'accept-encoding', 'content-length', 'content-type',
+  'date', 'server', 'te', 'user-agent', 'grpc-timeout', 'grpc-encoding', 'grpc-accept-encoding', 'grpc-status',
+  'grpc-message', 'grpc-status-details-bin', 'grpc-previous-rpc-attempts', 'grpc-retry-pushback-ms',
+]);
+
 /** RFC 9113 §8.2.1: why a field name is not valid, or undefined. Pseudo-header names keep their leading colon. */
 function badName(name: string): string | undefined {
+  if (KNOWN_NAMES.has(name)) return undefined;
   const start = name.charCodeAt(0) === 0x3a ? 1 : 0;
   if (name.length === start) return 'an empty field name';
   for (let i = start; i < name.length; i++) {
@@ -47,8 +55,13 @@ function badValue(name: string, value: string): string | undefined {
  */
 export function malformedReason(headers: HeaderList, kind: 'request' | 'response' | 'trailers'): string | undefined {
   let regularSeen = false;
-  const pseudo = new Map<string, string>();
-  for (const [name, value] of headers) {
+  let method: string | undefined;
+  let path: string | undefined;
+  let scheme = false;
+  let authority = false;
+  let status = false;
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
     const reason = badName(name) ?? badValue(name, value);
     if (reason) return reason;
     if (name.charCodeAt(0) === 0x3a) {
@@ -56,8 +69,13 @@ export function malformedReason(headers: HeaderList, kind: 'request' | 'response
       if (regularSeen) return `pseudo-header "${name}" after a regular field`;
       if (kind === 'trailers') return `pseudo-header "${name}" in trailers`;
       if (kind === 'request' ? !REQUEST_PSEUDO.has(name) : name !== ':status') return `pseudo-header "${name}" is not allowed in a ${kind}`;
-      if (pseudo.has(name)) return `pseudo-header "${name}" appears twice`;
-      pseudo.set(name, value);
+      let twice: boolean;
+      if (name === ':method') (twice = method !== undefined), (method = value);
+      else if (name === ':path') (twice = path !== undefined), (path = value);
+      else if (name === ':scheme') (twice = scheme), (scheme = true);
+      else if (name === ':authority') (twice = authority), (authority = true);
+      else (twice = status), (status = true);
+      if (twice) return `pseudo-header "${name}" appears twice`;
     } else {
       regularSeen = true;
       if (CONNECTION_SPECIFIC.has(name)) return `connection-specific field "${name}"`;
@@ -67,17 +85,18 @@ export function malformedReason(headers: HeaderList, kind: 'request' | 'response
   }
   if (kind === 'request') {
     // §8.3.1: CONNECT has only :method and :authority; every other request :method, :scheme and a non-empty :path
-    if (pseudo.get(':method') === 'CONNECT') {
-      if (pseudo.has(':scheme') || pseudo.has(':path')) return 'CONNECT with :scheme or :path';
-      if (!pseudo.has(':authority')) return 'CONNECT without :authority';
+    if (method === 'CONNECT') {
+      if (scheme || path !== undefined) return 'CONNECT with :scheme or :path';
+      if (!authority) return 'CONNECT without :authority';
       return undefined;
     }
-    for (const required of [':method', ':scheme', ':path']) if (!pseudo.has(required)) return `request without ${required}`;
-    const path = pseudo.get(':path')!;
+    if (method === undefined) return 'request without :method';
+    if (!scheme) return 'request without :scheme';
+    if (path === undefined) return 'request without :path';
     if (path === '') return 'an empty :path';
-    if (path[0] !== '/' && !(path === '*' && pseudo.get(':method') === 'OPTIONS')) return `:path ${JSON.stringify(path)} does not begin with "/"`;
+    if (path.charCodeAt(0) !== 0x2f && !(path === '*' && method === 'OPTIONS')) return `:path ${JSON.stringify(path)} does not begin with "/"`;
   }
-  if (kind === 'response' && !pseudo.has(':status')) return 'response without :status';
+  if (kind === 'response' && !status) return 'response without :status';
   return undefined;
 }
 
