@@ -18,7 +18,7 @@ const EXPECT: Record<string, (t: Test, o: Outcome) => void> = {
   'continuation-large': (t, o) => t.match(saidOrGoaway(o), /maxHeaderBlockSize/, 'GOAWAY ENHANCE_YOUR_CALM maxHeaderBlockSize'),
   'settings-flood-no-read': (t, o) => t.match(saidOrGoaway(o), /settingsRate|maxQueuedControlFrames/, 'ended by settingsRate or maxQueuedControlFrames'),
   'ping-flood-no-read': (t, o) => t.match(saidOrGoaway(o), /maxQueuedControlFrames|outboundStallTimeout/, 'ended by maxQueuedControlFrames'),
-  'requests-no-read': (t, o) => t.match(saidOrGoaway(o), /maxQueuedControlFrames|outboundStallTimeout/, 'ended by a bound on what it does not read'),
+  'requests-no-read': (t, o) => t.match(saidOrGoaway(o), /maxQueuedControlFrames|outboundStallTimeout|glitchRate/, 'ended by a bound: control frames owed, the stall timeout, or the streams it had refused'),
   'rapid-reset': (t, o) => t.match(saidOrGoaway(o), /streamResetRate/, 'GOAWAY ENHANCE_YOUR_CALM streamResetRate'),
   'empty-data': (t, o) => t.match(saidOrGoaway(o), /emptyDataRate/, 'GOAWAY ENHANCE_YOUR_CALM emptyDataRate'),
   'priority-flood': (t, o) => t.match(saidOrGoaway(o), /priorityRate/, 'GOAWAY ENHANCE_YOUR_CALM priorityRate'),
