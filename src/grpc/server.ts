@@ -16,7 +16,7 @@ import { reflectionHandler, reflectionService, reflectionV1alphaService } from '
 import { ServerCall } from './server-call.js';
 import { ServerSweeper } from './server-sweeper.js';
 import { isWorker, listenWithWorkers } from './workers.js';
-import { Status, StatusError } from './status.js';
+import { Status } from './status.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /** Unary: returns (or resolves to) the response, or throws a StatusError. */

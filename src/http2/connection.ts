@@ -2,18 +2,18 @@ import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import {
   CLIENT_PREFACE, connectionError, dataFrameHeader, encodeFrame, ErrorCode, errorCodeName, type Frame,
-  FrameDecoder, FrameType, type GoawayFrame, type HeadersFrame, Http2Error, MAX_WINDOW_SIZE, type SettingsFrame, streamError,
+  FrameDecoder, FrameType, type GoawayFrame, type HeadersFrame, Http2Error, MAX_WINDOW_SIZE, type SettingsFrame,
 } from '../frames/index.js';
-import { HeaderListTooLargeError, HpackDecoder, HpackEncoder, HpackError } from '../hpack/index.js';
+import { HpackDecoder, HpackEncoder, HpackError } from '../hpack/index.js';
 import { DataScheduler } from './data-scheduler.js';
 import { FrameWriter } from './frame-writer.js';
 import { ReceiveWindow } from './flow-control.js';
-import { HeaderBlock } from './header-block.js';
+import { HeaderBlock, headerBlockFrames } from './header-block.js';
 import { Keepalive, type KeepaliveOptions } from './keepalive.js';
-import { PingTracker } from './pings.js';
-import { contentLength, headerValue, malformedReason } from './headers.js';
+import { PingPolicy, PingTracker } from './pings.js';
 import { type ConnectionLimits, DEFAULT_LIMITS } from './limits.js';
 import { PeerRates } from './rate-limit.js';
+import { StreamReceiver } from './stream-receiver.js';
 import { StreamStore } from './stream-store.js';
 import type { ConnectionObserver } from './observer.js';
 import { applySettingPairs, PROTOCOL_DEFAULTS, type Settings, settingsToPairs } from './settings.js';
@@ -87,6 +87,7 @@ export class Connection extends EventEmitter {
   private readonly receiveWindow: ReceiveWindow;
   private readonly maxEncoderTableSize: number;
   private readonly store: StreamStore;
+  private readonly receiver: StreamReceiver;
   private readonly limits: ConnectionLimits;
   private readonly rates: PeerRates;
   private goawayLastStreamId = 0; // the last-stream-id of the GOAWAY we sent
@@ -98,10 +99,7 @@ export class Connection extends EventEmitter {
   private readonly pendingSettings: Settings[] = [];
   private readonly pings = new PingTracker();
   private hpackStreamId = 0; // the stream whose block the HPACK observer is being told about
-  private readonly minPingInterval: number;
-  private readonly maxPingStrikes: number;
-  private lastPingReceived = 0;
-  private pingStrikes = 0;
+  private readonly pingPolicy: PingPolicy;
 
   constructor(
     readonly socket: Duplex,
@@ -113,8 +111,7 @@ export class Connection extends EventEmitter {
     this.local = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
     this.observer = options.observer;
     this.maxEncoderTableSize = options.maxEncoderTableSize ?? 4096;
-    this.minPingInterval = options.minPingInterval ?? 0;
-    this.maxPingStrikes = options.maxPingStrikes ?? 2;
+    this.pingPolicy = new PingPolicy(options.minPingInterval ?? 0, options.maxPingStrikes ?? 2);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.rates = new PeerRates(this.limits);
     this.store = new StreamStore(role, this.limits.maxClosedStreams, this.limits.resetStreamGrace);
@@ -135,6 +132,16 @@ export class Connection extends EventEmitter {
       overflow: (limit) => this.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `${limit}: the peer is not reading what we send`)),
       pressure: (high) => this.onPressure(high),
     }, this.limits.maxQueuedControlFrames, this.limits.maxOutboundBuffer);
+    this.receiver = new StreamReceiver(this, {
+      newStream: () => new Http2Stream(this, NO_HANDLER, this.remote.initialWindowSize, this.local.initialWindowSize),
+      goawayLastStreamId: () => this.goawayLastStreamId,
+      giveBackConnection: (length) => this.giveBackConnection(length),
+      closeRemote: (stream) => this.closeRemote(stream),
+      streamClosed: (stream) => this.streamClosed(stream),
+      closeStream: (stream, cause) => this.closeStream(stream, cause),
+      flush: (stream) => this.data.flush(stream),
+      decoding: (streamId) => (this.hpackStreamId = streamId),
+    }, this.store, this.rates, this.hpackIn, this.receiveWindow);
     this.data = new DataScheduler({
       sendData: (streamId, data, endStream) => this.sendData(streamId, data, endStream),
       sendTrailers: (stream, trailers) => this.sendHeaders(stream, trailers, true),
@@ -243,16 +250,10 @@ export class Connection extends EventEmitter {
     }
     this.hpackStreamId = stream.id;
     const block = this.hpackOut.encode(headers);
-    const max = this.remote.maxFrameSize;
-    const streamId = stream.id;
-    if (block.length <= max) {
-      this.sendFrame({ type: FrameType.HEADERS, streamId, endStream, endHeaders: true, headerBlock: block });
+    if (block.length <= this.remote.maxFrameSize) {
+      this.sendFrame({ type: FrameType.HEADERS, streamId: stream.id, endStream, endHeaders: true, headerBlock: block });
     } else {
-      this.sendFrame({ type: FrameType.HEADERS, streamId, endStream, endHeaders: false, headerBlock: block.subarray(0, max) });
-      for (let at = max; at < block.length; at += max) {
-        const end = Math.min(block.length, at + max);
-        this.sendFrame({ type: FrameType.CONTINUATION, streamId, endHeaders: end === block.length, headerBlock: block.subarray(at, end) });
-      }
+      for (const frame of headerBlockFrames(stream.id, block, endStream, this.remote.maxFrameSize)) this.sendFrame(frame);
     }
     if (endStream) this.closeLocal(stream);
   }
@@ -442,7 +443,7 @@ export class Connection extends EventEmitter {
       throw connectionError(ErrorCode.PROTOCOL_ERROR, `a ${frame.type === FrameType.CONTINUATION ? 'CONTINUATION for another stream' : 'frame other than CONTINUATION'} arrived inside a header block`);
     }
     switch (frame.type) {
-      case FrameType.DATA: return this.onData(frame as Extract<Frame, { type: 0 }>);
+      case FrameType.DATA: return this.receiver.data(frame as Extract<Frame, { type: 0 }>);
       case FrameType.HEADERS: return this.onHeadersFrame(frame as HeadersFrame);
       case FrameType.CONTINUATION: {
         const block = this.headerBlock;
@@ -450,12 +451,12 @@ export class Connection extends EventEmitter {
         // the block is dropped before the error so a failed CONTINUATION does not leave it half-built
         this.headerBlock = undefined;
         block.add((frame as Extract<Frame, { type: 9 }>).headerBlock);
-        if ((frame as Extract<Frame, { type: 9 }>).endHeaders) this.onHeaderBlock(block.streamId, block.join(), block.endStream);
+        if ((frame as Extract<Frame, { type: 9 }>).endHeaders) this.receiver.headerBlock(block.streamId, block.join(), block.endStream);
         else this.headerBlock = block;
         return;
       }
       case FrameType.PRIORITY: return this.rates.priorityFrame(); // RFC 9113 §5.3.2: priority signals may be ignored
-      case FrameType.RST_STREAM: return this.onRstStream(frame.streamId, (frame as Extract<Frame, { type: 3 }>).errorCode);
+      case FrameType.RST_STREAM: return this.receiver.rstStream(frame.streamId, (frame as Extract<Frame, { type: 3 }>).errorCode);
       case FrameType.SETTINGS: return this.onSettings(frame as SettingsFrame);
       case FrameType.PUSH_PROMISE:
         // RFC 9113 §8.4: we advertise SETTINGS_ENABLE_PUSH 0, and a client never pushes
@@ -463,8 +464,11 @@ export class Connection extends EventEmitter {
       case FrameType.PING: {
         const ping = frame as Extract<Frame, { type: 6 }>;
         if (!ping.ack) {
-          this.policePing();
-          if (this.closed) return;
+          if (!this.pingPolicy.allow(this.streams.size)) {
+            // gRPC keepalive.md: too many PINGs with nothing else going on earn GOAWAY ENHANCE_YOUR_CALM
+            this.goaway(ErrorCode.ENHANCE_YOUR_CALM, 'too_many_pings');
+            return this.destroy(new Error('the peer sent too many PINGs'));
+          }
           this.sendControl({ type: FrameType.PING, streamId: 0, ack: true, data: Buffer.from(ping.data) });
           this.writer.flush(); // RFC 9113 §6.7: answer PINGs promptly
         } else {
@@ -480,161 +484,14 @@ export class Connection extends EventEmitter {
   }
 
   private onHeadersFrame(frame: HeadersFrame): void {
-    if (frame.endHeaders) return this.onHeaderBlock(frame.streamId, frame.headerBlock, frame.endStream);
+    if (frame.endHeaders) return this.receiver.headerBlock(frame.streamId, frame.headerBlock, frame.endStream);
     const { maxHeaderBlockSize, maxContinuationFrames } = this.limits;
     this.headerBlock = new HeaderBlock(frame.streamId, frame.endStream, maxHeaderBlockSize, maxContinuationFrames, frame.headerBlock);
-  }
-
-  /**
-   * RFC 9113 §5.1 "closed": a frame on a stream that is neither idle nor live. What it earns depends on why the
-   * stream closed; PRIORITY, WINDOW_UPDATE and RST_STREAM may legitimately cross our END_STREAM or RST_STREAM.
-   */
-  private onClosedStream(type: number, id: number): void {
-    if (type === FrameType.PRIORITY || type === FrameType.WINDOW_UPDATE || type === FrameType.RST_STREAM) return;
-    // RFC 9113 §6.8: after our GOAWAY, streams above its last-stream-id are ignored
-    if (this.goawaySent && this.store.isPeerInitiated(id) && id > this.goawayLastStreamId) return;
-    const name = type === FrameType.DATA ? 'DATA' : 'HEADERS';
-    const cause = this.store.closeCause(id);
-    if (cause === 'reset-sent' && this.store.inResetGrace(id)) return; // sent before the peer saw our RST_STREAM
-    if (cause === 'end') throw connectionError(ErrorCode.STREAM_CLOSED, `${name} on stream ${id}, closed by END_STREAM both ways`);
-    if (type === FrameType.HEADERS && cause === 'forgotten' && this.store.isPeerInitiated(id)) {
-      // RFC 9113 §5.1.1: a new stream's id must be above every id the peer used before
-      throw connectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${id}, not above the last stream opened (${this.store.highestPeerId})`);
-    }
-    throw streamError(ErrorCode.STREAM_CLOSED, id, `${name} on closed stream ${id}`);
-  }
-
-  private onHeaderBlock(streamId: number, block: Uint8Array, endStream: boolean): void {
-    // the block is decoded whatever becomes of the stream, so the HPACK table stays in step
-    this.hpackStreamId = streamId;
-    let headers: HeaderList;
-    let tooLarge: HeaderListTooLargeError | undefined;
-    try {
-      headers = this.hpackIn.decode(block);
-    } catch (err) {
-      if (!(err instanceof HeaderListTooLargeError)) throw err;
-      tooLarge = err;
-      headers = [];
-    }
-    let stream = this.store.get(streamId);
-    if (!stream) {
-      if (!this.store.isIdle(streamId)) return this.onClosedStream(FrameType.HEADERS, streamId);
-      if (!this.store.isPeerInitiated(streamId) || this.role === 'client') {
-        throw connectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${streamId}, which this ${this.role} never opened`);
-      }
-      if (this.goawaySent) {
-        this.store.highestPeerId = streamId;
-        return; // RFC 9113 §6.8: streams above the last-stream-id are ignored
-      }
-      if (this.store.activeRemote >= this.local.maxConcurrentStreams) {
-        this.store.highestPeerId = streamId;
-        // RFC 9113 §5.1.2: REFUSED_STREAM tells the client it may retry
-        throw streamError(ErrorCode.REFUSED_STREAM, streamId, `more than SETTINGS_MAX_CONCURRENT_STREAMS ${this.local.maxConcurrentStreams} streams`);
-      }
-      stream = new Http2Stream(this, NO_HANDLER, this.remote.initialWindowSize, this.local.initialWindowSize);
-      this.store.add(stream, streamId);
-      if (tooLarge) return this.refuseTooLarge(stream, tooLarge);
-      const malformed = malformedReason(headers, 'request');
-      if (malformed) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `malformed request: ${malformed}`);
-      stream.headersReceived = true;
-      stream.expectedLength = contentLength(headers);
-      if (endStream) this.endOfData(stream);
-      this.emit('stream', stream, headers, endStream);
-      return;
-    }
-    // RFC 9113 §5.1: a stream half-closed (remote) receives nothing more but WINDOW_UPDATE, PRIORITY, RST_STREAM
-    if (stream.remoteClosed) throw streamError(ErrorCode.STREAM_CLOSED, streamId, `HEADERS after END_STREAM on stream ${streamId}`);
-    if (tooLarge) return this.refuseTooLarge(stream, tooLarge);
-    const trailers = stream.headersReceived;
-    // RFC 9113 §8.1: informational (1xx) responses are passed over; trailers must end the stream
-    if (!trailers && this.role === 'client') {
-      const status = headers.find(([k]) => k === ':status')?.[1];
-      if (status && status.length === 3 && status[0] === '1' && !endStream) return;
-    }
-    if (trailers && !endStream) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `trailers without END_STREAM on stream ${streamId}`);
-    const malformed = malformedReason(headers, trailers ? 'trailers' : this.role === 'client' ? 'response' : 'request');
-    if (malformed) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `malformed header block: ${malformed}`);
-    if (!trailers && headerValue(headers, ':status') !== '304') stream.expectedLength = contentLength(headers);
-    stream.headersReceived = true;
-    if (endStream) this.endOfData(stream);
-    stream.handler.onHeaders(stream, headers, endStream);
-    if (stream.state === 'closed') this.streamClosed(stream);
-  }
-
-  /** RFC 9113 §10.5.1: a server answers a header list above its limit with 431; a client resets the stream. */
-  private refuseTooLarge(stream: Http2Stream, err: HeaderListTooLargeError): void {
-    this.observer?.error?.(err, stream.id);
-    if (this.role === 'server' && !stream.headersReceived) {
-      stream.headersReceived = true;
-      this.sendHeaders(stream, [[':status', '431']], true);
-      if (!stream.remoteClosed) this.resetStream(stream, ErrorCode.NO_ERROR);
-      else this.streamClosed(stream);
-      return;
-    }
-    this.resetStream(stream, ErrorCode.PROTOCOL_ERROR);
-    stream.handler.onReset(stream, ErrorCode.PROTOCOL_ERROR, err.message, false);
-  }
-
-  private onData(frame: { streamId: number; endStream: boolean; data: Uint8Array; padding?: number }): void {
-    const { streamId, data, endStream } = frame;
-    // RFC 9113 §6.9.1: the whole payload, padding included, counts against both windows
-    const length = data.length + (frame.padding === undefined ? 0 : frame.padding + 1);
-    if (!this.receiveWindow.receive(length)) {
-      throw connectionError(ErrorCode.FLOW_CONTROL_ERROR, `DATA of ${length} octets exceeds the connection window of ${this.receiveWindow.available}`);
-    }
-    const stream = this.store.get(streamId);
-    if (!stream) {
-      if (this.store.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `DATA on idle stream ${streamId}`);
-      this.giveBackConnection(length); // a closed stream: the octets still count for the connection
-      return this.onClosedStream(FrameType.DATA, streamId);
-    }
-    if (length === 0 && !endStream) this.rates.emptyDataFrame();
-    if (stream.remoteClosed) {
-      this.giveBackConnection(length);
-      throw streamError(ErrorCode.STREAM_CLOSED, streamId, `DATA after END_STREAM on stream ${streamId}`);
-    }
-    if (!stream.headersReceived) {
-      this.giveBackConnection(length);
-      throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `DATA before HEADERS on stream ${streamId}`);
-    }
-    if (!stream.receiveWindow.receive(length)) {
-      this.giveBackConnection(length);
-      throw streamError(ErrorCode.FLOW_CONTROL_ERROR, streamId, `DATA of ${length} octets exceeds the window of stream ${streamId}`);
-    }
-    if (length > data.length) this.consume(stream, length - data.length); // padding is never delivered
-    stream.receivedLength += data.length;
-    if (stream.expectedLength >= 0 && stream.receivedLength > stream.expectedLength) this.lengthMismatch(stream);
-    if (endStream) this.endOfData(stream);
-    stream.handler.onData(stream, data, endStream);
-    if (stream.state === 'closed') this.streamClosed(stream);
   }
 
   private giveBackConnection(length: number): void {
     const increment = this.receiveWindow.consume(length);
     if (increment > 0) this.sendFrame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment });
-  }
-
-  /** RFC 9113 §8.1.1: a request or response whose DATA disagrees with its content-length is malformed. */
-  private lengthMismatch(stream: Http2Stream): never {
-    throw streamError(ErrorCode.PROTOCOL_ERROR, stream.id, `content-length ${stream.expectedLength} disagrees with the ${stream.receivedLength} octets of DATA received`);
-  }
-
-  /** The peer's END_STREAM: the content-length must be met exactly, then the stream is half-closed (remote). */
-  private endOfData(stream: Http2Stream): void {
-    if (stream.expectedLength >= 0 && stream.receivedLength !== stream.expectedLength) this.lengthMismatch(stream);
-    this.closeRemote(stream);
-  }
-
-  private onRstStream(streamId: number, code: number): void {
-    const stream = this.store.get(streamId);
-    if (!stream) {
-      if (this.store.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `RST_STREAM on idle stream ${streamId}`);
-      return this.onClosedStream(FrameType.RST_STREAM, streamId);
-    }
-    if (this.role === 'server') this.rates.streamReset();
-    this.closeStream(stream, 'reset-received');
-    // RFC 9113 §8.7: REFUSED_STREAM means the peer did no work on it: safe to retry
-    stream.handler.onReset(stream, code, `stream reset by the peer with ${errorCodeName(code)}`, code === ErrorCode.REFUSED_STREAM);
   }
 
   private onSettings(frame: SettingsFrame): void {
@@ -672,18 +529,6 @@ export class Connection extends EventEmitter {
     if (delta > 0) this.data.flushBlocked();
   }
 
-  /** gRPC keepalive.md: too many PINGs with nothing else going on earn GOAWAY ENHANCE_YOUR_CALM. */
-  private policePing(): void {
-    if (this.minPingInterval <= 0) return;
-    const now = Date.now();
-    if (this.lastPingReceived !== 0 && now - this.lastPingReceived < this.minPingInterval && this.streams.size === 0) this.pingStrikes++;
-    this.lastPingReceived = now;
-    if (this.pingStrikes > this.maxPingStrikes) {
-      this.goaway(ErrorCode.ENHANCE_YOUR_CALM, 'too_many_pings');
-      this.destroy(new Error('the peer sent too many PINGs'));
-    }
-  }
-
   private onGoaway(frame: GoawayFrame): void {
     this.goawayReceived = frame;
     const reason = `the server sent GOAWAY ${errorCodeName(frame.errorCode)}${frame.debugData.length ? ` (${Buffer.from(frame.debugData).toString('latin1')})` : ''}`;
@@ -704,18 +549,9 @@ export class Connection extends EventEmitter {
   }
 
   private onWindowUpdate(streamId: number, increment: number): void {
-    if (streamId === 0) {
-      this.data.window.increase(increment, 0);
-      this.data.flushBlocked();
-      return;
-    }
-    const stream = this.store.get(streamId);
-    if (!stream) {
-      if (this.store.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `WINDOW_UPDATE on idle stream ${streamId}`);
-      return this.onClosedStream(FrameType.WINDOW_UPDATE, streamId);
-    }
-    stream.sendWindow.increase(increment, streamId);
-    this.data.flush(stream);
+    if (streamId !== 0) return this.receiver.windowUpdate(streamId, increment);
+    this.data.window.increase(increment, 0);
+    this.data.flushBlocked();
   }
 
   // ---- stream state transitions (RFC 9113 §5.1) -------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { connectionError, ErrorCode } from '../frames/index.js';
+import { connectionError, ErrorCode, type Frame, FrameType } from '../frames/index.js';
 
 /**
  * A field block arriving in a HEADERS frame and CONTINUATION frames (RFC 9113 §4.3, §6.10). Both its size and its
@@ -38,4 +38,18 @@ export class HeaderBlock {
   join(): Uint8Array {
     return this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments, this.size);
   }
+}
+
+/**
+ * An encoded header block as frames (RFC 9113 §4.3): one HEADERS frame, and CONTINUATION frames for what does not
+ * fit in the peer's SETTINGS_MAX_FRAME_SIZE. Only the HEADERS frame carries END_STREAM; the last frame END_HEADERS.
+ */
+export function headerBlockFrames(streamId: number, block: Uint8Array, endStream: boolean, maxFrameSize: number): Frame[] {
+  if (block.length <= maxFrameSize) return [{ type: FrameType.HEADERS, streamId, endStream, endHeaders: true, headerBlock: block }];
+  const frames: Frame[] = [{ type: FrameType.HEADERS, streamId, endStream, endHeaders: false, headerBlock: block.subarray(0, maxFrameSize) }];
+  for (let at = maxFrameSize; at < block.length; at += maxFrameSize) {
+    const end = Math.min(block.length, at + maxFrameSize);
+    frames.push({ type: FrameType.CONTINUATION, streamId, endHeaders: end === block.length, headerBlock: block.subarray(at, end) });
+  }
+  return frames;
 }

@@ -28,3 +28,27 @@ export class PingTracker {
     this.waiting.clear();
   }
 }
+
+/**
+ * gRPC keepalive.md's ping policy on the receiving side: PINGs closer together than `minInterval` (ms) while no
+ * stream is open are strikes; more than `maxStrikes` of them and the peer is told ENHANCE_YOUR_CALM
+ * "too_many_pings". A `minInterval` of 0 allows any PING.
+ */
+export class PingPolicy {
+  private last = 0;
+  private strikes = 0;
+
+  constructor(
+    private readonly minInterval: number,
+    private readonly maxStrikes: number,
+  ) {}
+
+  /** A PING arrived; false when the peer has now struck out. */
+  allow(streamsOpen: number): boolean {
+    if (this.minInterval <= 0) return true;
+    const now = Date.now();
+    if (this.last !== 0 && now - this.last < this.minInterval && streamsOpen === 0) this.strikes++;
+    this.last = now;
+    return this.strikes <= this.maxStrikes;
+  }
+}

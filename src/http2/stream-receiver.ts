@@ -1,0 +1,203 @@
+import { connectionError, ErrorCode, errorCodeName, FrameType, streamError } from '../frames/index.js';
+import { HeaderListTooLargeError, type HpackDecoder } from '../hpack/index.js';
+import type { Connection } from './connection.js';
+import type { ReceiveWindow } from './flow-control.js';
+import { contentLength, headerValue, malformedReason } from './headers.js';
+import type { PeerRates } from './rate-limit.js';
+import type { HeaderList, Http2Stream } from './stream.js';
+import type { StreamStore } from './stream-store.js';
+
+/** What the receiver needs of its connection beyond the public API: the connection builds it once. */
+export interface ReceiverHost {
+  /** A stream the peer opened, with the connection's placeholder handler, not yet in the store. */
+  newStream(): Http2Stream;
+  /** The last-stream-id of the GOAWAY we sent (0 before). */
+  goawayLastStreamId(): number;
+  /** Credits the connection window for DATA that no stream will consume. */
+  giveBackConnection(length: number): void;
+  /** RFC 9113 §5.1 transitions: the peer's END_STREAM; closed both ways; closed by a reset. */
+  closeRemote(stream: Http2Stream): void;
+  streamClosed(stream: Http2Stream): void;
+  closeStream(stream: Http2Stream, cause: 'reset-received'): void;
+  /** Sends what a stream has queued, as far as its window now allows. */
+  flush(stream: Http2Stream): void;
+  /** Tells the HPACK observer which stream the block being decoded belongs to. */
+  decoding(streamId: number): void;
+}
+
+/**
+ * The receive side of streams (as Rust h2's proto/streams/recv.rs): header blocks that open a stream, answer it or
+ * end it with trailers; DATA against both windows and content-length; RST_STREAM; a stream's WINDOW_UPDATE; and any
+ * of these on a stream that is already closed (RFC 9113 §5.1, §5.1.1, §5.1.2, §6.1, §6.9, §8.1). A violation is
+ * thrown as the Http2Error the RFC names; the connection turns it into RST_STREAM or GOAWAY.
+ */
+export class StreamReceiver {
+  constructor(
+    private readonly connection: Connection,
+    private readonly host: ReceiverHost,
+    private readonly store: StreamStore,
+    private readonly rates: PeerRates,
+    private readonly hpackIn: HpackDecoder,
+    private readonly receiveWindow: ReceiveWindow,
+  ) {}
+
+  /** A whole header block (HEADERS plus any CONTINUATION) for `streamId`. */
+  headerBlock(streamId: number, block: Uint8Array, endStream: boolean): void {
+    // the block is decoded whatever becomes of the stream, so the HPACK table stays in step
+    this.host.decoding(streamId);
+    let headers: HeaderList;
+    let tooLarge: HeaderListTooLargeError | undefined;
+    try {
+      headers = this.hpackIn.decode(block);
+    } catch (err) {
+      if (!(err instanceof HeaderListTooLargeError)) throw err;
+      tooLarge = err;
+      headers = [];
+    }
+    const { connection, store } = this;
+    let stream = store.get(streamId);
+    if (!stream) {
+      if (!store.isIdle(streamId)) return this.closedStream(FrameType.HEADERS, streamId);
+      if (!store.isPeerInitiated(streamId) || connection.role === 'client') {
+        throw connectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${streamId}, which this ${connection.role} never opened`);
+      }
+      if (connection.goawaySent) {
+        store.highestPeerId = streamId;
+        return; // RFC 9113 §6.8: streams above the last-stream-id are ignored
+      }
+      if (store.activeRemote >= connection.local.maxConcurrentStreams) {
+        store.highestPeerId = streamId;
+        // RFC 9113 §5.1.2: REFUSED_STREAM tells the client it may retry
+        throw streamError(ErrorCode.REFUSED_STREAM, streamId, `more than SETTINGS_MAX_CONCURRENT_STREAMS ${connection.local.maxConcurrentStreams} streams`);
+      }
+      stream = this.host.newStream();
+      store.add(stream, streamId);
+      if (tooLarge) return this.refuseTooLarge(stream, tooLarge);
+      const malformed = malformedReason(headers, 'request');
+      if (malformed) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `malformed request: ${malformed}`);
+      stream.headersReceived = true;
+      stream.expectedLength = contentLength(headers);
+      if (endStream) this.endOfData(stream);
+      connection.emit('stream', stream, headers, endStream);
+      return;
+    }
+    // RFC 9113 §5.1: a stream half-closed (remote) receives nothing more but WINDOW_UPDATE, PRIORITY, RST_STREAM
+    if (stream.remoteClosed) throw streamError(ErrorCode.STREAM_CLOSED, streamId, `HEADERS after END_STREAM on stream ${streamId}`);
+    if (tooLarge) return this.refuseTooLarge(stream, tooLarge);
+    const trailers = stream.headersReceived;
+    // RFC 9113 §8.1: informational (1xx) responses are passed over; trailers must end the stream
+    if (!trailers && connection.role === 'client') {
+      const status = headerValue(headers, ':status');
+      if (status && status.length === 3 && status[0] === '1' && !endStream) return;
+    }
+    if (trailers && !endStream) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `trailers without END_STREAM on stream ${streamId}`);
+    const malformed = malformedReason(headers, trailers ? 'trailers' : connection.role === 'client' ? 'response' : 'request');
+    if (malformed) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `malformed header block: ${malformed}`);
+    if (!trailers && headerValue(headers, ':status') !== '304') stream.expectedLength = contentLength(headers);
+    stream.headersReceived = true;
+    if (endStream) this.endOfData(stream);
+    stream.handler.onHeaders(stream, headers, endStream);
+    if (stream.state === 'closed') this.host.streamClosed(stream);
+  }
+
+  /** RFC 9113 §10.5.1: a server answers a header list above its limit with 431; a client resets the stream. */
+  private refuseTooLarge(stream: Http2Stream, err: HeaderListTooLargeError): void {
+    this.connection.observer?.error?.(err, stream.id);
+    if (this.connection.role === 'server' && !stream.headersReceived) {
+      stream.headersReceived = true;
+      stream.sendHeaders([[':status', '431']], true);
+      if (!stream.remoteClosed) stream.reset(ErrorCode.NO_ERROR);
+      else this.host.streamClosed(stream);
+      return;
+    }
+    stream.reset(ErrorCode.PROTOCOL_ERROR);
+    stream.handler.onReset(stream, ErrorCode.PROTOCOL_ERROR, err.message, false);
+  }
+
+  data(frame: { streamId: number; endStream: boolean; data: Uint8Array; padding?: number }): void {
+    const { streamId, data, endStream } = frame;
+    // RFC 9113 §6.9.1: the whole payload, padding included, counts against both windows
+    const length = data.length + (frame.padding === undefined ? 0 : frame.padding + 1);
+    if (!this.receiveWindow.receive(length)) {
+      throw connectionError(ErrorCode.FLOW_CONTROL_ERROR, `DATA of ${length} octets exceeds the connection window of ${this.receiveWindow.available}`);
+    }
+    const stream = this.store.get(streamId);
+    if (!stream) {
+      if (this.store.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `DATA on idle stream ${streamId}`);
+      this.host.giveBackConnection(length); // a closed stream: the octets still count for the connection
+      return this.closedStream(FrameType.DATA, streamId);
+    }
+    if (length === 0 && !endStream) this.rates.emptyDataFrame();
+    if (stream.remoteClosed) {
+      this.host.giveBackConnection(length);
+      throw streamError(ErrorCode.STREAM_CLOSED, streamId, `DATA after END_STREAM on stream ${streamId}`);
+    }
+    if (!stream.headersReceived) {
+      this.host.giveBackConnection(length);
+      throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `DATA before HEADERS on stream ${streamId}`);
+    }
+    if (!stream.receiveWindow.receive(length)) {
+      this.host.giveBackConnection(length);
+      throw streamError(ErrorCode.FLOW_CONTROL_ERROR, streamId, `DATA of ${length} octets exceeds the window of stream ${streamId}`);
+    }
+    if (length > data.length) stream.consume(length - data.length); // padding is never delivered
+    stream.receivedLength += data.length;
+    if (stream.expectedLength >= 0 && stream.receivedLength > stream.expectedLength) this.lengthMismatch(stream);
+    if (endStream) this.endOfData(stream);
+    stream.handler.onData(stream, data, endStream);
+    if (stream.state === 'closed') this.host.streamClosed(stream);
+  }
+
+  /** RFC 9113 §8.1.1: a request or response whose DATA disagrees with its content-length is malformed. */
+  private lengthMismatch(stream: Http2Stream): never {
+    throw streamError(ErrorCode.PROTOCOL_ERROR, stream.id, `content-length ${stream.expectedLength} disagrees with the ${stream.receivedLength} octets of DATA received`);
+  }
+
+  /** The peer's END_STREAM: the content-length must be met exactly, then the stream is half-closed (remote). */
+  private endOfData(stream: Http2Stream): void {
+    if (stream.expectedLength >= 0 && stream.receivedLength !== stream.expectedLength) this.lengthMismatch(stream);
+    this.host.closeRemote(stream);
+  }
+
+  rstStream(streamId: number, code: number): void {
+    const stream = this.store.get(streamId);
+    if (!stream) {
+      if (this.store.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `RST_STREAM on idle stream ${streamId}`);
+      return; // RFC 9113 §5.1: RST_STREAM may cross our END_STREAM or RST_STREAM
+    }
+    if (this.connection.role === 'server') this.rates.streamReset();
+    this.host.closeStream(stream, 'reset-received');
+    // RFC 9113 §8.7: REFUSED_STREAM means the peer did no work on it: safe to retry
+    stream.handler.onReset(stream, code, `stream reset by the peer with ${errorCodeName(code)}`, code === ErrorCode.REFUSED_STREAM);
+  }
+
+  /** A stream's WINDOW_UPDATE (RFC 9113 §6.9): more may be sent; above 2^31-1 is a FLOW_CONTROL_ERROR. */
+  windowUpdate(streamId: number, increment: number): void {
+    const stream = this.store.get(streamId);
+    if (!stream) {
+      if (this.store.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `WINDOW_UPDATE on idle stream ${streamId}`);
+      return; // RFC 9113 §5.1: WINDOW_UPDATE may cross our END_STREAM or RST_STREAM
+    }
+    stream.sendWindow.increase(increment, streamId);
+    this.host.flush(stream);
+  }
+
+  /**
+   * RFC 9113 §5.1 "closed": DATA or HEADERS on a stream that is neither idle nor live. What it earns depends on
+   * why the stream closed.
+   */
+  private closedStream(type: number, id: number): void {
+    const { store } = this;
+    // RFC 9113 §6.8: after our GOAWAY, streams above its last-stream-id are ignored
+    if (this.connection.goawaySent && store.isPeerInitiated(id) && id > this.host.goawayLastStreamId()) return;
+    const name = type === FrameType.DATA ? 'DATA' : 'HEADERS';
+    const cause = store.closeCause(id);
+    if (cause === 'reset-sent' && store.inResetGrace(id)) return; // sent before the peer saw our RST_STREAM
+    if (cause === 'end') throw connectionError(ErrorCode.STREAM_CLOSED, `${name} on stream ${id}, closed by END_STREAM both ways`);
+    if (type === FrameType.HEADERS && cause === 'forgotten' && store.isPeerInitiated(id)) {
+      // RFC 9113 §5.1.1: a new stream's id must be above every id the peer used before
+      throw connectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${id}, not above the last stream opened (${store.highestPeerId})`);
+    }
+    throw streamError(ErrorCode.STREAM_CLOSED, id, `${name} on closed stream ${id}`);
+  }
+}
