@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Server } from '../src/grpc/index.js';
 import { pi, piService } from '../examples/pi-service.js';
 import { childEnv, run } from './peers.js';
@@ -18,7 +18,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-t.test('pi-server.ts and pi-client.ts, as the tutorial runs them', async (t) => {
+/** examples/pi-server.ts in its own process on a free port; `seen` collects what it prints. */
+async function startPiServer(t: Test) {
   const port = await freePort();
   const [node, args] = tsx('pi-server.ts', '--port', String(port));
   const server = spawn(node, [...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
@@ -27,6 +28,11 @@ t.test('pi-server.ts and pi-client.ts, as the tutorial runs them', async (t) => 
   const seen: string[] = [];
   lines.on('line', (l) => seen.push(l));
   await new Promise<void>((resolve) => lines.on('line', (l) => l.startsWith('pi server listening') && resolve()));
+  return { port, server, seen };
+}
+
+t.test('pi-server.ts and pi-client.ts, as the tutorial runs them', async (t) => {
+  const { port, server, seen } = await startPiServer(t);
   t.equal(seen[0], `pi server listening on 127.0.0.1:${port}`);
   const [cnode, cargs] = tsx('pi-client.ts', '--port', String(port));
   const client = await run(cnode, [...cargs]);
@@ -142,14 +148,7 @@ t.test('tracing the examples: H2GRPC_TRACE, --trace-file, and the CLI reading th
 });
 
 t.test('pi-server.ts stops on SIGTERM, and a call that never sends its request cannot hold it past the 5 s grace', async (t) => {
-  const port = await freePort();
-  const [node, args] = tsx('pi-server.ts', '--port', String(port));
-  const server = spawn(node, [...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
-  t.teardown(() => server.kill('SIGKILL'));
-  const lines = createInterface({ input: server.stdout });
-  const seen: string[] = [];
-  lines.on('line', (l) => seen.push(l));
-  await new Promise<void>((resolve) => lines.on('line', (l) => l.startsWith('pi server listening') && resolve()));
+  const { port, server, seen } = await startPiServer(t);
   // a client that opens a Calc call and never sends the request message
   const peer = await RawPeer.connect(port);
   t.teardown(() => peer.close());

@@ -17,6 +17,17 @@ const windowUpdate = (streamId: number, increment = 100): Frame => ({ type: Fram
 const priority = (streamId: number): Frame => ({ type: FrameType.PRIORITY, streamId, priority: { streamDependency: 0, exclusive: false, weight: 16 } });
 const rst = (streamId: number, errorCode: number = ErrorCode.CANCEL): Frame => ({ type: FrameType.RST_STREAM, streamId, errorCode });
 
+/** A raw peer connected to our gRPC server serving the pi service. */
+async function grpcPeer(t: Test): Promise<RawPeer> {
+  const server = new Server();
+  server.addService(piService, { Calc: () => ({ value: 1 }) });
+  const port = await server.listen(0, '127.0.0.1');
+  t.teardown(() => server.forceShutdown());
+  const peer = await RawPeer.connect(port);
+  t.teardown(() => peer.close());
+  return peer;
+}
+
 /** No GOAWAY and no RST_STREAM beyond `rsts` came, and the connection still answers a PING. */
 async function untroubled(t: Test, peer: RawPeer, what: string, rsts = 0) {
   t.ok(await peer.alive(), `${what}: the connection goes on`);
@@ -134,12 +145,7 @@ t.test('§5.1.2 half-closed streams count against MAX_CONCURRENT_STREAMS', async
 });
 
 t.test('§6.9.1 a stream window above 2^31-1: RST_STREAM FLOW_CONTROL_ERROR, also after an early response', async (t) => {
-  const server = new Server();
-  server.addService(piService, { Calc: () => ({ value: 1 }) });
-  const port = await server.listen(0, '127.0.0.1');
-  t.teardown(() => server.forceShutdown());
-  const peer = await RawPeer.connect(port);
-  t.teardown(() => peer.close());
+  const peer = await grpcPeer(t);
   peer.headers(1, [[':method', 'GET'], [':scheme', 'http'], [':path', '/'], [':authority', 'x']]); // answered at once
   await peer.waitFor((f) => f.type === FrameType.DATA && f.streamId === 1 && (f as { endStream: boolean }).endStream);
   peer.send(windowUpdate(1, 2 ** 31 - 1));
@@ -148,12 +154,7 @@ t.test('§6.9.1 a stream window above 2^31-1: RST_STREAM FLOW_CONTROL_ERROR, als
 });
 
 t.test('§8.1 a non-gRPC request gets a normal HTTP/2 response with a text body, and is read to its end', async (t) => {
-  const server = new Server();
-  server.addService(piService, { Calc: () => ({ value: 1 }) });
-  const port = await server.listen(0, '127.0.0.1');
-  t.teardown(() => server.forceShutdown());
-  const peer = await RawPeer.connect(port);
-  t.teardown(() => peer.close());
+  const peer = await grpcPeer(t);
   peer.headers(1, [[':method', 'GET'], [':scheme', 'http'], [':path', '/'], [':authority', 'x']], true);
   const headers = await peer.waitFor((f) => f.type === FrameType.HEADERS && f.streamId === 1);
   const fields = Object.fromEntries(peer.hpackIn.decode((headers as { headerBlock: Uint8Array }).headerBlock));
@@ -172,12 +173,7 @@ t.test('§8.1 a non-gRPC request gets a normal HTTP/2 response with a text body,
 });
 
 t.test('§8.1 a gRPC error before the request is complete: Trailers-Only, RST_STREAM NO_ERROR, late DATA ignored', async (t) => {
-  const server = new Server();
-  server.addService(piService, { Calc: () => ({ value: 1 }) });
-  const port = await server.listen(0, '127.0.0.1');
-  t.teardown(() => server.forceShutdown());
-  const peer = await RawPeer.connect(port);
-  t.teardown(() => peer.close());
+  const peer = await grpcPeer(t);
   peer.headers(1, [[':method', 'POST'], [':scheme', 'http'], [':path', '/pi.PiCalculator/Nope'], [':authority', 'x'], ['content-type', 'application/grpc'], ['te', 'trailers']]);
   const trailers = await peer.waitFor((f) => f.type === FrameType.HEADERS && f.streamId === 1);
   t.equal(Object.fromEntries(peer.hpackIn.decode((trailers as { headerBlock: Uint8Array }).headerBlock))['grpc-status'], '12');

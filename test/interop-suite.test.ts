@@ -62,17 +62,10 @@ t.test('our interop binaries, as separate processes with the standard flags', as
 });
 
 t.test('the Python grpcio client -> our server: every case, as far as grpcio can express it', async (t) => {
-  const { commandWorks, DEBIAN_PYTHON, havePeer } = await import('./peers.js');
-  const { copyFileSync, mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join, dirname } = await import('node:path');
+  const { DEBIAN_PYTHON, pythonInteropDir } = await import('./peers.js');
   const { INTEROP_PROTO } = await import('../examples/interop/service.js');
-  if (!havePeer(t, commandWorks(DEBIAN_PYTHON, ['-c', 'import grpc, grpc_tools.protoc']), 'Python grpcio interop', 'Debian packages python3-grpcio and python3-grpc-tools')) return;
-  const dir = mkdtempSync(join(tmpdir(), 'h2grpc-interop-py-'));
-  for (const f of ['empty.proto', 'messages.proto', 'test.proto']) copyFileSync(join(dirname(INTEROP_PROTO), f), join(dir, f));
-  copyFileSync(new URL('./fixtures/python/interop_client.py', import.meta.url).pathname, join(dir, 'interop_client.py'));
-  const gen = await run(DEBIAN_PYTHON, ['-m', 'grpc_tools.protoc', '-I.', '--python_out=.', '--grpc_python_out=.', 'empty.proto', 'messages.proto', 'test.proto'], { cwd: dir });
-  t.equal(gen.status, 0, `stubs generated ${gen.stderr}`);
+  const dir = await pythonInteropDir(t, 'interop_client.py', 'Python grpcio interop', INTEROP_PROTO);
+  if (!dir) return;
   const address = await ourServer(t);
   const result = await run(DEBIAN_PYTHON, ['interop_client.py', address.split(':')[1]!], { cwd: dir });
   t.equal(result.status, 0, result.stderr.slice(0, 2000));

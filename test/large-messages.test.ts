@@ -2,15 +2,12 @@
 // window), 4 MiB - 5 (just under the default limit), limit + 1 (RESOURCE_EXHAUSTED) and 16 MiB with the limits
 // raised; our client and server against each other, against grpc-js both ways, and the Python grpcio client.
 import * as grpc from '@grpc/grpc-js';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import t, { type Test } from 'tap';
 import { Server } from '../src/grpc/index.js';
 import { bodyFor, duplexRequest, LARGE_CASE_NAMES, LARGE_SIZES, runLargeCases, unaryRequest } from '../examples/interop/large-cases.js';
 import { INTEROP_PROTO, testHandlers, testService } from '../examples/interop/service.js';
 import { grpcJsInterop, startGrpcJsInteropServer } from './interop/grpc-js-server.js';
-import { commandWorks, DEBIAN_PYTHON, havePeer, run } from './peers.js';
+import { DEBIAN_PYTHON, pythonInteropDir, run } from './peers.js';
 
 const MiB = 1 << 20;
 const RAISED = 32 * MiB;
@@ -104,12 +101,8 @@ t.test('grpc-js client -> our server, 16 MiB', async (t) => {
 });
 
 t.test('Python grpcio client -> our server', async (t) => {
-  if (!havePeer(t, commandWorks(DEBIAN_PYTHON, ['-c', 'import grpc, grpc_tools.protoc']), 'Python grpcio large messages', 'Debian packages python3-grpcio and python3-grpc-tools')) return;
-  const dir = mkdtempSync(join(tmpdir(), 'h2grpc-large-py-'));
-  for (const f of ['empty.proto', 'messages.proto', 'test.proto']) copyFileSync(join(dirname(INTEROP_PROTO), f), join(dir, f));
-  copyFileSync(new URL('./fixtures/python/large_client.py', import.meta.url).pathname, join(dir, 'large_client.py'));
-  const gen = await run(DEBIAN_PYTHON, ['-m', 'grpc_tools.protoc', '-I.', '--python_out=.', '--grpc_python_out=.', 'empty.proto', 'messages.proto', 'test.proto'], { cwd: dir });
-  t.equal(gen.status, 0, `stubs generated ${gen.stderr}`);
+  const dir = await pythonInteropDir(t, 'large_client.py', 'Python grpcio large messages', INTEROP_PROTO);
+  if (!dir) return;
   for (const [limit, sizes] of [[4 * MiB, LARGE_SIZES], [RAISED, [16 * MiB]]] as const) {
     const port = await ourServer(t, limit);
     const result = await run(DEBIAN_PYTHON, ['large_client.py', String(port), String(limit), ...sizes.map(String)], { cwd: dir, timeout: 120_000 });
