@@ -5,7 +5,9 @@ import { Duplex } from 'node:stream';
 import t from 'tap';
 import { CLIENT_PREFACE, encodeFrame, ErrorCode, type Frame, FrameType } from '../src/frames/index.js';
 import { Connection, DEFAULT_LIMITS } from '../src/http2/index.js';
-import { GET, h2Server, RawPeer } from './raw-peer.js';
+import { GET, h2Server, RawPeer, rawServer } from './raw-peer.js';
+import { createClient, Status, type StatusError } from '../src/grpc/index.js';
+import { piService } from '../examples/pi-service.js';
 
 const code = (f: Frame | undefined) => (f as { errorCode?: number } | undefined)?.errorCode;
 const debug = (f: Frame | undefined) => Buffer.from((f as { debugData?: Uint8Array } | undefined)?.debugData ?? []).toString();
@@ -205,4 +207,16 @@ t.test('maxClosedStreams: closed streams are remembered up to the bound, the old
   const second = await threeClosed();
   second.send({ type: FrameType.DATA, streamId: 3, endStream: false, data: Buffer.from('x') });
   t.equal(code(await second.goaway()), ErrorCode.STREAM_CLOSED, 'a remembered stream closed both ways: GOAWAY STREAM_CLOSED');
+});
+
+t.test('the client side has the same limits: a server flooding SETTINGS fails the call UNAVAILABLE, naming the limit', async (t) => {
+  const port = await rawServer(t, (frame, reply) => {
+    if (frame.type !== FrameType.HEADERS) return;
+    reply(...Array.from({ length: 150 }, (): Frame => ({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] })));
+  });
+  const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService);
+  t.teardown(() => client.close());
+  const err = await client.Calc({ n: 1 }, { timeout: 5000 }).then(() => undefined, (e: StatusError) => e);
+  t.equal(err?.code, Status.UNAVAILABLE, 'the call fails UNAVAILABLE');
+  t.match(err?.details, /ENHANCE_YOUR_CALM: settingsRate/, 'naming the limit the server broke');
 });

@@ -4,12 +4,11 @@
 // server side and, for responses, on the client side.
 import net from 'node:net';
 import t, { type Test } from 'tap';
-import { encodeFrame, ErrorCode, type Frame, FrameDecoder, FrameType, CLIENT_PREFACE } from '../src/frames/index.js';
-import { HpackEncoder } from '../src/hpack/index.js';
+import { ErrorCode, type Frame, FrameType, CLIENT_PREFACE } from '../src/frames/index.js';
 import { Connection, type HeaderList } from '../src/http2/index.js';
 import { Server } from '../src/grpc/index.js';
 import { piService } from '../examples/pi-service.js';
-import { GET, h2Server, RawPeer } from './raw-peer.js';
+import { GET, h2Server, RawPeer, rawServer } from './raw-peer.js';
 
 const code = (f: Frame | undefined) => (f as { errorCode?: number } | undefined)?.errorCode;
 const data = (streamId: number, bytes = 'x', endStream = false): Frame => ({ type: FrameType.DATA, streamId, endStream, data: Buffer.from(bytes) });
@@ -257,26 +256,6 @@ t.test('well-formed edge cases are accepted', async (t) => {
   }
 });
 
-/** A raw HTTP/2 server that answers every request with the given response header block. */
-async function rawServer(t: Test, response: HeaderList, endStream: boolean) {
-  const listener = net.createServer((socket) => {
-    const decoder = new FrameDecoder({ expectPreface: true });
-    const hpack = new HpackEncoder();
-    socket.write(encodeFrame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] }));
-    socket.on('data', (chunk) => {
-      decoder.push(chunk);
-      for (let f = decoder.next(); f; f = decoder.next()) {
-        if (f.type === FrameType.SETTINGS && !(f as { ack: boolean }).ack) socket.write(encodeFrame({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] }));
-        if (f.type === FrameType.HEADERS) socket.write(encodeFrame({ type: FrameType.HEADERS, streamId: f.streamId, endStream, endHeaders: true, headerBlock: hpack.encode(response) }));
-      }
-    });
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
-  t.teardown(() => listener.close());
-  return (listener.address() as net.AddressInfo).port;
-}
-
 t.test('the client validates responses too: malformed → RST_STREAM PROTOCOL_ERROR', async (t) => {
   const cases: Array<[string, HeaderList]> = [
     ['a response without :status', [['content-type', 'text/plain']]],
@@ -287,7 +266,9 @@ t.test('the client validates responses too: malformed → RST_STREAM PROTOCOL_ER
   ];
   t.equal(CLIENT_PREFACE.length, 24);
   for (const [what, response] of cases) {
-    const port = await rawServer(t, response, true);
+    const port = await rawServer(t, (frame, reply, hpack) => {
+      if (frame.type === FrameType.HEADERS) reply({ type: FrameType.HEADERS, streamId: frame.streamId, endStream: true, endHeaders: true, headerBlock: hpack.encode(response) });
+    });
     const socket = net.connect(port, '127.0.0.1');
     const connection = new Connection(socket, 'client');
     const reset = await new Promise<number>((resolve) => {

@@ -137,3 +137,31 @@ export async function h2Server(t: Test, options: ConnectionOptions = {}, respond
   return { port: (listener.address() as net.AddressInfo).port, connections, streams };
 }
 
+
+/**
+ * A raw HTTP/2 server for testing our client: it sends its SETTINGS, acknowledges the client's, and hands every
+ * other frame to `onFrame`, which may answer with any frames (malformed or abusive ones too).
+ */
+export async function rawServer(t: Test, onFrame: (frame: Frame, reply: (...frames: Frame[]) => void, hpack: HpackEncoder) => void): Promise<number> {
+  const listener = net.createServer((socket) => {
+    const decoder = new FrameDecoder({ expectPreface: true });
+    const hpack = new HpackEncoder();
+    const reply = (...frames: Frame[]) => socket.write(Buffer.concat(frames.map((f) => encodeFrame(f))));
+    reply({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] });
+    socket.on('data', (chunk) => {
+      decoder.push(chunk);
+      try {
+        for (let f = decoder.next(); f; f = decoder.next()) {
+          if (f.type === FrameType.SETTINGS && !(f as { ack: boolean }).ack) reply({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
+          else onFrame(f, reply, hpack);
+        }
+      } catch {
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+  t.teardown(() => listener.close());
+  return (listener.address() as net.AddressInfo).port;
+}
