@@ -1,13 +1,15 @@
 // Messages of any allowed size, every kind of call, both directions: 1 KiB, 1 MiB + 1 (above the 1 MiB stream
 // window), 4 MiB - 5 (just under the default limit), limit + 1 (RESOURCE_EXHAUSTED) and 16 MiB with the limits
-// raised; our client and server against each other, against grpc-js both ways, and the Python grpcio client.
+// raised; our client and server against each other, against grpc-js both ways, and Python grpcio both ways.
 import * as grpc from '@grpc/grpc-js';
 import t, { type Test } from 'tap';
 import { Server } from '../src/grpc/index.js';
 import { bodyFor, duplexRequest, LARGE_CASE_NAMES, LARGE_SIZES, runLargeCases, unaryRequest } from '../examples/interop/large-cases.js';
 import { INTEROP_PROTO, testHandlers, testService } from '../examples/interop/service.js';
 import { grpcJsInterop, startGrpcJsInteropServer } from './interop/grpc-js-server.js';
-import { DEBIAN_PYTHON, pythonInteropDir, run } from './peers.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { childEnv, DEBIAN_PYTHON, pythonInteropDir, run } from './peers.js';
 
 const MiB = 1 << 20;
 const RAISED = 32 * MiB;
@@ -110,5 +112,21 @@ t.test('Python grpcio client -> our server', async (t) => {
     const lines = result.stdout.trim().split('\n');
     t.equal(lines.length, 5, `all 5 cases ran (limit ${limit})`);
     for (const line of lines) t.match(line, /: passed$/, `${line} (limit ${limit})`);
+  }
+});
+
+t.test('our client -> Python grpcio server', async (t) => {
+  const dir = await pythonInteropDir(t, 'large_server.py', 'Python grpcio large messages', INTEROP_PROTO);
+  if (!dir) return;
+  for (const [limit, sizes] of [[4 * MiB, LARGE_SIZES], [RAISED, [16 * MiB]]] as const) {
+    const server = spawn(DEBIAN_PYTHON, ['large_server.py', String(limit)], { cwd: dir, env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    t.teardown(() => server.kill('SIGKILL'));
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('exit', (code) => reject(new Error(`the Python server exited (${code})`)));
+      createInterface({ input: server.stdout }).on('line', (l) => l.startsWith('port ') && resolve(Number(l.slice(5))));
+    });
+    const failures = await runLargeCases(`127.0.0.1:${port}`, [...sizes], limit);
+    for (const name of LARGE_CASE_NAMES) t.notOk(failures[name], `${name} (limit ${limit})${failures[name] ? `: ${failures[name]}` : ''}`);
+    server.kill('SIGKILL');
   }
 });

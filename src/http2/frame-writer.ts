@@ -70,11 +70,11 @@ export class FrameWriter {
   }
 
   /** Writes everything queued now, unless the socket is full; `force` writes anyway (before closing). */
-  readonly flush = (force: boolean | unknown = false): void => {
+  readonly flush = (force = false): void => {
     this.scheduled = false;
     const queue = this.queue;
     if (queue.length === 0 || this.socket.destroyed) return;
-    if (this.stalled && force !== true) return this.checkPressure();
+    if (this.stalled && !force) return this.checkPressure();
     this.queue = [];
     const total = this.queued;
     this.queued = 0;
