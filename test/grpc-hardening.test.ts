@@ -1,10 +1,14 @@
 // The gRPC layer's bounds: deadlines of any valid length (grpc-timeout up to 99999999H), malformed grpc-timeout,
 // requestTimeout for a request that never completes, maxConnectionIdle, and shutdown({ graceMs }) that always ends.
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { createInterface } from 'node:readline';
 import t, { type Test } from 'tap';
 import { ErrorCode, FrameType } from '../src/frames/index.js';
 import { createClient, DeadlineTimer, Server, Status } from '../src/grpc/index.js';
 import { piService } from '../examples/pi-service.js';
-import { RawPeer } from './raw-peer.js';
+import { childEnv } from './peers.js';
+import { h2Server, RawPeer } from './raw-peer.js';
 
 const CALC = [[':method', 'POST'], [':scheme', 'http'], [':path', '/pi.PiCalculator/Calc'], [':authority', 'x'], ['content-type', 'application/grpc'], ['te', 'trailers']] as Array<[string, string]>;
 const MESSAGE = Buffer.from([0, 0, 0, 0, 2, 0x08, 0x0a]); // PiRequest{n: 10}
@@ -114,4 +118,41 @@ t.test('shutdown({ graceMs }) ends even with a client that never reads or never 
   t.ok(await neverSends.goaway(), 'GOAWAY was sent first');
   await neverSends.waitFor(() => false, 300);
   t.ok(neverSends.closed && neverReads.closed, 'both connections are closed');
+});
+
+/** Runs test/fixtures/deadline-client.ts; resolves with its outcome line and the ms from "closed" to its exit. */
+function deadlineClient(port: number, timeout: number): Promise<{ outcome: string; exitAfterClose: number; code: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/deadline-client.ts', String(port), String(timeout)], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const lines: string[] = [];
+    let closedAt = 0;
+    createInterface({ input: child.stdout }).on('line', (l) => {
+      lines.push(l);
+      if (l === 'closed') closedAt = Date.now();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ outcome: lines[0] ?? '', exitAfterClose: closedAt ? Date.now() - closedAt : Infinity, code });
+    });
+  });
+}
+
+t.test('no hangs: a client process whose deadline expires before or after the handshake exits by itself at once', async (t) => {
+  // a server that accepts the connection and never says a word (no SETTINGS: the handshake never completes)
+  const silent = net.createServer((socket) => socket.on('error', () => {}));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  t.teardown(() => silent.close());
+  // an HTTP/2 server that completes the handshake and never answers the call
+  const { port: mute } = await h2Server(t, {}, false);
+  for (const [what, port, timeout] of [
+    ['1 ms deadline, the server never completes the handshake', (silent.address() as net.AddressInfo).port, 1],
+    ['200 ms deadline, the server never completes the handshake', (silent.address() as net.AddressInfo).port, 200],
+    ['200 ms deadline, the server never answers the call', mute, 200],
+  ] as const) {
+    const { outcome, exitAfterClose, code } = await deadlineClient(port, timeout);
+    t.equal(outcome, 'DEADLINE_EXCEEDED', `${what}: DEADLINE_EXCEEDED`);
+    t.equal(code, 0, `${what}: the process exited by itself`);
+    t.ok(exitAfterClose < 500, `${what}: within 500 ms of client.close() (${exitAfterClose} ms)`);
+  }
 });

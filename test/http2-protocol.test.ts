@@ -1,5 +1,6 @@
 // RFC 9113 behaviour of our server connection, driven frame by frame by a raw peer: the preface, the stream
 // states, CONTINUATION, flow control, limits, and the error each violation earns.
+import net from 'node:net';
 import t from 'tap';
 import { ErrorCode, type Frame, FrameType } from '../src/frames/index.js';
 import { GET, h2Server, RawPeer } from './raw-peer.js';
@@ -11,10 +12,23 @@ const code = (f: Frame | undefined) => (f as { errorCode?: number } | undefined)
 t.test('a connection that does not start with the preface gets GOAWAY PROTOCOL_ERROR', async (t) => {
   const { port } = await server(t);
   const peer = await RawPeer.connect(port, false);
-  peer.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+  peer.write(Buffer.from('PRI * HTTP/1.1\r\n\r\nSM\r\n\r\n'));
   t.equal(code(await peer.goaway()), ErrorCode.PROTOCOL_ERROR);
   await peer.waitFor(() => false, 500);
   t.ok(peer.closed, 'and the connection is closed');
+});
+
+t.test('an HTTP/1.1 request is answered in HTTP/1.1: 505 and a line saying the port speaks HTTP/2', async (t) => {
+  const { port } = await server(t);
+  const socket = net.connect(port, '127.0.0.1');
+  socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  let text = '';
+  socket.on('data', (d) => (text += d.toString('latin1')));
+  await new Promise((r) => socket.on('close', r));
+  t.match(text, /^HTTP\/1\.1 505 HTTP Version Not Supported\r\n/, 'the status line comes first: no HTTP/2 octets before it');
+  t.match(text, /\r\n\r\nThis port speaks HTTP\/2 only/, 'and the body says why');
+  const length = Number(/Content-Length: (\d+)/.exec(text)?.[1]);
+  t.equal(Buffer.byteLength(text.split('\r\n\r\n')[1]!, 'latin1'), length, 'Content-Length matches');
 });
 
 t.test('the first frame after the preface must be SETTINGS', async (t) => {

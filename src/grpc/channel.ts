@@ -49,6 +49,8 @@ export class Channel {
   private retryTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly waiters: Array<() => void> = [];
+  /** The socket of a connection attempt in progress, so close() can end it. */
+  private dialing: Duplex | undefined;
 
   constructor(
     target: string,
@@ -102,14 +104,17 @@ export class Channel {
         ? tls.connect({ servername: net.isIP(this.host) ? undefined : this.host, ...secure, host: this.host, port: this.port, ALPNProtocols: ['h2'] })
         : net.connect({ host: this.host, port: this.port, noDelay: true });
       const timer = setTimeout(() => socket.destroy(new Error(`connecting to ${this.authority} timed out`)), this.options.connectTimeout ?? 20_000);
+      this.dialing = socket;
       socket.once('error', (err) => {
         clearTimeout(timer);
+        this.dialing = undefined;
         this.connecting = undefined;
         this.scheduleRetry(err);
         reject(new StatusError(Status.UNAVAILABLE, `cannot connect to ${this.authority}: ${err.message}`));
       });
       socket.once(secure ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
+        this.dialing = undefined;
         if (secure && (socket as tls.TLSSocket).alpnProtocol !== 'h2') {
           socket.destroy(new Error(`${this.authority} did not negotiate HTTP/2 (ALPN h2) over TLS`));
           return;
@@ -156,6 +161,7 @@ export class Channel {
     this.closed = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.idleTimer);
+    this.dialing?.destroy(new Error('the channel was closed while connecting'));
     this.connection?.goaway();
     for (const wake of this.waiters.splice(0)) wake();
   }

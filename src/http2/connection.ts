@@ -44,6 +44,9 @@ export interface ConnectionOptions {
   observer?: ConnectionObserver;
 }
 
+/** The start of an HTTP/1.x request line (a method, then a space), which no HTTP/2 client preface is. */
+const HTTP1_REQUEST = /^(?!PRI )[A-Z]{3,10} /;
+
 /** How long a connection ended by an error keeps its socket open (reading nothing) so the peer can read our GOAWAY. */
 const LINGER_MS = 250;
 
@@ -154,10 +157,13 @@ export class Connection extends EventEmitter {
     socket.on('close', () => this.destroy());
     socket.on('end', () => this.destroy(this.streams.size > 0 ? new Error('the peer closed the connection') : undefined));
 
-    // RFC 9113 §3.4: the client sends the preface then SETTINGS; the server's preface is a SETTINGS frame
+    // RFC 9113 §3.4: the client sends the preface then SETTINGS; the server's preface is a SETTINGS frame, sent once
+    // the client's first octets arrive (clients never wait for it)
     if (role === 'client') {
       this.writer.push(CLIENT_PREFACE);
       this.observer?.preface?.('out');
+    } else {
+      this.writer.held = true;
     }
     this.pendingSettings.push({ ...this.local });
     this.sendFrame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: settingsToPairs(this.local) });
@@ -323,6 +329,8 @@ export class Connection extends EventEmitter {
   private closeSoon(): void {
     this.writer.flush(true);
     this.socket.end();
+    // a closing connection does not keep the process alive (what was written still goes out)
+    (this.socket as Duplex & { unref?: () => void }).unref?.();
     // a peer that never closes its side must not keep us open
     setTimeout(() => {
       this.destroy();
@@ -388,6 +396,11 @@ export class Connection extends EventEmitter {
 
   private onSocketData(chunk: Buffer): void {
     if (this.closed) return;
+    if (this.writer.held) {
+      // RFC 9113 §3.4: our preface waits for the client's first octets, so an HTTP/1.x client can be answered in kind
+      if (HTTP1_REQUEST.test(chunk.toString('latin1', 0, 16))) return this.refuseHttp1();
+      this.writer.release();
+    }
     this.decoder.push(chunk);
     while (!this.closed) {
       try {
@@ -401,6 +414,18 @@ export class Connection extends EventEmitter {
         this.onError(err);
       }
     }
+  }
+
+  /**
+   * RFC 9113 §3.3: this server speaks HTTP/2 with prior knowledge only. An HTTP/1.x request (curl, a browser) is told
+   * so in a readable HTTP/1.1 response rather than a binary GOAWAY it would show as garbage.
+   */
+  private refuseHttp1(): void {
+    const body = 'This port speaks HTTP/2 only (gRPC with prior knowledge, RFC 9113 §3.3): use a gRPC client, nghttp, or curl --http2-prior-knowledge.\n';
+    const error = connectionError(ErrorCode.PROTOCOL_ERROR, 'an HTTP/1.x request arrived instead of the HTTP/2 client preface');
+    this.observer?.error?.(error, 0);
+    this.socket.end(`HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    this.destroy(error, true);
   }
 
   private onError(err: unknown): void {

@@ -29,6 +29,8 @@ export class FrameWriter {
   private stalled = false;
   private controlQueued = 0;
   private high = false;
+  /** Nothing is written until release() (a server's preface waits for the client's first octets). */
+  held = false;
 
   constructor(
     private readonly socket: Duplex,
@@ -74,6 +76,7 @@ export class FrameWriter {
     this.scheduled = false;
     const queue = this.queue;
     if (queue.length === 0 || this.socket.destroyed) return;
+    if (this.held && !force) return;
     if (this.stalled && !force) return this.checkPressure();
     this.queue = [];
     const total = this.queued;
@@ -94,6 +97,12 @@ export class FrameWriter {
     if (!ok) this.stalled = true;
     else if (total >= WRITE_BUDGET) this.events.drain(); // the socket took it all at once: no 'drain' will come
   };
+
+  /** Writes what was held, and from now on as usual. */
+  release(): void {
+    this.held = false;
+    this.flush();
+  }
 
   /** RFC 9113 §10.5: past maxOutboundBuffer the peer is not reading; we stop reading it until it does. */
   private checkPressure(): void {
