@@ -1,14 +1,15 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import {
-  CLIENT_PREFACE, connectionError, dataFrameHeader, encodeFrame, ErrorCode, errorCodeName, type Frame,
+  CLIENT_PREFACE, connectionError, ErrorCode, errorCodeName, type Frame,
   FrameDecoder, FrameType, type GoawayFrame, type HeadersFrame, Http2Error, MAX_WINDOW_SIZE, type SettingsFrame,
 } from '../frames/index.js';
-import { HpackDecoder, HpackEncoder, HpackError } from '../hpack/index.js';
+import { HpackDecoder, HpackError } from '../hpack/index.js';
 import { DataScheduler } from './data-scheduler.js';
 import { FrameWriter } from './frame-writer.js';
 import { ReceiveWindow } from './flow-control.js';
-import { HeaderBlock, headerBlockFrames } from './header-block.js';
+import { FrameOutput } from './frame-output.js';
+import { HeaderBlock } from './header-block.js';
 import { Keepalive, type KeepaliveOptions } from './keepalive.js';
 import { PingPolicy, PingTracker } from './pings.js';
 import { type ConnectionLimits, DEFAULT_LIMITS } from './limits.js';
@@ -16,7 +17,7 @@ import { PeerRates } from './rate-limit.js';
 import { StreamReceiver } from './stream-receiver.js';
 import { StreamStore } from './stream-store.js';
 import type { ConnectionObserver } from './observer.js';
-import { applySettingPairs, PROTOCOL_DEFAULTS, type Settings, settingsToPairs } from './settings.js';
+import { applyRemoteSettings, PROTOCOL_DEFAULTS, type Settings, SettingsInFlight } from './settings.js';
 import { type HeaderList, Http2Stream, type StreamHandler } from './stream.js';
 
 export interface ConnectionOptions {
@@ -84,7 +85,7 @@ export class Connection extends EventEmitter {
 
   private readonly decoder: FrameDecoder;
   private readonly hpackIn: HpackDecoder;
-  private readonly hpackOut: HpackEncoder;
+  private readonly out: FrameOutput;
   private readonly writer: FrameWriter;
   private readonly data: DataScheduler;
   private readonly receiveWindow: ReceiveWindow;
@@ -98,8 +99,7 @@ export class Connection extends EventEmitter {
   private readonly waitingToOpen: Http2Stream[] = [];
   private headerBlock: HeaderBlock | undefined;
   private prefaceReceived = false;
-  private settingsTimer: NodeJS.Timeout | undefined;
-  private readonly pendingSettings: Settings[] = [];
+  private readonly settings: SettingsInFlight;
   private readonly pings = new PingTracker();
   private hpackStreamId = 0; // the stream whose block the HPACK observer is being told about
   private readonly pingPolicy: PingPolicy;
@@ -125,16 +125,13 @@ export class Connection extends EventEmitter {
       maxHeaderListSize: this.local.maxHeaderListSize,
       observer: observer?.hpack ? (event) => observer.hpack!({ direction: 'in', streamId: this.hpackStreamId, event }) : undefined,
     });
-    this.hpackOut = new HpackEncoder({
-      maxTableSize: Math.min(PROTOCOL_DEFAULTS.headerTableSize, this.maxEncoderTableSize),
-      observer: observer?.hpack ? (event) => observer.hpack!({ direction: 'out', streamId: this.hpackStreamId, event }) : undefined,
-    });
     this.receiveWindow = new ReceiveWindow(PROTOCOL_DEFAULTS.initialWindowSize);
     this.writer = new FrameWriter(socket, {
       drain: () => this.data.flushBlocked(),
       overflow: (limit) => this.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `${limit}: the peer is not reading what we send`)),
       pressure: (high) => this.onPressure(high),
     }, this.limits.maxQueuedControlFrames, this.limits.maxOutboundBuffer);
+    this.out = new FrameOutput(this.writer, () => this.observer, Math.min(PROTOCOL_DEFAULTS.headerTableSize, this.maxEncoderTableSize));
     this.receiver = new StreamReceiver(this, {
       newStream: () => new Http2Stream(this, NO_HANDLER, this.remote.initialWindowSize, this.local.initialWindowSize),
       goawayLastStreamId: () => this.goawayLastStreamId,
@@ -146,7 +143,7 @@ export class Connection extends EventEmitter {
       decoding: (streamId) => (this.hpackStreamId = streamId),
     }, this.store, this.rates, this.hpackIn, this.receiveWindow);
     this.data = new DataScheduler({
-      sendData: (streamId, data, endStream) => this.sendData(streamId, data, endStream),
+      sendData: (streamId, data, endStream) => this.out.data(streamId, data, endStream),
       sendTrailers: (stream, trailers) => this.sendHeaders(stream, trailers, true),
       closeLocal: (stream) => this.closeLocal(stream),
       maxFrameSize: () => this.remote.maxFrameSize,
@@ -165,16 +162,14 @@ export class Connection extends EventEmitter {
     } else {
       this.writer.held = true;
     }
-    this.pendingSettings.push({ ...this.local });
-    this.sendFrame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: settingsToPairs(this.local) });
+    this.settings = new SettingsInFlight(options.settingsTimeout ?? 10_000, () => {
+      this.fail(connectionError(ErrorCode.SETTINGS_TIMEOUT, 'the peer did not acknowledge our SETTINGS'));
+    });
+    this.out.frame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: this.settings.sent(this.local) });
     const window = options.connectionWindowSize ?? 16 << 20;
     if (window > PROTOCOL_DEFAULTS.initialWindowSize) {
-      this.sendFrame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment: this.receiveWindow.grow(window - PROTOCOL_DEFAULTS.initialWindowSize) });
+      this.out.frame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment: this.receiveWindow.grow(window - PROTOCOL_DEFAULTS.initialWindowSize) });
     }
-    this.settingsTimer = setTimeout(() => {
-      this.fail(connectionError(ErrorCode.SETTINGS_TIMEOUT, 'the peer did not acknowledge our SETTINGS'));
-    }, options.settingsTimeout ?? 10_000);
-    this.settingsTimer.unref();
     if (options.keepalive) new Keepalive(this, options.keepalive);
   }
 
@@ -230,37 +225,11 @@ export class Connection extends EventEmitter {
 
   // ---- sending ----------------------------------------------------------------------------------------------
 
-  private sendFrame(frame: Frame): void {
-    const bytes = encodeFrame(frame);
-    this.writer.push(bytes);
-    if (this.observer?.frame) this.observer.frame({ direction: 'out', frame, bytes });
-  }
-
-  /** A frame the peer's frames made us owe (ACKs, RST_STREAM): bounded while the peer does not read. */
-  private sendControl(frame: Frame): void {
-    const bytes = encodeFrame(frame);
-    if (this.observer?.frame) this.observer.frame({ direction: 'out', frame, bytes });
-    this.writer.pushControl(bytes);
-  }
-
   /** A header block as HEADERS and, past the peer's SETTINGS_MAX_FRAME_SIZE, CONTINUATION frames. */
   sendHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
     if (stream.pendingOpen) throw new Error('headers were already given for a stream that is still waiting to open');
     if (stream.localClosed) throw new Error(`stream ${stream.id} is already closed for sending`);
-    if (Number.isFinite(this.remote.maxHeaderListSize)) {
-      let size = 0;
-      for (const [k, v] of headers) size += k.length + v.length + 32;
-      if (size > this.remote.maxHeaderListSize) {
-        throw new Error(`header list of ${size} octets exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of ${this.remote.maxHeaderListSize}`);
-      }
-    }
-    this.hpackStreamId = stream.id;
-    const block = this.hpackOut.encode(headers);
-    if (block.length <= this.remote.maxFrameSize) {
-      this.sendFrame({ type: FrameType.HEADERS, streamId: stream.id, endStream, endHeaders: true, headerBlock: block });
-    } else {
-      for (const frame of headerBlockFrames(stream.id, block, endStream, this.remote.maxFrameSize)) this.sendFrame(frame);
-    }
+    this.out.headers(stream.id, headers, endStream, this.remote.maxFrameSize, this.remote.maxHeaderListSize);
     if (endStream) this.closeLocal(stream);
   }
 
@@ -272,16 +241,6 @@ export class Connection extends EventEmitter {
     this.data.end(stream, trailers);
   }
 
-  private sendData(streamId: number, data: Uint8Array, endStream: boolean): void {
-    const header = dataFrameHeader(streamId, data.length, endStream);
-    this.writer.push(header);
-    if (data.length > 0) this.writer.push(data);
-    if (this.observer?.frame) {
-      const bytes = Buffer.concat([header, data]);
-      this.observer.frame({ direction: 'out', frame: { type: FrameType.DATA, streamId, endStream, data }, bytes });
-    }
-  }
-
   resetStream(stream: Http2Stream, code: number): void {
     if (stream.pendingOpen) {
       const i = this.waitingToOpen.indexOf(stream);
@@ -291,7 +250,7 @@ export class Connection extends EventEmitter {
       return;
     }
     if (stream.state === 'closed') return;
-    this.sendControl({ type: FrameType.RST_STREAM, streamId: stream.id, errorCode: code });
+    this.out.control({ type: FrameType.RST_STREAM, streamId: stream.id, errorCode: code });
     this.closeStream(stream, 'reset-sent');
   }
 
@@ -299,17 +258,17 @@ export class Connection extends EventEmitter {
   consume(stream: Http2Stream, length: number): void {
     if (length <= 0 || this.closed) return;
     const connection = this.receiveWindow.consume(length);
-    if (connection > 0) this.sendFrame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment: connection });
+    if (connection > 0) this.out.frame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment: connection });
     if (!stream.remoteClosed) {
       const own = stream.receiveWindow.consume(length);
-      if (own > 0) this.sendFrame({ type: FrameType.WINDOW_UPDATE, streamId: stream.id, increment: own });
+      if (own > 0) this.out.frame({ type: FrameType.WINDOW_UPDATE, streamId: stream.id, increment: own });
     }
   }
 
   /** RFC 9113 §6.7: resolves with the round-trip time in milliseconds. */
   ping(): Promise<number> {
     const { data, rtt } = this.pings.start();
-    this.sendFrame({ type: FrameType.PING, streamId: 0, ack: false, data });
+    this.out.frame({ type: FrameType.PING, streamId: 0, ack: false, data });
     return rtt;
   }
 
@@ -321,7 +280,7 @@ export class Connection extends EventEmitter {
     if (this.closed || this.goawaySent) return;
     this.goawaySent = true;
     this.goawayLastStreamId = this.store.highestPeerId;
-    this.sendFrame({ type: FrameType.GOAWAY, streamId: 0, lastStreamId: this.goawayLastStreamId, errorCode: code, debugData: Buffer.from(debug) });
+    this.out.frame({ type: FrameType.GOAWAY, streamId: 0, lastStreamId: this.goawayLastStreamId, errorCode: code, debugData: Buffer.from(debug) });
     if (code !== ErrorCode.NO_ERROR || this.streams.size === 0) this.closeSoon();
   }
 
@@ -343,7 +302,7 @@ export class Connection extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     this.closeError = error;
-    clearTimeout(this.settingsTimer);
+    this.settings.stop();
     clearTimeout(this.stallTimer);
     const reason = error ? error.message : 'the connection closed';
     for (const stream of [...this.streams.values()]) {
@@ -436,7 +395,7 @@ export class Connection extends EventEmitter {
         this.resetStream(stream, err.code);
         stream.handler.onReset(stream, err.code, err.message, false);
       } else {
-        this.sendControl({ type: FrameType.RST_STREAM, streamId: err.streamId, errorCode: err.code });
+        this.out.control({ type: FrameType.RST_STREAM, streamId: err.streamId, errorCode: err.code });
         this.store.rememberReset(err.streamId);
       }
       // RFC 9113 §10.5: stream errors the peer provokes cost it (MadeYouReset, CVE-2025-8671)
@@ -494,7 +453,7 @@ export class Connection extends EventEmitter {
             this.goaway(ErrorCode.ENHANCE_YOUR_CALM, 'too_many_pings');
             return this.destroy(new Error('the peer sent too many PINGs'));
           }
-          this.sendControl({ type: FrameType.PING, streamId: 0, ack: true, data: Buffer.from(ping.data) });
+          this.out.control({ type: FrameType.PING, streamId: 0, ack: true, data: Buffer.from(ping.data) });
           this.writer.flush(); // RFC 9113 §6.7: answer PINGs promptly
         } else {
           this.pings.acknowledged(ping.data);
@@ -516,30 +475,21 @@ export class Connection extends EventEmitter {
 
   private giveBackConnection(length: number): void {
     const increment = this.receiveWindow.consume(length);
-    if (increment > 0) this.sendFrame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment });
+    if (increment > 0) this.out.frame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment });
   }
 
   private onSettings(frame: SettingsFrame): void {
     if (frame.ack) {
-      const applied = this.pendingSettings.shift();
-      if (!applied) throw connectionError(ErrorCode.PROTOCOL_ERROR, 'SETTINGS ACK without SETTINGS outstanding');
       // our settings take effect for what the peer sends from now on
+      const applied = this.settings.acknowledged();
       this.decoder.maxFrameSize = applied.maxFrameSize;
       this.hpackIn.setMaxTableSize(applied.headerTableSize);
-      if (this.pendingSettings.length === 0) clearTimeout(this.settingsTimer);
       return;
     }
     this.rates.settingsFrame();
-    const before = this.remote.initialWindowSize;
-    const pairs = frame.settings;
-    applySettingPairs(this.remote, pairs);
-    // RFC 9113 §6.5.2: a server must not send SETTINGS_ENABLE_PUSH 1
-    if (this.role === 'client' && this.remote.enablePush === 1 && pairs.some(([id]) => id === 2)) {
-      throw connectionError(ErrorCode.PROTOCOL_ERROR, 'a server sent SETTINGS_ENABLE_PUSH 1');
-    }
-    for (const [id] of pairs) if (id === 1) this.hpackOut.setMaxTableSize(Math.min(this.remote.headerTableSize, this.maxEncoderTableSize));
+    const { windowDelta: delta, tableSize } = applyRemoteSettings(this.remote, frame.settings, this.role);
+    if (tableSize) this.out.hpack.setMaxTableSize(Math.min(this.remote.headerTableSize, this.maxEncoderTableSize));
     // RFC 9113 §6.9.2: a new initial window size changes every stream's send window by the difference
-    const delta = this.remote.initialWindowSize - before;
     if (delta !== 0) {
       for (const stream of this.streams.values()) {
         if (stream.sendWindow.size + delta > MAX_WINDOW_SIZE) {
@@ -548,7 +498,7 @@ export class Connection extends EventEmitter {
         stream.sendWindow.size += delta;
       }
     }
-    this.sendControl({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
+    this.out.control({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
     this.emit('remoteSettings', this.remote);
     this.openWaiting();
     if (delta > 0) this.data.flushBlocked();

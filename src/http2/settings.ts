@@ -1,4 +1,4 @@
-import { DEFAULT_HEADER_TABLE_SIZE, DEFAULT_INITIAL_WINDOW_SIZE, DEFAULT_MAX_FRAME_SIZE, SettingId } from '../frames/index.js';
+import { connectionError, DEFAULT_HEADER_TABLE_SIZE, DEFAULT_INITIAL_WINDOW_SIZE, DEFAULT_MAX_FRAME_SIZE, ErrorCode, SettingId } from '../frames/index.js';
 
 /** The six SETTINGS parameters of RFC 9113 §6.5.2, by name. */
 export interface Settings {
@@ -47,4 +47,55 @@ export function applySettingPairs(settings: Settings, pairs: ReadonlyArray<reado
     const entry = keys.find(([, k]) => k === id);
     if (entry) settings[entry[0]] = value;
   }
+}
+
+/**
+ * Our side of the SETTINGS exchange (RFC 9113 §6.5.3): each SETTINGS we send waits for the peer's ACK, within a
+ * timeout, and is in force for what the peer sends from that ACK on.
+ */
+export class SettingsInFlight {
+  private readonly pending: Settings[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly timeout: number,
+    private readonly onTimeout: () => void,
+  ) {}
+
+  /** Ours were sent: their ACK is due within the timeout. Returns them as SETTINGS pairs. */
+  sent(settings: Settings): Array<[number, number]> {
+    this.pending.push({ ...settings });
+    if (!this.timer) {
+      this.timer = setTimeout(this.onTimeout, this.timeout);
+      this.timer.unref();
+    }
+    return settingsToPairs(settings);
+  }
+
+  /** The peer acknowledged our oldest SETTINGS: they are in force now. */
+  acknowledged(): Settings {
+    const applied = this.pending.shift();
+    if (!applied) throw connectionError(ErrorCode.PROTOCOL_ERROR, 'SETTINGS ACK without SETTINGS outstanding');
+    if (this.pending.length === 0) this.stop();
+    return applied;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/**
+ * The peer's SETTINGS applied to `remote` (RFC 9113 §6.5.2). Returns how much SETTINGS_INITIAL_WINDOW_SIZE changed
+ * (every stream's send window moves by as much, §6.9.2) and whether SETTINGS_HEADER_TABLE_SIZE was among them.
+ */
+export function applyRemoteSettings(remote: Settings, pairs: ReadonlyArray<readonly [number, number]>, role: 'client' | 'server'): { windowDelta: number; tableSize: boolean } {
+  const before = remote.initialWindowSize;
+  applySettingPairs(remote, pairs);
+  // a server must not send SETTINGS_ENABLE_PUSH 1
+  if (role === 'client' && remote.enablePush === 1 && pairs.some(([id]) => id === SettingId.ENABLE_PUSH)) {
+    throw connectionError(ErrorCode.PROTOCOL_ERROR, 'a server sent SETTINGS_ENABLE_PUSH 1');
+  }
+  return { windowDelta: remote.initialWindowSize - before, tableSize: pairs.some(([id]) => id === SettingId.HEADER_TABLE_SIZE) };
 }
