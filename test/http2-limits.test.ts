@@ -189,7 +189,7 @@ t.test('maxOutboundBuffer: past it the peer is not read any more, and after outb
   t.match(connection.closeError?.message, /ENHANCE_YOUR_CALM: outboundStallTimeout/);
 });
 
-t.test('maxClosedStreams: closed streams are remembered up to the bound, the oldest forgotten first', async (t) => {
+t.test('maxClosedStreams: the latest stream ids keep why they closed, older ones are forgotten', async (t) => {
   const threeClosed = async () => {
     const { port } = await h2Server(t, { limits: { maxClosedStreams: 2 } });
     const peer = await RawPeer.connect(port);

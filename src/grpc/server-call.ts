@@ -72,7 +72,8 @@ export class ServerCall implements StreamHandler {
   private headersSent = false;
   private initialMetadata: Metadata | undefined;
   private deadlineTimer: DeadlineTimer | undefined;
-  private readonly startedAt = Date.now();
+  /** When the sweeper first saw this call still waiting for its request (0: not yet). */
+  private waitingSince = 0;
   private unconsumed = 0; // DATA octets received but not yet given back as window
   private readonly waiters: Array<() => void> = []; // a reader or writer waiting for the stream to move
 
@@ -108,7 +109,10 @@ export class ServerCall implements StreamHandler {
    * not hold the stream (and its MAX_CONCURRENT_STREAMS slot) forever. True when that request is overdue.
    */
   requestOverdue(now: number, timeout: number): boolean {
-    return !this.method.requestStream && !this.halfClosed && !this.finished && now - this.startedAt >= timeout;
+    if (this.method.requestStream || this.halfClosed || this.finished) return false;
+    // the clock is read by the sweeper, not per call: the wait counts from its first look (at most a period late)
+    if (this.waitingSince === 0) this.waitingSince = now;
+    return now - this.waitingSince >= timeout;
   }
 
   /** Ends a call whose request did not complete in time (ServerSweeper). */

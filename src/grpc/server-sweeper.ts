@@ -4,10 +4,11 @@ import type { ServerCall } from './server-call.js';
 
 /**
  * The server's time limits on idle peers, with one timer for the whole server instead of one per call or per idle
- * period (a timer per call costs a measurable share of a unary call). Every quarter of the shorter limit it ends the
- * unary and server-streaming calls whose request has not completed within requestTimeout, and sends GOAWAY to the
- * connections that have had no stream for maxConnectionIdle (gRPC's MAX_CONNECTION_IDLE). A limit therefore acts
- * between its value and a quarter more.
+ * period (a timer, or even a clock read, per call costs a measurable share of a unary call). Every quarter of the
+ * shorter limit it ends the unary and server-streaming calls whose request has not completed within requestTimeout
+ * (counted from the first sweep that saw the call waiting, so it acts between the limit and half as much again), and
+ * sends GOAWAY to the connections that have had no stream for maxConnectionIdle (gRPC's MAX_CONNECTION_IDLE; it acts
+ * between the limit and a quarter more).
  */
 export class ServerSweeper {
   private timer: NodeJS.Timeout | undefined;

@@ -11,35 +11,32 @@ const END = -1;
 const RESET_RECEIVED = -2;
 
 /**
- * The most recently closed streams, bounded (oldest forgotten first), each with its close cause and, for our own
- * resets, when we sent it. One number per stream: the cause, or the time of our RST_STREAM.
+ * The closed streams among the most recent `max` stream ids of each side, each with its close cause and, for our
+ * own resets, when we sent it: one slot per id modulo `max` (ids grow, so a newer stream takes the slot of one
+ * `max` ids older, which is forgotten). Two typed arrays, no hashing and no allocation per stream.
  */
 export class ClosedStreams {
-  private readonly closed = new Map<number, number>();
-  /** The ids in the order they closed, a ring: the oldest is overwritten (and forgotten) first. */
-  private readonly order: Float64Array;
-  private next = 0;
+  private readonly ids: Float64Array;
+  /** The cause (END, RESET_RECEIVED) or the time of our RST_STREAM (performance.now()). */
+  private readonly values: Float64Array;
 
   constructor(
     private readonly max: number,
     private readonly grace: number,
   ) {
-    this.order = new Float64Array(Math.max(0, max));
+    this.ids = new Float64Array(Math.max(0, max));
+    this.values = new Float64Array(Math.max(0, max));
   }
 
   remember(id: number, cause: Exclude<CloseCause, 'forgotten'>): void {
     if (this.max <= 0) return;
-    const value = cause === 'end' ? END : cause === 'reset-received' ? RESET_RECEIVED : performance.now();
-    if (!this.closed.has(id)) {
-      if (this.closed.size >= this.max) this.closed.delete(this.order[this.next]!);
-      this.order[this.next] = id;
-      this.next = (this.next + 1) % this.max;
-    }
-    this.closed.set(id, value);
+    const slot = (id >>> 1) % this.max;
+    this.ids[slot] = id;
+    this.values[slot] = cause === 'end' ? END : cause === 'reset-received' ? RESET_RECEIVED : performance.now();
   }
 
   cause(id: number): CloseCause {
-    const value = this.closed.get(id);
+    const value = this.lookup(id);
     if (value === undefined) return 'forgotten';
     if (value === END) return 'end';
     if (value === RESET_RECEIVED) return 'reset-received';
@@ -48,7 +45,13 @@ export class ClosedStreams {
 
   /** We reset `id` recently enough that frames the peer sent before seeing it are still expected. */
   inResetGrace(id: number): boolean {
-    const value = this.closed.get(id);
+    const value = this.lookup(id);
     return value !== undefined && value >= 0 && performance.now() - value < this.grace;
+  }
+
+  private lookup(id: number): number | undefined {
+    if (this.max <= 0) return undefined;
+    const slot = (id >>> 1) % this.max;
+    return this.ids[slot] === id ? this.values[slot] : undefined;
   }
 }

@@ -75,7 +75,7 @@ export class Connection extends EventEmitter {
   readonly role: 'client' | 'server';
   readonly local: Settings;
   readonly remote: Settings = { ...PROTOCOL_DEFAULTS };
-  observer: ConnectionObserver | undefined;
+  private observed: ConnectionObserver | undefined;
   /** GOAWAY received from the peer: no new streams on this connection. */
   goawayReceived: GoawayFrame | undefined;
   /** We sent GOAWAY: no new streams accepted. */
@@ -131,7 +131,7 @@ export class Connection extends EventEmitter {
       overflow: (limit) => this.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `${limit}: the peer is not reading what we send`)),
       pressure: (high) => this.onPressure(high),
     }, this.limits.maxQueuedControlFrames, this.limits.maxOutboundBuffer);
-    this.out = new FrameOutput(this.writer, () => this.observer, Math.min(PROTOCOL_DEFAULTS.headerTableSize, this.maxEncoderTableSize));
+    this.out = new FrameOutput(this.writer, this.observer, Math.min(PROTOCOL_DEFAULTS.headerTableSize, this.maxEncoderTableSize));
     this.receiver = new StreamReceiver(this, {
       newStream: () => new Http2Stream(this, NO_HANDLER, this.remote.initialWindowSize, this.local.initialWindowSize),
       goawayLastStreamId: () => this.goawayLastStreamId,
@@ -171,6 +171,16 @@ export class Connection extends EventEmitter {
       this.out.frame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment: this.receiveWindow.grow(window - PROTOCOL_DEFAULTS.initialWindowSize) });
     }
     if (options.keepalive) new Keepalive(this, options.keepalive);
+  }
+
+  /** Told about every frame, HPACK step and error (tracing); none by default. */
+  get observer(): ConnectionObserver | undefined {
+    return this.observed;
+  }
+
+  set observer(observer: ConnectionObserver | undefined) {
+    this.observed = observer;
+    if (this.out) this.out.observer = observer;
   }
 
   // ---- opening streams --------------------------------------------------------------------------------------

@@ -16,10 +16,11 @@ export class FrameOutput {
 
   constructor(
     private readonly writer: FrameWriter,
-    private readonly observer: () => ConnectionObserver | undefined,
+    /** The connection's observer, kept in step by the connection. */
+    public observer: ConnectionObserver | undefined,
     maxTableSize: number,
   ) {
-    const initial = observer();
+    const initial = observer;
     this.hpack = new HpackEncoder({
       maxTableSize,
       observer: initial?.hpack ? (event) => initial.hpack!({ direction: 'out', streamId: this.streamId, event }) : undefined,
@@ -29,13 +30,13 @@ export class FrameOutput {
   frame(frame: Frame): void {
     const bytes = encodeFrame(frame);
     this.writer.push(bytes);
-    this.observer()?.frame?.({ direction: 'out', frame, bytes });
+    if (this.observer?.frame) this.observer.frame({ direction: 'out', frame, bytes });
   }
 
   /** A frame the peer's frames made us owe (ACKs, RST_STREAM): counted while the peer does not read. */
   control(frame: Frame): void {
     const bytes = encodeFrame(frame);
-    this.observer()?.frame?.({ direction: 'out', frame, bytes });
+    if (this.observer?.frame) this.observer.frame({ direction: 'out', frame, bytes });
     this.writer.pushControl(bytes);
   }
 
@@ -43,8 +44,7 @@ export class FrameOutput {
     const header = dataFrameHeader(streamId, data.length, endStream);
     this.writer.push(header);
     if (data.length > 0) this.writer.push(data);
-    const observer = this.observer();
-    if (observer?.frame) observer.frame({ direction: 'out', frame: { type: FrameType.DATA, streamId, endStream, data }, bytes: Buffer.concat([header, data]) });
+    if (this.observer?.frame) this.observer.frame({ direction: 'out', frame: { type: FrameType.DATA, streamId, endStream, data }, bytes: Buffer.concat([header, data]) });
   }
 
   /**

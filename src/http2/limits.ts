@@ -38,7 +38,10 @@ export interface ConnectionLimits {
    * CVE-2025-8671; nghttp2's "glitch" limit). Default burst 1000, 33/s.
    */
   glitchRate: Rate;
-  /** Closed streams remembered, to answer late frames with the right error (RFC 9113 §5.1). Default 1000. */
+  /**
+   * How many of the latest stream ids keep why they closed, to answer late frames with the right error (RFC 9113
+   * §5.1); older ones are forgotten. Default 1000.
+   */
   maxClosedStreams: number;
   /**
    * After we reset a stream, frames the peer had already sent on it are ignored for this long (ms); later ones are
