@@ -13,26 +13,29 @@ const RESET_RECEIVED = -2;
 /**
  * The closed streams among the most recent `max` stream ids of each side, each with its close cause and, for our
  * own resets, when we sent it: one slot per id modulo `max` (ids grow, so a newer stream takes the slot of one
- * `max` ids older, which is forgotten). Two typed arrays, no hashing and no allocation per stream.
+ * `max` ids older, which is forgotten). Two typed arrays (12 octets a slot, allocated when the first stream closes),
+ * no hashing and no allocation per stream.
  */
 export class ClosedStreams {
-  private readonly ids: Float64Array;
+  /** Allocated when the first stream closes, so an idle connection holds none of it. */
+  private ids: Int32Array | undefined;
   /** The cause (END, RESET_RECEIVED) or the time of our RST_STREAM (performance.now()). */
-  private readonly values: Float64Array;
+  private values: Float64Array | undefined;
 
   constructor(
     private readonly max: number,
     private readonly grace: number,
-  ) {
-    this.ids = new Float64Array(Math.max(0, max));
-    this.values = new Float64Array(Math.max(0, max));
-  }
+  ) {}
 
   remember(id: number, cause: Exclude<CloseCause, 'forgotten'>): void {
     if (this.max <= 0) return;
+    if (!this.ids) {
+      this.ids = new Int32Array(this.max);
+      this.values = new Float64Array(this.max);
+    }
     const slot = (id >>> 1) % this.max;
     this.ids[slot] = id;
-    this.values[slot] = cause === 'end' ? END : cause === 'reset-received' ? RESET_RECEIVED : performance.now();
+    this.values![slot] = cause === 'end' ? END : cause === 'reset-received' ? RESET_RECEIVED : performance.now();
   }
 
   cause(id: number): CloseCause {
@@ -50,8 +53,8 @@ export class ClosedStreams {
   }
 
   private lookup(id: number): number | undefined {
-    if (this.max <= 0) return undefined;
+    if (!this.ids) return undefined;
     const slot = (id >>> 1) % this.max;
-    return this.ids[slot] === id ? this.values[slot] : undefined;
+    return this.ids[slot] === id ? this.values![slot] : undefined;
   }
 }
