@@ -3,7 +3,7 @@ import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Ht
 import type { Channel } from './channel.js';
 import { DeadlineTimer, encodeTimeout } from './deadline.js';
 import { ACCEPT_ENCODING, compress, decompress, type Encoding, WithCompression } from './compression.js';
-import { frameMessage, MessageReader, type ReceivedMessage } from './message.js';
+import { frameMessage, Inbox } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentDecode } from './percent.js';
 import { backoffMs, type NormalizedRetryPolicy, type RetryThrottle } from './retry.js';
@@ -80,8 +80,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private readonly method: MethodDefinition;
   private readonly options: CallOptions;
   private readonly deadline: number | undefined;
-  private reader: MessageReader;
-  private readonly received: ReceivedMessage[] = [];
+  private readonly inbox: Inbox;
   /** For each response message handed out so far: whether it arrived compressed (flag 1). */
   readonly receivedCompressed: boolean[] = [];
   private responseHeaders: Metadata | undefined;
@@ -91,7 +90,6 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private error: StatusError | undefined;
   private settled = false;
   private attempts = 0;
-  private unconsumed = 0;
   private readonly waiters: Array<() => void> = [];
   private readonly sent: Uint8Array[] = [];
   private sentBytes = 0;
@@ -112,7 +110,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.method = config.method;
     this.options = config.options;
     this.deadline = config.deadline;
-    this.reader = new MessageReader(config.maxReceiveMessageLength);
+    this.inbox = new Inbox(config.maxReceiveMessageLength, (n) => this.stream?.consume(n));
     this.headers = new Promise((resolve, reject) => {
       this.resolveHeaders = resolve;
       this.rejectHeaders = reject;
@@ -138,7 +136,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   cancel(code: number = Status.CANCELLED, details = 'the call was cancelled by the client'): void {
     if (this.settled) return;
     if (this.stream && !this.stream.closed) this.stream.reset(ErrorCode.CANCEL);
-    this.received.length = 0; // what was not read yet is dropped with the call
+    this.inbox.drop(); // what was not read yet is dropped with the call
     this.fail(new StatusError(code, details));
   }
 
@@ -156,9 +154,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   /** The response messages; throws the call's StatusError after the messages that came before it. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Res> {
     for (;;) {
-      const message = this.received.shift();
+      const message = this.inbox.take();
       if (message) {
-        this.giveBack(this.received.length === 0 ? this.unconsumed : message.data.length + 5);
         this.receivedCompressed.push(message.compressed);
         let data = message.data;
         if (message.compressed) {
@@ -280,12 +277,6 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     }
   }
 
-  private giveBack(length: number): void {
-    const n = Math.min(length, this.unconsumed);
-    this.unconsumed -= n;
-    this.stream?.consume(n);
-  }
-
   /** Wakes every reader and writer waiting on the stream; each checks again what it waits for. */
   private resume(): void {
     for (const wake of this.waiters.splice(0)) wake();
@@ -307,7 +298,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.timer?.clear();
     clearTimeout(this.retryTimer);
     this.options.signal?.removeEventListener('abort', this.abort);
-    if (this.unconsumed > 0) this.giveBack(this.unconsumed);
+    this.inbox.release();
     this.resume();
   }
 
@@ -344,14 +335,11 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
 
   onData(stream: Http2Stream, data: Uint8Array): void {
     if (this.settled || stream !== this.stream) return stream.consume(data.length);
-    this.unconsumed += data.length;
     try {
-      this.reader.push(data, this.received);
+      this.inbox.push(data);
     } catch (err) {
       return this.cancel((err as StatusError).code, (err as StatusError).details);
     }
-    // a message larger than the window completes: its octets are credited while nothing whole waits to be read
-    if (this.received.length === 0) this.giveBack(this.unconsumed);
     this.resume();
   }
 
@@ -399,8 +387,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     if (this.deadline !== undefined && Date.now() + delay >= this.deadline) return false;
     this.retrying = true;
     this.stream = undefined;
-    this.reader = new MessageReader(this.config.maxReceiveMessageLength);
-    this.received.length = 0;
+    this.inbox.restart();
     this.responseHeaders = undefined;
     this.retryTimer = setTimeout(() => {
       this.retrying = false;
@@ -421,7 +408,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       return this.fail(new StatusError(code, details, metadata, errorDetails(trailers)));
     }
     this.config.throttle?.success();
-    if (this.reader.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));
+    if (this.inbox.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));
     this.settle();
     this.resolveDone(metadata);
   }

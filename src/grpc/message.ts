@@ -86,3 +86,64 @@ export class MessageReader {
 function readLength(buf: Uint8Array, at: number): number {
   return ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
 }
+
+/**
+ * The messages a call has received and not yet handed out, with the flow-control window they hold (RFC 9113 §6.9):
+ * a message's octets are given back when it is taken, so a slow reader slows the sender down; the octets of a
+ * message still being reassembled are given back at once while no whole message waits (they are bounded by the
+ * reader's maximum length), so a message larger than the window can arrive at all.
+ */
+export class Inbox {
+  private queue: ReceivedMessage[] = [];
+  private unconsumed = 0; // DATA octets received but not yet given back
+  private reader: MessageReader;
+
+  constructor(
+    private readonly maxLength: number,
+    /** Gives window back to the sender (the call's stream). */
+    private readonly credit: (octets: number) => void,
+  ) {
+    this.reader = new MessageReader(maxLength);
+  }
+
+  /** True while part of a message has arrived but not all of it. */
+  get partial(): boolean {
+    return this.reader.partial;
+  }
+
+  /** A DATA payload; throws the reader's StatusError past the maximum length. */
+  push(data: Uint8Array): void {
+    this.unconsumed += data.length;
+    this.reader.push(data, this.queue);
+    if (this.queue.length === 0) this.giveBack(this.unconsumed);
+  }
+
+  /** The oldest whole message, its window given back; undefined when none waits. */
+  take(): ReceivedMessage | undefined {
+    const message = this.queue.shift();
+    if (message) this.giveBack(this.queue.length === 0 ? this.unconsumed : message.data.length + PREFIX_LENGTH);
+    return message;
+  }
+
+  /** Drops the messages not read yet (their window stays held until release()). */
+  drop(): void {
+    this.queue.length = 0;
+  }
+
+  /** Starts over with a new reader (a retried call's next attempt). */
+  restart(): void {
+    this.reader = new MessageReader(this.maxLength);
+    this.queue.length = 0;
+  }
+
+  /** Gives back all the window still held: the call has ended, and the connection's window must not leak. */
+  release(): void {
+    if (this.unconsumed > 0) this.giveBack(this.unconsumed);
+  }
+
+  private giveBack(length: number): void {
+    const n = Math.min(length, this.unconsumed);
+    this.unconsumed -= n;
+    this.credit(n);
+  }
+}

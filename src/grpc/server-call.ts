@@ -2,7 +2,7 @@ import { ErrorCode } from '../frames/index.js';
 import type { HeaderList, Http2Stream, StreamHandler } from '../http2/index.js';
 import { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
 import { DeadlineTimer } from './deadline.js';
-import { frameMessage, MessageReader, type ReceivedMessage } from './message.js';
+import { frameMessage, Inbox } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
 import { richStatus } from './rich-status.js';
@@ -58,7 +58,6 @@ export class ServerCall implements StreamHandler {
   /** The status the call ended with, once it has (CANCELLED when the client cancelled). */
   status: { code: number; details: string } | undefined;
 
-  private readonly received: ReceivedMessage[] = [];
   private readonly requestEncoding: Encoding;
   private responseEncoding: Encoding;
   private readonly acceptedEncodings: ReadonlySet<string>;
@@ -66,7 +65,7 @@ export class ServerCall implements StreamHandler {
   private readonly minCompressLength: number;
   private writing: Promise<void> = Promise.resolve();
   private readonly controller = new AbortController();
-  private readonly reader: MessageReader;
+  private readonly inbox: Inbox;
   private readonly maxSendMessageLength: number;
   private readonly onFinish: (call: ServerCall) => void;
   private headersSent = false;
@@ -74,7 +73,6 @@ export class ServerCall implements StreamHandler {
   private deadlineTimer: DeadlineTimer | undefined;
   /** When the sweeper first saw this call still waiting for its request (0: not yet). */
   private waitingSince = 0;
-  private unconsumed = 0; // DATA octets received but not yet given back as window
   private readonly waiters: Array<() => void> = []; // a reader or writer waiting for the stream to move
 
   constructor(
@@ -86,7 +84,7 @@ export class ServerCall implements StreamHandler {
     this.deadline = options.deadline;
     this.peer = options.peer;
     this.signal = this.controller.signal;
-    this.reader = new MessageReader(options.maxReceiveMessageLength);
+    this.inbox = new Inbox(options.maxReceiveMessageLength, (n) => stream.consume(n));
     this.maxSendMessageLength = options.maxSendMessageLength;
     this.maxReceiveMessageLength = options.maxReceiveMessageLength;
     this.requestEncoding = options.requestEncoding;
@@ -143,9 +141,9 @@ export class ServerCall implements StreamHandler {
   private async next(): Promise<unknown> {
     for (;;) {
       if (this.finished) throw this.signal.reason ?? new StatusError(Status.CANCELLED, 'the call has ended');
-      const message = this.received.shift();
+      // flow control follows the handler: window is given back as it takes messages (Inbox)
+      const message = this.inbox.take();
       if (message) {
-        this.giveBack(this.received.length === 0 ? this.unconsumed : message.data.length + 5);
         this.lastRequestCompressed = message.compressed;
         const data = message.compressed ? await decompress(this.requestEncoding, message.data, this.maxReceiveMessageLength) : message.data;
         try {
@@ -157,17 +155,6 @@ export class ServerCall implements StreamHandler {
       if (this.halfClosed) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
-  }
-
-  /**
-   * Flow control follows the handler: window is given back as it takes messages. Octets of a message still being
-   * reassembled are given back at once while no whole message waits (they are bounded by the maximum message
-   * length), so a message larger than the window can arrive at all.
-   */
-  private giveBack(length: number): void {
-    const n = Math.min(length, this.unconsumed);
-    this.unconsumed -= n;
-    this.stream.consume(n);
   }
 
   // ---- writing responses ------------------------------------------------------------------------------------
@@ -278,8 +265,8 @@ export class ServerCall implements StreamHandler {
     this.finished = true;
     this.deadlineTimer?.clear();
     this.onFinish(this);
-    this.received.length = 0;
-    if (this.unconsumed > 0) this.giveBack(this.unconsumed); // the connection window must not leak
+    this.inbox.drop();
+    this.inbox.release(); // the connection window must not leak
     this.resume();
   }
 
@@ -299,10 +286,8 @@ export class ServerCall implements StreamHandler {
     if (this.finished) {
       stream.consume(data.length);
     } else {
-      this.unconsumed += data.length;
       try {
-        this.reader.push(data, this.received);
-        if (this.received.length === 0) this.giveBack(this.unconsumed);
+        this.inbox.push(data);
       } catch (err) {
         this.sendError(err);
       }
@@ -317,7 +302,7 @@ export class ServerCall implements StreamHandler {
 
   private onEnd(): void {
     this.halfClosed = true;
-    if (this.reader.partial && !this.finished) this.sendStatus(Status.INTERNAL, 'the request ended inside a message');
+    if (this.inbox.partial && !this.finished) this.sendStatus(Status.INTERNAL, 'the request ended inside a message');
     this.resume();
   }
 
