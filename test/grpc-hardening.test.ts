@@ -85,6 +85,18 @@ t.test('requestTimeout: a unary call whose request never comes is ended with CAN
   t.equal((await peer.rst(1) as { errorCode: number }).errorCode, ErrorCode.NO_ERROR, 'and RST_STREAM NO_ERROR, as the client has not finished');
 });
 
+t.test('requestTimeout: a non-gRPC request answered early whose rest never comes is reset with NO_ERROR', async (t) => {
+  const { port } = await piServer(t, { requestTimeout: 300 });
+  const peer = await RawPeer.connect(port);
+  t.teardown(() => peer.close());
+  const started = Date.now();
+  peer.headers(1, [[':method', 'GET'], [':scheme', 'http'], [':path', '/'], [':authority', 'x']]); // no END_STREAM
+  t.ok(await peer.waitFor((f) => f.type === FrameType.DATA && f.streamId === 1 && (f as { endStream: boolean }).endStream), 'answered at once');
+  t.equal((await peer.rst(1) as { errorCode: number }).errorCode, ErrorCode.NO_ERROR, 'then reset, its rest no longer awaited');
+  t.ok(Date.now() - started >= 250, `after the timeout (${Date.now() - started} ms)`);
+  t.ok(await peer.alive(), 'the connection goes on');
+});
+
 t.test('maxConnectionIdle: a connection with no call is closed with GOAWAY max_idle', async (t) => {
   const { port } = await piServer(t, { maxConnectionIdle: 200 });
   const peer = await RawPeer.connect(port);

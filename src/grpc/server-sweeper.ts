@@ -1,4 +1,4 @@
-import type { Connection } from '../http2/index.js';
+import type { Connection, Http2Stream } from '../http2/index.js';
 import { ErrorCode } from '../frames/index.js';
 import type { ServerCall } from './server-call.js';
 
@@ -13,6 +13,8 @@ import type { ServerCall } from './server-call.js';
 export class ServerSweeper {
   private timer: NodeJS.Timeout | undefined;
   private readonly idleSince = new Map<Connection, number>();
+  /** Streams answered early whose request must still end within requestTimeout, and since when (0: not yet seen). */
+  private readonly unfinished = new Map<Http2Stream, number>();
   private readonly period: number;
 
   constructor(
@@ -33,6 +35,11 @@ export class ServerSweeper {
     this.timer ??= setInterval(() => this.sweep(), this.period).unref();
   }
 
+  /** A request answered before it ended (RFC 9113 §8.1): its rest must come within requestTimeout, or it is reset. */
+  expectEnd(stream: Http2Stream): void {
+    if (this.period > 0 && Number.isFinite(this.requestTimeout) && !stream.remoteClosed) this.unfinished.set(stream, 0);
+  }
+
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
@@ -42,6 +49,14 @@ export class ServerSweeper {
     const now = Date.now();
     if (Number.isFinite(this.requestTimeout)) {
       for (const call of this.calls) if (call.requestOverdue(now, this.requestTimeout)) call.expireRequest(this.requestTimeout);
+      for (const [stream, since] of this.unfinished) {
+        if (stream.remoteClosed) this.unfinished.delete(stream);
+        else if (since === 0) this.unfinished.set(stream, now);
+        else if (now - since >= this.requestTimeout) {
+          this.unfinished.delete(stream);
+          stream.reset(ErrorCode.NO_ERROR);
+        }
+      }
     }
     if (Number.isFinite(this.maxConnectionIdle)) {
       for (const [connection, since] of this.idleSince) {

@@ -315,11 +315,7 @@ export class Server {
       stream.sendHeaders(fields);
       stream.write(body, true);
     }
-    const wait = this.options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
-    if (!stream.remoteClosed && Number.isFinite(wait)) {
-      const timer = setTimeout(() => stream.reset(ErrorCode.NO_ERROR), wait);
-      stream.handler = { ...DISCARD, onClose: () => clearTimeout(timer), onReset: () => clearTimeout(timer) };
-    }
+    this.sweeper.expectEnd(stream);
   }
 }
 
