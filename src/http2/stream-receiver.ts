@@ -85,15 +85,13 @@ export class StreamReceiver {
     if (stream.remoteClosed) throw streamError(ErrorCode.STREAM_CLOSED, streamId, `HEADERS after END_STREAM on stream ${streamId}`);
     if (tooLarge) return this.refuseTooLarge(stream, tooLarge);
     const trailers = stream.headersReceived;
+    const status = !trailers && connection.role === 'client' ? headerValue(headers, ':status') : undefined;
     // RFC 9113 §8.1: informational (1xx) responses are passed over; trailers must end the stream
-    if (!trailers && connection.role === 'client') {
-      const status = headerValue(headers, ':status');
-      if (status && status.length === 3 && status[0] === '1' && !endStream) return;
-    }
+    if (status && status.length === 3 && status[0] === '1' && !endStream) return;
     if (trailers && !endStream) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `trailers without END_STREAM on stream ${streamId}`);
     const malformed = malformedReason(headers, trailers ? 'trailers' : connection.role === 'client' ? 'response' : 'request');
     if (malformed) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `malformed header block: ${malformed}`);
-    if (!trailers && headerValue(headers, ':status') !== '304') stream.expectedLength = contentLength(headers);
+    if (!trailers && status !== '304') stream.expectedLength = contentLength(headers);
     stream.headersReceived = true;
     if (endStream) this.endOfData(stream);
     stream.handler.onHeaders(stream, headers, endStream);
