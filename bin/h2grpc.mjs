@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// The h2grpc command: runs src/cli/main.ts through tsx (the project has no build step).
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli/main.ts');
+// The h2grpc command: the compiled CLI (npm run build writes dist/; npm install and npm pack run it).
+await import('../dist/cli/main.js');

@@ -1,10 +1,13 @@
 // The pi service shared by the examples: the schema and the Calc handler of the tutorial.
 import { fileURLToPath } from 'node:url';
-import { loadService, type Server, Status, StatusError, type ServerCall, type ServiceDefinition } from '../src/grpc/index.js';
+import { type Server, Status, StatusError, type ServerCall, type ServiceDefinition } from '../src/grpc/index.js';
 import { traceObserver, traceSettings } from '../src/trace/index.js';
+import { PiCalculator, type PiRequest, type PiResponseInit } from './gen/pi.js';
 
+/** pi.proto, for the tracer's message decoding; the program's types come from ./gen/pi.ts (npm run gen:examples). */
 export const PI_PROTO = fileURLToPath(new URL('./pi.proto', import.meta.url));
-export const piService = loadService(PI_PROTO, 'pi.PiCalculator');
+/** pi.PiCalculator, typed: generated from pi.proto by `h2grpc gen`. */
+export const piService = PiCalculator;
 
 /** pi from the first n terms: sqrt(8 * sum over i<n of 1/(2i+1)^2). */
 export function pi(n: number): number {
@@ -19,7 +22,7 @@ export interface CalcOptions {
 }
 
 export function calcHandler(options: CalcOptions = {}) {
-  return async ({ n }: { n: number }, call: ServerCall) => {
+  return async ({ n }: PiRequest, call: ServerCall): Promise<PiResponseInit> => {
     if (n <= 0) throw new StatusError(Status.INVALID_ARGUMENT, 'request number should be positive');
     if (options.sleep) {
       await new Promise<void>((resolve, reject) => {

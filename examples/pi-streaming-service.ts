@@ -1,12 +1,13 @@
 // The streaming pi service shared by the streaming examples and tests.
 import { fileURLToPath } from 'node:url';
-import { loadService, Status, StatusError, type ServerCall } from '../src/grpc/index.js';
+import { type ServiceHandlers, Status, StatusError } from '../src/grpc/index.js';
+import { PiStreams, type PiStreamsShape } from './gen/pi-streaming.js';
 import { pi } from './pi-service.js';
 
+/** pi-streaming.proto, for the tracer; the types come from ./gen/pi-streaming.ts (npm run gen:examples). */
 export const PI_STREAMING_PROTO = fileURLToPath(new URL('./pi-streaming.proto', import.meta.url));
-export const piStreams = loadService(PI_STREAMING_PROTO, 'pi_streaming.PiStreams');
-
-type Request = { n: number };
+/** pi_streaming.PiStreams, typed: generated from pi-streaming.proto by `h2grpc gen`. */
+export const piStreams = PiStreams;
 
 export interface StreamingOptions {
   /** Answer a request in Calc with this probability (the tutorial: one in two). Default 0.5. */
@@ -14,19 +15,19 @@ export interface StreamingOptions {
   random?: () => number;
 }
 
-export function streamingHandlers(options: StreamingOptions = {}) {
+export function streamingHandlers(options: StreamingOptions = {}): ServiceHandlers<PiStreamsShape> {
   const rate = options.answerRate ?? 0.5;
   const random = options.random ?? Math.random;
   return {
     /** The tutorial's bidirectional Calc: each request is answered, with its n, about half of the time. */
-    async *Calc(requests: AsyncIterable<Request>) {
+    async *Calc(requests) {
       for await (const { n } of requests) {
         if (n <= 0) throw new StatusError(Status.INVALID_ARGUMENT, `request number should be positive, got ${n}`);
         if (random() < rate) yield { n, value: pi(n) };
       }
     },
     /** pi(1) … pi(n), computed incrementally and sent as each term is added. */
-    async *Approximations({ n }: Request, call: ServerCall) {
+    async *Approximations({ n }, call) {
       if (n <= 0) throw new StatusError(Status.INVALID_ARGUMENT, 'request number should be positive');
       let s = 0;
       for (let i = 0; i < n && !call.cancelled; i++) {
@@ -35,7 +36,7 @@ export function streamingHandlers(options: StreamingOptions = {}) {
       }
     },
     /** How many n arrived, and which came closest to pi. */
-    async Summarize(requests: AsyncIterable<Request>) {
+    async Summarize(requests) {
       let count = 0;
       let best = { n: 0, value: 0 };
       for await (const { n } of requests) {

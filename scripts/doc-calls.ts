@@ -1,13 +1,13 @@
 // Real calls recorded for docs/grpc-over-http2.md: our client and our server over an in-memory duplex pair (so the
 // octets are the same on every run), the client's connection observed by a TraceRecorder.
-import { createClient, Metadata, Server, type ServerCall, Status, StatusError } from '../src/grpc/index.js';
+import { createClient, type ServiceClient, Metadata, Server, type ServerCall, Status, StatusError } from '../src/grpc/index.js';
 import { duplexPair } from '../src/http2/index.js';
 import { TraceRecorder, type TraceEvent } from '../src/trace/recorder.js';
 import { formatTranscript } from '../src/trace/transcript.js';
 import { calcHandler, piService } from '../examples/pi-service.js';
 
 /** Runs `calls` against a fresh pi server and returns the client's recorded events. */
-async function record(calls: (client: ReturnType<typeof createClient<'Calc'>>, started: Promise<void>) => Promise<void>): Promise<TraceEvent[]> {
+async function record(calls: (client: ServiceClient<'Calc'>, started: Promise<void>) => Promise<void>): Promise<TraceEvent[]> {
   const server = new Server();
   let handlerStarted!: () => void;
   const started = new Promise<void>((r) => (handlerStarted = r));

@@ -7,13 +7,13 @@ import t from 'tap';
 import { Metadata, Server, type ServerCall, Status, StatusError } from '../src/grpc/index.js';
 import { calcHandler, pi, PI_PROTO, piService } from '../examples/pi-service.js';
 import { piStreams, streamingHandlers, PI_STREAMING_PROTO } from '../examples/pi-streaming-service.js';
-import { childEnv, run } from './peers.js';
+import { childEnv, run, H2GRPC_CLI } from './peers.js';
 
-const cli = (...args: string[]) => run(process.execPath, ['bin/h2grpc.mjs', ...args]);
+const cli = (...args: string[]) => run(process.execPath, [...H2GRPC_CLI, ...args]);
 
 function cliWithStdin(input: string, ...args: string[]): Promise<{ status: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/h2grpc.mjs', ...args], { env: childEnv(), stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...H2GRPC_CLI, ...args], { env: childEnv(), stdio: ['pipe', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.on('close', (status) => resolve({ status, stdout }));

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import t, { type Test } from 'tap';
 import { Server } from '../src/grpc/index.js';
 import { pi, piService } from '../examples/pi-service.js';
-import { childEnv, run } from './peers.js';
+import { childEnv, run, H2GRPC_CLI } from './peers.js';
 import { RawPeer } from './raw-peer.js';
 
 const tsx = (file: string, ...args: string[]) => [process.execPath, ['--import', 'tsx', `examples/${file}`, ...args]] as const;
@@ -141,7 +141,7 @@ t.test('tracing the examples: H2GRPC_TRACE, --trace-file, and the CLI reading th
   t.match(traced.stderr, /send message on stream 1 \(\/pi\.PiCalculator\/Calc\): pi\.PiRequest \{"n":1\}/, 'H2GRPC_TRACE=messages prints each message');
   t.match(traced.stderr, /recv message on stream 1997 \(\/pi\.PiCalculator\/Calc\): pi\.PiResponse \{"value":3\.141274008942\d*\}/, 'up to pi(999)');
   t.notMatch(traced.stderr, /SETTINGS frame/, 'and no frames at that level');
-  const shown = await run(process.execPath, ['bin/h2grpc.mjs', 'trace', 'show', file, '--levels', 'frames']);
+  const shown = await run(process.execPath, [...H2GRPC_CLI, 'trace', 'show', file, '--levels', 'frames']);
   t.equal(shown.status, 0, shown.stderr);
   t.match(shown.stdout, /send HEADERS frame <length=\d+, flags=0x04, stream_id=1>/, 'npx h2grpc trace show reads the recorded file');
   t.match(shown.stdout, /recv GOAWAY|send GOAWAY/);

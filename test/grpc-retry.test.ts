@@ -133,7 +133,7 @@ t.test('a client stream is replayed on retry', async (t) => {
         for await (const _ of requests) void _;
         throw new StatusError(Status.ABORTED, 'conflict, retry');
       }
-      return handlers.Summarize(requests);
+      return handlers.Summarize(requests, call);
     },
   });
   const port = await server.listen(0);

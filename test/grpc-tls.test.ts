@@ -10,7 +10,7 @@ import tls from 'node:tls';
 import t from 'tap';
 import { createClient, Server, Status } from '../src/grpc/index.js';
 import { calcHandler, pi, PI_PROTO, piService } from '../examples/pi-service.js';
-import { commandWorks, havePeer } from './peers.js';
+import { commandWorks, havePeer, H2GRPC_CLI } from './peers.js';
 
 function certificate(): { key: Buffer; cert: Buffer } {
   const dir = mkdtempSync(join(tmpdir(), 'h2grpc-tls-'));
@@ -52,7 +52,7 @@ t.test('TLS with ALPN h2', async (t) => {
   const certFile = join(mkdtempSync(join(tmpdir(), 'h2grpc-ca-')), 'ca.pem');
   writeFileSync(certFile, cert);
   const { run } = await import('./peers.js');
-  const cli = await run(process.execPath, ['bin/h2grpc.mjs', 'call', `localhost:${port}`, 'pi.PiCalculator/Calc', '--cacert', certFile, '--proto', PI_PROTO, '-d', '{"n": 3}']);
+  const cli = await run(process.execPath, [...H2GRPC_CLI, 'call', `localhost:${port}`, 'pi.PiCalculator/Calc', '--cacert', certFile, '--proto', PI_PROTO, '-d', '{"n": 3}']);
   t.same(JSON.parse(cli.stdout || '{}'), { value: pi(3) }, `npx h2grpc call over TLS ${cli.stderr}`);
 
   // a certificate we do not trust

@@ -28,6 +28,9 @@ export function havePeer(t: Test, available: boolean, what: string, pkg: string)
  * The environment for a child process, without tap's coverage hooks: a child that runs our sources through tsx
  * would report coverage of differently transpiled code, which does not merge with the test's own.
  */
+/** `node` arguments that run the h2grpc command from source (bin/h2grpc.mjs runs dist/, tested by test/package.test.ts). */
+export const H2GRPC_CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+
 export function childEnv(): NodeJS.ProcessEnv {
   // tap's processinfo follows spawned children and restores its own variables, so coverage is switched off instead
   return { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' };

@@ -11,7 +11,7 @@ import { readTrace, Tracer } from '../src/trace/index.js';
 import { traceToPcap } from '../src/trace/pcap.js';
 import { renderEntries } from '../src/cli/trace-command.js';
 import { calcHandler, pi, PI_PROTO, piService } from '../examples/pi-service.js';
-import { childEnv, commandWorks, havePeer, run } from './peers.js';
+import { childEnv, commandWorks, havePeer, run, H2GRPC_CLI } from './peers.js';
 import { recordPiCalls } from './trace-helpers.js';
 
 const GOLDEN = new URL('./golden/pi-call.trace.txt', import.meta.url).pathname;
@@ -39,7 +39,7 @@ t.test('levels: messages only', async (t) => {
 
 t.test('trace step, driven through stdin', async (t) => {
   const file = await recordPiCalls([100]);
-  const child = spawn(process.execPath, ['bin/h2grpc.mjs', 'trace', 'step', file], { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...H2GRPC_CLI, 'trace', 'step', file], { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stdin.write('n\n\np\n4\n/DATA\nq\n');

@@ -1,9 +1,9 @@
 // The interop test cases of ../shared/specs/grpc-interop.md, run by h2grpc's client. Each throws on failure.
-import { createClient, Metadata, Status, StatusError, withCompression, type ClientCall } from '../../src/grpc/index.js';
+import { createClient, type ServiceClient, Metadata, Status, StatusError, withCompression, type ClientCall } from '../../src/grpc/index.js';
 import { testService, unimplementedService } from './service.js';
 
 type Methods = 'EmptyCall' | 'UnaryCall' | 'StreamingOutputCall' | 'StreamingInputCall' | 'FullDuplexCall' | 'HalfDuplexCall' | 'UnimplementedCall';
-type Client = ReturnType<typeof createClient<Methods>>;
+type Client = ServiceClient<Methods>;
 interface Payload { body: Uint8Array }
 interface Out { payload: Payload }
 

@@ -1,7 +1,7 @@
 // The interop suite's "large" variant: every kind of call with messages on both sides of the flow-control windows
 // (1 MiB stream window) and of the 4 MiB default message limit, in both directions, run by h2grpc's client against
 // any TestService.  npx tsx examples/interop/client.ts --test_case=large
-import { createClient, type ClientCall, Status, StatusError } from '../../src/grpc/index.js';
+import { createClient, type ServiceClient, type ClientCall, Status, StatusError } from '../../src/grpc/index.js';
 import { testService } from './service.js';
 
 const MiB = 1 << 20;
@@ -9,7 +9,7 @@ const MiB = 1 << 20;
 export const LARGE_SIZES = [1024, MiB + 1, 4 * MiB - 5];
 
 interface Out { payload: { body: Uint8Array } }
-type Client = ReturnType<typeof createClient<'UnaryCall' | 'StreamingOutputCall' | 'StreamingInputCall' | 'FullDuplexCall'>>;
+type Client = ServiceClient<'UnaryCall' | 'StreamingOutputCall' | 'StreamingInputCall' | 'FullDuplexCall'>;
 
 export const varintLength = (n: number) => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
 

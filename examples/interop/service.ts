@@ -1,27 +1,17 @@
 // grpc.testing.TestService as ../shared/specs/grpc-interop.md describes it, served by h2grpc.
 import { fileURLToPath } from 'node:url';
-import { loadProto, Metadata, type ServerCall, serviceDefinition, Status, StatusError, withCompression } from '../../src/grpc/index.js';
+import { loadProto, Metadata, type ServerCall, type ServiceHandlers, Status, StatusError, withCompression } from '../../src/grpc/index.js';
+import type { BoolValue, EchoStatus, PayloadInit, StreamingOutputCallRequest } from './gen/messages.js';
+import { TestService, type TestServiceShape, UnimplementedService } from './gen/test.js';
 
+/** test.proto, for the tracer and the tests that decode by hand; the types come from ./gen (npm run gen:examples). */
 export const INTEROP_PROTO = fileURLToPath(new URL('./test.proto', import.meta.url));
 export const interopRoot = loadProto(INTEROP_PROTO);
-export const testService = serviceDefinition(interopRoot, 'grpc.testing.TestService');
-export const unimplementedService = serviceDefinition(interopRoot, 'grpc.testing.UnimplementedService');
+/** grpc.testing.TestService, typed: generated from test.proto by `h2grpc gen`. */
+export const testService = TestService;
+export const unimplementedService = UnimplementedService;
 
-interface Payload { type?: string; body?: Uint8Array }
-interface EchoStatus { code: number; message: string }
-interface BoolValue { value: boolean }
-interface SimpleRequest {
-  response_size: number;
-  payload?: Payload | null;
-  response_compressed?: BoolValue | null;
-  response_status?: EchoStatus | null;
-  expect_compressed?: BoolValue | null;
-}
-interface ResponseParameters { size: number; interval_us: number; compressed?: BoolValue | null }
-interface StreamingOutputCallRequest { response_parameters: ResponseParameters[]; payload?: Payload | null; response_status?: EchoStatus | null }
-interface StreamingInputCallRequest { payload?: Payload | null; expect_compressed?: BoolValue | null }
-
-const zeros = (size: number): Payload => ({ type: 'COMPRESSABLE', body: Buffer.alloc(size) });
+const zeros = (size: number): PayloadInit => ({ type: 'COMPRESSABLE', body: Buffer.alloc(size) });
 
 /** Servers echo x-grpc-test-echo-initial in initial metadata and x-grpc-test-echo-trailing-bin in the trailers. */
 function echoMetadata(call: ServerCall): void {
@@ -50,24 +40,25 @@ async function* respond(request: StreamingOutputCallRequest) {
   }
 }
 
-export const testHandlers = {
-  EmptyCall(_request: unknown, call: ServerCall) {
+/** Every method but UnimplementedCall, which the interop cases expect to answer UNIMPLEMENTED. */
+export const testHandlers: Omit<ServiceHandlers<TestServiceShape>, 'UnimplementedCall'> = {
+  EmptyCall(_request, call) {
     echoMetadata(call);
     return {};
   },
-  UnaryCall(request: SimpleRequest, call: ServerCall) {
+  UnaryCall(request, call) {
     echoMetadata(call);
     checkCompressed(request.expect_compressed, call);
     checkStatus(request.response_status);
     if (request.response_compressed?.value) call.setCompression('gzip');
     return withCompression({ payload: zeros(request.response_size) }, request.response_compressed?.value ?? false);
   },
-  async *StreamingOutputCall(request: StreamingOutputCallRequest, call: ServerCall) {
+  async *StreamingOutputCall(request, call) {
     echoMetadata(call);
     if (request.response_parameters.some((p) => p.compressed?.value)) call.setCompression('gzip');
     yield* respond(request);
   },
-  async StreamingInputCall(requests: AsyncIterable<StreamingInputCallRequest>, call: ServerCall) {
+  async StreamingInputCall(requests, call) {
     echoMetadata(call);
     let size = 0;
     for await (const request of requests) {
@@ -76,11 +67,11 @@ export const testHandlers = {
     }
     return { aggregated_payload_size: size };
   },
-  async *FullDuplexCall(requests: AsyncIterable<StreamingOutputCallRequest>, call: ServerCall) {
+  async *FullDuplexCall(requests, call) {
     echoMetadata(call);
     for await (const request of requests) yield* respond(request);
   },
-  async *HalfDuplexCall(requests: AsyncIterable<StreamingOutputCallRequest>, call: ServerCall) {
+  async *HalfDuplexCall(requests, call) {
     echoMetadata(call);
     const all: StreamingOutputCallRequest[] = [];
     for await (const request of requests) all.push(request);

@@ -1,6 +1,25 @@
-// npx h2grpc: the command-line tool. list, describe and call (grpcurl-shaped) and trace (show, step, pcap, html).
+// npx h2grpc: the command-line tool. list, describe and call (grpcurl-shaped), trace (show, step, pcap, html) and gen
+// (typed TypeScript from .proto files).
+import { readFileSync } from 'node:fs';
+import { GEN_USAGE, genCommand, UsageError } from './gen-command.js';
 import { rpcCommand } from './rpc-commands.js';
 import { traceCommand } from './trace-command.js';
+
+const USAGE = `usage: h2grpc COMMAND ...
+
+  h2grpc list ADDRESS [SERVICE]          services (or a service's methods), through reflection or --proto
+  h2grpc describe ADDRESS SYMBOL         a service, method or message as .proto text
+  h2grpc call ADDRESS SERVICE/METHOD     a call of any kind, JSON in (-d) and out
+  h2grpc trace show|step|pcap|html FILE  a recorded trace, read or converted
+  h2grpc gen [--out DIR] FILE.proto...   typed TypeScript modules from .proto files
+  h2grpc --version                       the version of h2grpc
+
+See the README for every flag; h2grpc gen --help for gen's.`;
+
+/** The package's version, from the package.json two levels above this file (src/cli or dist/cli). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 const [command, ...args] = process.argv.slice(2);
 let status: number;
@@ -13,8 +32,22 @@ if (command === 'trace') {
   }
 } else if (command === 'list' || command === 'describe' || command === 'call') {
   status = await rpcCommand(command, args);
+} else if (command === 'gen') {
+  try {
+    status = genCommand(args);
+  } catch (err) {
+    console.error(`h2grpc gen: ${(err as Error).message}`);
+    if (err instanceof UsageError) console.error(GEN_USAGE);
+    status = err instanceof UsageError ? 2 : 1;
+  }
+} else if (command === '--version' || command === '-v') {
+  console.log(`h2grpc ${version()}`);
+  status = 0;
+} else if (command === '--help' || command === '-h' || command === 'help') {
+  console.log(USAGE);
+  status = 0;
 } else {
-  console.error('usage: h2grpc list|describe|call ADDRESS … (see README), or h2grpc trace show|step|pcap|html FILE …');
+  console.error(command === undefined ? USAGE : `h2grpc: unknown command "${command}"\n${USAGE}`);
   status = 2;
 }
 process.exitCode = status;

@@ -6,6 +6,7 @@ import { chainClient, type ClientCallInfo, type ClientInterceptor } from './inte
 import { type NormalizedRetryPolicy, retryPolicyFor, RetryThrottle, type ServiceConfig } from './retry.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import type { MethodDefinition, ServiceDefinition } from './schema.js';
+import type { ServiceShape, ServiceStubs, TypedServiceDefinition } from './service-types.js';
 import { Status, StatusError } from './status.js';
 
 export interface ClientOptions extends ChannelOptions {
@@ -110,11 +111,20 @@ export class Client {
 }
 
 /**
- * A client with one stub per method. The service is only known at run time, so name the methods for the type
- * checker if you like: `createClient<'Calc'>(address, piService)`.
+ * A client with one stub per method, of a service only known at run time (loadService): name the methods for the
+ * type checker if you like, `createClient<'Calc'>(address, piService)`.
  */
 export type ServiceClient<M extends string = string> = Client & Record<M, StubMethod>;
 
-export function createClient<M extends string = string>(address: string, service: ServiceDefinition, options?: ClientOptions): ServiceClient<M> {
-  return new Client(address, service, options) as ServiceClient<M>;
+/** A client of a generated (typed) service: every stub typed by its method. */
+export type TypedClient<S extends ServiceShape> = Client & ServiceStubs<S>;
+
+/**
+ * A client for `service` at `address`. With a service from generated code (`h2grpc gen`) the stubs are typed:
+ * `await createClient(address, PiCalculator).Calc({ n: 1 })` is a `PiResponse`.
+ */
+export function createClient<S extends ServiceShape>(address: string, service: TypedServiceDefinition<S>, options?: ClientOptions): TypedClient<S>;
+export function createClient<M extends string = string>(address: string, service: ServiceDefinition, options?: ClientOptions): ServiceClient<M>;
+export function createClient(address: string, service: ServiceDefinition, options?: ClientOptions): Client {
+  return new Client(address, service, options);
 }

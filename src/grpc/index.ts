@@ -21,3 +21,9 @@ export { isWorker, listenWithWorkers } from './workers.js';
 export { HEALTH_PROTO, HealthStatus, healthService, type ServingStatus } from './health.js';
 export { REFLECTION_PROTO, reflectionHandler, reflectionService, reflectionV1alphaService, reflectionV1alphaText } from './reflection.js';
 export { reflect } from './reflection-client.js';
+export { defineFile, type FileDefinition } from './file-definition.js';
+export type {
+  BidiStreaming, ClientStreaming, HandlerOf, MethodShape, Sent, ServerStreaming, ServiceHandlers, ServiceShape, ServiceStubs, StubOf, TypedServiceDefinition, Unary,
+} from './service-types.js';
+export { type TypedClient } from './client.js';
+export * as wkt from './wkt/index.js';

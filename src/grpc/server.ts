@@ -11,6 +11,7 @@ import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
 import type { MethodDefinition, ServiceDefinition } from './schema.js';
+import type { ServiceHandlers, ServiceShape, TypedServiceDefinition } from './service-types.js';
 import { HealthStatus, healthService } from './health.js';
 import { reflectionHandler, reflectionService, reflectionV1alphaService } from './reflection.js';
 import { ServerCall } from './server-call.js';
@@ -115,8 +116,12 @@ export class Server {
 
   /**
    * Registers a service's handlers, one per method, by method name; each takes the shape of its method's kind
-   * (UnaryHandler, ServerStreamingHandler, ClientStreamingHandler, BidiStreamingHandler).
+   * (UnaryHandler, ServerStreamingHandler, ClientStreamingHandler, BidiStreamingHandler); a method left out answers
+   * UNIMPLEMENTED. With a generated (typed) service each handler must fit its method's types and no other name is
+   * allowed; annotate the object as `ServiceHandlers<FooShape>` to also require every method.
    */
+  addService<S extends ServiceShape>(service: TypedServiceDefinition<S>, handlers: Partial<ServiceHandlers<S>>): this;
+  addService(service: ServiceDefinition, handlers: Record<string, Handler>): this;
   addService(service: ServiceDefinition, handlers: Record<string, Handler>): this {
     for (const [name, method] of Object.entries(service.methods)) {
       const handler = handlers[name];

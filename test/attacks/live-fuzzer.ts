@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { CLIENT_PREFACE, FRAME_HEADER_LENGTH } from '../../src/frames/index.js';
-import { createClient, Metadata } from '../../src/grpc/index.js';
+import { createClient, type ServiceClient, Metadata } from '../../src/grpc/index.js';
 import { piService } from '../../examples/pi-service.js';
 
 /** mulberry32: small, seeded, good enough to pick mutations. */
@@ -36,7 +36,7 @@ function cut(written: Buffer): Conversation {
 }
 
 /** Records what our client writes during `use`, on a connection of its own to `port`. */
-async function record(port: number, use: (client: ReturnType<typeof createClient<'Calc'>>) => Promise<unknown>): Promise<Conversation> {
+async function record(port: number, use: (client: ServiceClient<'Calc'>) => Promise<unknown>): Promise<Conversation> {
   const written: Buffer[] = [];
   const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService, {
     createConnection: () => {

@@ -1,0 +1,11 @@
+// npm run build: src/ compiled to dist/ (tsc -p tsconfig.build.json), then the .proto files the runtime loads copied
+// beside the code that loads them. Plain JavaScript, so that it runs where tsx is not installed.
+import { execFileSync } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const root = new URL('..', import.meta.url);
+rmSync(new URL('dist', root), { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+cpSync(new URL('src/grpc/protos', root), new URL('dist/grpc/protos', root), { recursive: true });
