@@ -59,7 +59,9 @@ export function loadProtos(files: string[], includes: string[] = []): LoadedProt
     root.loadSync(files.map((f) => path.resolve(f)), { keepCase: true });
     root.resolveAll();
   } catch (err) {
-    throw new Error((err as Error).message.replace(/^(ENOENT.*open ')?/, ''));
+    const missing = /^ENOENT[^']*'([^']*)'/.exec((err as Error).message);
+    if (missing) throw new Error(`${missing[1]}: not found in the include paths (${dirs.join(', ')}); add -I for its directory`);
+    throw err;
   }
   const byFile = new Map<string, FileModel>();
   for (const file of modelsOfRoot(root, (object) => (object.filename ? names.get(object.filename) : undefined))) byFile.set(file.name, file);

@@ -42,8 +42,68 @@ function serializer(type: protobuf.Type): (message: unknown) => Uint8Array {
   };
 }
 
+const LONG_KEYS = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
+
+/** A field holding (or leading to) a map whose keys are 64-bit integers. */
+interface LongKeyPath {
+  name: string;
+  /** Set when this field is such a map: whether its keys are unsigned. */
+  unsigned?: boolean;
+  /** How the field holds messages: one, a list, or a map's values. */
+  holds: 'one' | 'list' | 'map';
+  /** Messages below the field (its values, or the field's own message) that hold such maps. */
+  inner?: LongKeyPath[];
+}
+
+/**
+ * The fields of `type` that lead to maps keyed by 64-bit integers, or undefined if none do. protobufjs's toObject
+ * leaves those keys as its internal 8-character hashes; the runtime gives them as decimal strings, like every key.
+ */
+function longKeyPaths(type: protobuf.Type, seen = new Map<protobuf.Type, LongKeyPath[] | undefined>()): LongKeyPath[] | undefined {
+  if (seen.has(type)) return seen.get(type);
+  seen.set(type, undefined); // recursion: a type being visited adds nothing more
+  const paths: LongKeyPath[] = [];
+  for (const field of type.fieldsArray) {
+    const keyType = field instanceof protobuf.MapField ? field.keyType : '';
+    const inner = field.resolvedType instanceof protobuf.Type ? longKeyPaths(field.resolvedType, seen) : undefined;
+    if ((field.map && LONG_KEYS.has(keyType)) || inner) {
+      const path: LongKeyPath = { name: field.name, holds: field.map ? 'map' : field.repeated ? 'list' : 'one', inner };
+      if (field.map && LONG_KEYS.has(keyType)) path.unsigned = keyType === 'uint64' || keyType === 'fixed64';
+      paths.push(path);
+    }
+  }
+  const result = paths.length ? paths : undefined;
+  seen.set(type, result);
+  return result;
+}
+
+function fixLongKeys(object: Record<string, unknown>, paths: LongKeyPath[]): void {
+  for (const path of paths) {
+    const value = object[path.name];
+    if (value === null || typeof value !== 'object') continue;
+    if (path.unsigned !== undefined) {
+      const fixed: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(value)) {
+        const bits = key.length === 8 && !/^-?\d+$/.test(key) ? protobuf.util.LongBits.fromHash(key) : undefined;
+        fixed[bits ? bits.toLong(path.unsigned).toString() : key] = v;
+      }
+      object[path.name] = fixed;
+      if (path.inner) for (const v of Object.values(fixed)) if (v && typeof v === 'object') fixLongKeys(v as Record<string, unknown>, path.inner);
+    } else if (path.inner) {
+      const items = path.holds === 'one' ? [value] : path.holds === 'list' ? (value as unknown[]) : Object.values(value);
+      for (const item of items) if (item && typeof item === 'object') fixLongKeys(item as Record<string, unknown>, path.inner);
+    }
+  }
+}
+
 function deserializer(type: protobuf.Type): (data: Uint8Array) => unknown {
-  return (data) => type.toObject(type.decode(data), TO_OBJECT);
+  const paths = longKeyPaths(type);
+  if (!paths) return (data) => type.toObject(type.decode(data), TO_OBJECT);
+  return (data) => {
+    const object = type.toObject(type.decode(data), TO_OBJECT);
+    fixLongKeys(object, paths);
+    return object;
+  };
 }
 
 /** A service of a loaded root, e.g. service(root, 'pi.PiCalculator'). */
