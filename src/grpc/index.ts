@@ -1,6 +1,6 @@
 // gRPC over our HTTP/2 (grpc/doc/PROTOCOL-HTTP2.md): server, client, status codes, metadata, deadlines.
 export {
-  Server, type ServerOptions, type Handler, type UnaryHandler, type ServerStreamingHandler, type ClientStreamingHandler, type BidiStreamingHandler,
+  Server, type ServerOptions, type Handler, type HandlersFor, type UnaryHandler, type ServerStreamingHandler, type ClientStreamingHandler, type BidiStreamingHandler,
 } from './server.js';
 export { ServerCall } from './server-call.js';
 export { Client, createClient, type ClientOptions, type ServiceClient, type StubMethod } from './client.js';

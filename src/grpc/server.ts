@@ -11,7 +11,7 @@ import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
 import type { MethodDefinition, ServiceDefinition } from './schema.js';
-import type { ServiceHandlers, ServiceShape, TypedServiceDefinition } from './service-types.js';
+import type { ServiceHandlers, TypedServiceDefinition } from './service-types.js';
 import { HealthStatus, healthService } from './health.js';
 import { reflectionHandler, reflectionService, reflectionV1alphaService } from './reflection.js';
 import { ServerCall } from './server-call.js';
@@ -29,6 +29,8 @@ export type ClientStreamingHandler<Req = any, Res = any> = (requests: AsyncItera
 /** Bidirectional: requests in, responses out, both streams. */
 export type BidiStreamingHandler<Req = any, Res = any> = (requests: AsyncIterable<Req>, call: ServerCall) => AsyncIterable<Res> | Iterable<Res>;
 export type Handler = UnaryHandler | ServerStreamingHandler | ClientStreamingHandler | BidiStreamingHandler;
+/** The handlers addService takes for a service: typed ones for a generated service, any for a loaded one. */
+export type HandlersFor<D extends ServiceDefinition> = D extends TypedServiceDefinition<infer S> ? Partial<ServiceHandlers<S>> : Record<string, Handler>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
@@ -120,11 +122,9 @@ export class Server {
    * UNIMPLEMENTED. With a generated (typed) service each handler must fit its method's types and no other name is
    * allowed; annotate the object as `ServiceHandlers<FooShape>` to also require every method.
    */
-  addService<S extends ServiceShape>(service: TypedServiceDefinition<S>, handlers: Partial<ServiceHandlers<S>>): this;
-  addService(service: ServiceDefinition, handlers: Record<string, Handler>): this;
-  addService(service: ServiceDefinition, handlers: Record<string, Handler>): this {
+  addService<D extends ServiceDefinition>(service: D, handlers: HandlersFor<D>): this {
     for (const [name, method] of Object.entries(service.methods)) {
-      const handler = handlers[name];
+      const handler = (handlers as Record<string, Handler>)[name];
       if (!handler) continue; // calls to it get UNIMPLEMENTED
       this.methods.set(method.path, { method, handler });
     }
