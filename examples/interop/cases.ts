@@ -1,17 +1,18 @@
 // The interop test cases of ../shared/specs/grpc-interop.md, run by h2grpc's client. Each throws on failure.
-import { createClient, type ServiceClient, Metadata, Status, StatusError, withCompression, type ClientCall } from '../../src/grpc/index.js';
+import { createClient, type ClientCall, Metadata, Status, StatusError, type TypedClient, withCompression } from '../../src/grpc/index.js';
+import type { StreamingOutputCallRequestInit, StreamingOutputCallResponse, StreamingInputCallRequestInit } from './gen/messages.js';
+import type { TestServiceShape } from './gen/test.js';
 import { testService, unimplementedService } from './service.js';
 
-type Methods = 'EmptyCall' | 'UnaryCall' | 'StreamingOutputCall' | 'StreamingInputCall' | 'FullDuplexCall' | 'HalfDuplexCall' | 'UnimplementedCall';
-type Client = ServiceClient<Methods>;
-interface Payload { body: Uint8Array }
-interface Out { payload: Payload }
+/** A client of grpc.testing.TestService, typed by the code h2grpc gen wrote from test.proto. */
+type Client = TypedClient<TestServiceShape>;
+type Out = StreamingOutputCallResponse;
 
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
 
-const zeros = (n: number) => ({ type: 'COMPRESSABLE', body: Buffer.alloc(n) });
+const zeros = (n: number) => ({ type: 'COMPRESSABLE' as const, body: Buffer.alloc(n) });
 const isZeros = (body: Uint8Array | undefined, n: number) => !!body && body.length === n && body.every((b) => b === 0);
 
 async function expectStatus(promise: Promise<unknown>, code: number, message?: string): Promise<StatusError> {
@@ -62,20 +63,20 @@ export const cases: Record<string, (client: Client, address: string) => Promise<
   },
   async large_unary(client) {
     const { payload } = await client.UnaryCall({ response_size: 314159, payload: zeros(271828) });
-    assert(isZeros(payload.body, 314159), 'a payload of 314159 zero bytes');
+    assert(isZeros(payload?.body, 314159), 'a payload of 314159 zero bytes');
   },
   async client_compressed_unary(client) {
     await expectStatus(client.UnaryCall({ expect_compressed: { value: true }, response_size: 314159, payload: zeros(271828) }), Status.INVALID_ARGUMENT);
     const compressed = await client.UnaryCall({ expect_compressed: { value: true }, response_size: 314159, payload: zeros(271828) }, { compression: 'gzip' });
-    assert(isZeros(compressed.payload.body, 314159), 'the compressed request succeeds');
+    assert(isZeros(compressed.payload?.body, 314159), 'the compressed request succeeds');
     const plain = await client.UnaryCall({ expect_compressed: { value: false }, response_size: 314159, payload: zeros(271828) });
-    assert(isZeros(plain.payload.body, 314159), 'the uncompressed request succeeds');
+    assert(isZeros(plain.payload?.body, 314159), 'the uncompressed request succeeds');
   },
   async server_compressed_unary(client) {
     for (const wanted of [true, false]) {
-      const call = client.call<Out>('UnaryCall', [{ response_compressed: { value: wanted }, response_size: 314159, payload: zeros(271828) }]) as ClientCall<Out>;
+      const call = client.call<Out>('UnaryCall', [{ response_compressed: { value: wanted }, response_size: 314159, payload: zeros(271828) }]);
       const { message } = await call.unary();
-      assert(isZeros(message.payload.body, 314159), 'a payload of 314159 zero bytes');
+      assert(isZeros(message.payload?.body, 314159), 'a payload of 314159 zero bytes');
       assert(call.receivedCompressed[0] === wanted, `the reply's compressed flag is ${call.receivedCompressed[0]}, wanted ${wanted}`);
     }
   },
@@ -95,23 +96,23 @@ export const cases: Record<string, (client: Client, address: string) => Promise<
   async server_streaming(client) {
     const sizes = [31415, 9, 2653, 58979];
     const responses = await collect(client.StreamingOutputCall({ response_parameters: sizes.map((size) => ({ size })) }));
-    assert(responses.length === 4 && responses.every((r, i) => isZeros(r.payload.body, sizes[i]!)), 'four responses of the sizes asked, in order');
+    assert(responses.length === 4 && responses.every((r, i) => isZeros(r.payload?.body, sizes[i]!)), 'four responses of the sizes asked, in order');
   },
   async server_compressed_streaming(client) {
-    const call = client.StreamingOutputCall({ response_parameters: [{ size: 31415, compressed: { value: true } }, { size: 92653, compressed: { value: false } }] }) as ClientCall<Out>;
+    const call = client.StreamingOutputCall({ response_parameters: [{ size: 31415, compressed: { value: true } }, { size: 92653, compressed: { value: false } }] });
     const responses = await collect(call);
-    assert(isZeros(responses[0]?.payload.body, 31415) && isZeros(responses[1]?.payload.body, 92653), 'two responses of 31415 and 92653 bytes');
+    assert(isZeros(responses[0]?.payload?.body, 31415) && isZeros(responses[1]?.payload?.body, 92653), 'two responses of 31415 and 92653 bytes');
     assert(call.receivedCompressed[0] === true && call.receivedCompressed[1] === false, `compressed flags ${call.receivedCompressed}`);
   },
   async ping_pong(client) {
     const pairs = [[31415, 27182], [9, 8], [2653, 1828], [58979, 45904]] as const;
-    const feed = new Feed<unknown>();
-    const call = client.FullDuplexCall(feed) as ClientCall<Out>;
+    const feed = new Feed<StreamingOutputCallRequestInit>();
+    const call = client.FullDuplexCall(feed);
     const responses = call[Symbol.asyncIterator]();
     for (const [size, payload] of pairs) {
       feed.push({ response_parameters: [{ size }], payload: zeros(payload) });
       const next = await responses.next();
-      assert(!next.done && isZeros(next.value.payload.body, size), `a response of ${size} bytes before the next request`);
+      assert(!next.done && isZeros(next.value.payload?.body, size), `a response of ${size} bytes before the next request`);
     }
     feed.end();
     assert((await responses.next()).done, 'the stream ends after the last response');
@@ -125,7 +126,7 @@ export const cases: Record<string, (client: Client, address: string) => Promise<
     const unary = await client.unary('UnaryCall', { response_size: 314159, payload: zeros(271828) }, { metadata: metadata() });
     assert(unary.headers.get('x-grpc-test-echo-initial') === 'test_initial_metadata_value', 'unary: the initial metadata echoed');
     assert(Buffer.from([0xab, 0xab, 0xab]).equals(unary.trailers.get('x-grpc-test-echo-trailing-bin') as Buffer), 'unary: the trailing metadata echoed');
-    const call = client.FullDuplexCall([{ response_parameters: [{ size: 314159 }], payload: zeros(271828) }], { metadata: metadata() }) as ClientCall<Out>;
+    const call = client.FullDuplexCall([{ response_parameters: [{ size: 314159 }], payload: zeros(271828) }], { metadata: metadata() });
     await collect(call);
     assert((await call.headers).get('x-grpc-test-echo-initial') === 'test_initial_metadata_value', 'streaming: the initial metadata echoed');
     assert(Buffer.from([0xab, 0xab, 0xab]).equals((await call.done).get('x-grpc-test-echo-trailing-bin') as Buffer), 'streaming: the trailing metadata echoed');
@@ -143,7 +144,7 @@ export const cases: Record<string, (client: Client, address: string) => Promise<
     await expectStatus(client.UnimplementedCall({}), Status.UNIMPLEMENTED);
   },
   async unimplemented_service(_client, address) {
-    const other = createClient<'UnimplementedCall'>(address, unimplementedService);
+    const other = createClient(address, unimplementedService);
     try {
       await expectStatus(other.UnimplementedCall({}), Status.UNIMPLEMENTED);
     } finally {
@@ -152,22 +153,22 @@ export const cases: Record<string, (client: Client, address: string) => Promise<
   },
   async cancel_after_begin(client) {
     const controller = new AbortController();
-    const pending = client.StreamingInputCall(new Feed<unknown>(), { signal: controller.signal });
+    const pending = client.StreamingInputCall(new Feed<StreamingInputCallRequestInit>(), { signal: controller.signal });
     controller.abort();
     await expectStatus(pending, Status.CANCELLED);
   },
   async cancel_after_first_response(client) {
-    const feed = new Feed<unknown>();
-    const call = client.FullDuplexCall(feed) as ClientCall<Out>;
+    const feed = new Feed<StreamingOutputCallRequestInit>();
+    const call = client.FullDuplexCall(feed);
     const responses = call[Symbol.asyncIterator]();
     feed.push({ response_parameters: [{ size: 31415 }], payload: zeros(27182) });
     const first = await responses.next();
-    assert(!first.done && isZeros(first.value.payload.body, 31415), 'the first response');
+    assert(!first.done && isZeros(first.value.payload?.body, 31415), 'the first response');
     call.cancel();
     await expectStatus(call.done, Status.CANCELLED);
   },
   async timeout_on_sleeping_server(client) {
-    const feed = new Feed<unknown>();
+    const feed = new Feed<StreamingOutputCallRequestInit>();
     feed.push({ payload: zeros(27182) });
     await expectStatus(collect(client.FullDuplexCall(feed, { timeout: 1 })), Status.DEADLINE_EXCEEDED);
   },
@@ -178,7 +179,7 @@ export const CASE_NAMES = Object.keys(cases);
 /** Runs cases against an address with a fresh client; returns the failures by name. */
 export async function runCases(address: string, names: string[] = CASE_NAMES): Promise<Record<string, string>> {
   const failures: Record<string, string> = {};
-  const client = createClient<Methods>(address, testService);
+  const client = createClient(address, testService);
   try {
     for (const name of names) {
       const run = cases[name];

@@ -1,15 +1,17 @@
 // The interop suite's "large" variant: every kind of call with messages on both sides of the flow-control windows
 // (1 MiB stream window) and of the 4 MiB default message limit, in both directions, run by h2grpc's client against
 // any TestService.  npx tsx examples/interop/client.ts --test_case=large
-import { createClient, type ServiceClient, type ClientCall, Status, StatusError } from '../../src/grpc/index.js';
+import { createClient, Status, StatusError, type TypedClient } from '../../src/grpc/index.js';
+import type { StreamingOutputCallResponse } from './gen/messages.js';
+import type { TestServiceShape } from './gen/test.js';
 import { testService } from './service.js';
 
 const MiB = 1 << 20;
 /** Message sizes (whole protobuf messages, not payload bodies) below the default 4 MiB limit. */
 export const LARGE_SIZES = [1024, MiB + 1, 4 * MiB - 5];
 
-interface Out { payload: { body: Uint8Array } }
-type Client = ServiceClient<'UnaryCall' | 'StreamingOutputCall' | 'StreamingInputCall' | 'FullDuplexCall'>;
+type Out = StreamingOutputCallResponse;
+type Client = TypedClient<TestServiceShape>;
 
 export const varintLength = (n: number) => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
 
@@ -25,7 +27,7 @@ export function bodyFor(size: number, extra = 0): number {
   throw new Error(`no body makes a message of ${size} octets`);
 }
 
-const zeros = (n: number) => ({ type: 'COMPRESSABLE', body: Buffer.alloc(n) });
+const zeros = (n: number) => ({ type: 'COMPRESSABLE' as const, body: Buffer.alloc(n) });
 const isZeros = (body: Uint8Array | undefined, n: number) => !!body && body.length === n && body.every((b) => b === 0);
 
 function assert(condition: unknown, message: string): asserts condition {
@@ -50,13 +52,13 @@ export function largeCases(sizes: number[]): Record<string, (client: Client) => 
     async large_unary_each_size(client) {
       for (const size of sizes) {
         const response = await client.UnaryCall(unaryRequest(size));
-        assert(isZeros(response.payload.body, bodyFor(size)), `unary: a response message of ${size} octets`);
+        assert(isZeros(response.payload?.body, bodyFor(size)), `unary: a response message of ${size} octets`);
       }
     },
     async large_server_streaming(client) {
       const out: Out[] = [];
-      for await (const m of client.StreamingOutputCall({ response_parameters: sizes.map((s) => ({ size: bodyFor(s) })) }) as ClientCall<Out>) out.push(m);
-      assert(out.length === sizes.length && out.every((m, i) => isZeros(m.payload.body, bodyFor(sizes[i]!))), `server streaming: ${sizes.join(', ')} octets`);
+      for await (const m of client.StreamingOutputCall({ response_parameters: sizes.map((s) => ({ size: bodyFor(s) })) })) out.push(m);
+      assert(out.length === sizes.length && out.every((m, i) => isZeros(m.payload?.body, bodyFor(sizes[i]!))), `server streaming: ${sizes.join(', ')} octets`);
     },
     async large_client_streaming(client) {
       const response = await client.StreamingInputCall(sizes.map((s) => ({ payload: zeros(bodyFor(s)) })));
@@ -64,10 +66,10 @@ export function largeCases(sizes: number[]): Record<string, (client: Client) => 
       assert(Number(response.aggregated_payload_size) === total, `client streaming: aggregated ${response.aggregated_payload_size}, wanted ${total}`);
     },
     async large_ping_pong(client) {
-      const call = client.FullDuplexCall(sizes.map(duplexRequest)) as ClientCall<Out>;
+      const call = client.FullDuplexCall(sizes.map(duplexRequest));
       let i = 0;
       for await (const m of call) {
-        assert(isZeros(m.payload.body, bodyFor(sizes[i]!)), `bidi: response ${i} of ${sizes[i]} octets`);
+        assert(isZeros(m.payload?.body, bodyFor(sizes[i]!)), `bidi: response ${i} of ${sizes[i]} octets`);
         i++;
       }
       assert(i === sizes.length, `bidi: ${i} responses`);
