@@ -1,9 +1,7 @@
 // npx h2grpc: the command-line tool. list, describe and call (grpcurl-shaped), trace (show, step, pcap, html) and gen
 // (typed TypeScript from .proto files).
+// Each command's modules load only when it runs, so that --version and --help start quickly.
 import { readFileSync } from 'node:fs';
-import { GEN_USAGE, genCommand, UsageError } from './gen-command.js';
-import { rpcCommand } from './rpc-commands.js';
-import { traceCommand } from './trace-command.js';
 
 const USAGE = `usage: h2grpc COMMAND ...
 
@@ -25,14 +23,17 @@ const [command, ...args] = process.argv.slice(2);
 let status: number;
 if (command === 'trace') {
   try {
+    const { traceCommand } = await import('./trace-command.js');
     status = await traceCommand(args);
   } catch (err) {
     console.error(`h2grpc trace: ${(err as Error).message}`);
     status = 1;
   }
 } else if (command === 'list' || command === 'describe' || command === 'call') {
+  const { rpcCommand } = await import('./rpc-commands.js');
   status = await rpcCommand(command, args);
 } else if (command === 'gen') {
+  const { GEN_USAGE, genCommand, UsageError } = await import('./gen-command.js');
   try {
     status = genCommand(args);
   } catch (err) {

@@ -10,6 +10,7 @@ export const SCALARS = new Set([
 /** The 64-bit integer types: strings when received (the runtime decodes with `longs: String`). */
 export const LONGS = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 
+/** A message field: name, number, type, and how it is held (repeated, map, oneof, optional). */
 export interface FieldModel {
   name: string;
   id: number;
@@ -34,12 +35,14 @@ export interface OneofModel {
   fields: string[];
 }
 
+/** An enum and its values, in declaration order. */
 export interface EnumModel {
   /** The full name, without leading dot: "kitchen.v1.Kitchen.Mood". */
   fullName: string;
   values: Array<[name: string, value: number]>;
 }
 
+/** A message: its fields, oneofs and nested types. */
 export interface MessageModel {
   fullName: string;
   fields: FieldModel[];
@@ -49,6 +52,7 @@ export interface MessageModel {
   enums: EnumModel[];
 }
 
+/** A method: its request and response types and which sides stream. */
 export interface MethodModel {
   name: string;
   input: string;
@@ -57,11 +61,13 @@ export interface MethodModel {
   serverStreaming: boolean;
 }
 
+/** A service and its methods. */
 export interface ServiceModel {
   fullName: string;
   methods: MethodModel[];
 }
 
+/** One .proto file: its package, messages, enums and services. */
 export interface FileModel {
   /** As imported: "kitchen.proto", "shapes/common.proto". */
   name: string;

@@ -7,11 +7,13 @@ import { type EnumModel, type FieldModel, type FileModel, LONGS, type MessageMod
 // fromObject accepts) — each enum a union of its names and a const object of its numbers, each service a typed
 // ServiceDefinition built from the schema embedded as protobufjs JSON.
 
+/** Options of generate(): where generated code imports the runtime from. */
 export interface GenerateOptions {
   /** The module generated code imports the runtime from; a relative path is relative to the output directory. Default "h2grpc". */
   runtime?: string;
 }
 
+/** One generated module: its path under the output directory and its text. */
 export interface GeneratedFile {
   /** Relative to the output directory: "kitchen.ts", "shapes/common.ts". */
   name: string;

@@ -13,6 +13,7 @@ export const FrameType = {
   WINDOW_UPDATE: 0x8,
   CONTINUATION: 0x9,
 } as const;
+/** One of the frame type codes of FrameType. */
 export type FrameTypeCode = (typeof FrameType)[keyof typeof FrameType];
 
 const frameTypeNames: readonly string[] = Object.keys(FrameType);
@@ -99,6 +100,7 @@ export function settingName(id: number): string {
 export const FRAME_HEADER_LENGTH = 9;
 /** SETTINGS_MAX_FRAME_SIZE: initial value and the largest allowed (RFC 9113 §6.5.2). */
 export const DEFAULT_MAX_FRAME_SIZE = 16_384;
+/** RFC 9113 §4.2: the largest SETTINGS_MAX_FRAME_SIZE, 2^24 - 1 octets. */
 export const MAX_ALLOWED_FRAME_SIZE = 16_777_215;
 /** The largest flow-control window, 2^31-1 (RFC 9113 §6.9.1). */
 export const MAX_WINDOW_SIZE = 2 ** 31 - 1;

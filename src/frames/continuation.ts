@@ -15,6 +15,7 @@ export function parseContinuation(header: FrameHeader, payload: Uint8Array): Con
   };
 }
 
+/** RFC 9113 §6.10: a CONTINUATION frame's octets. */
 export function encodeContinuation(frame: ContinuationFrame): Uint8Array {
   const out = allocFrame(frame.headerBlock.length, FrameType.CONTINUATION, frame.endHeaders ? Flag.END_HEADERS : 0, frame.streamId);
   out.set(frame.headerBlock, 9);

@@ -19,6 +19,7 @@ export function parseData(header: FrameHeader, payload: Uint8Array): DataFrame {
   return frame;
 }
 
+/** RFC 9113 §6.1: a DATA frame's octets (padding included when asked). */
 export function encodeData(frame: DataFrame): Uint8Array {
   return encodePadded(FrameType.DATA, frame.endStream ? Flag.END_STREAM : 0, frame.streamId, undefined, frame.data, frame.padding);
 }

@@ -30,6 +30,7 @@ const parsers: readonly Parser[] = [
   parseContinuation,
 ];
 
+/** Limits of the frame decoder. */
 export interface FrameDecoderOptions {
   /** The SETTINGS_MAX_FRAME_SIZE we advertised; longer frames are a FRAME_SIZE_ERROR. Default 16384. */
   maxFrameSize?: number;

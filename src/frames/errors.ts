@@ -24,10 +24,12 @@ export class Http2Error extends Error {
   }
 }
 
+/** An error that ends the connection (RFC 9113 §5.4.1) with this code. */
 export function connectionError(code: number, message: string): Http2Error {
   return new Http2Error(code, 'connection', message, 0);
 }
 
+/** An error that resets one stream (RFC 9113 §5.4.2) with this code. */
 export function streamError(code: number, streamId: number, message: string): Http2Error {
   return new Http2Error(code, 'stream', message, streamId);
 }

@@ -102,6 +102,7 @@ export interface UnknownFrame {
   payload: Uint8Array;
 }
 
+/** Every frame type RFC 9113 defines, decoded. */
 export type KnownFrame =
   | DataFrame
   | HeadersFrame
@@ -114,6 +115,7 @@ export type KnownFrame =
   | WindowUpdateFrame
   | ContinuationFrame;
 
+/** A decoded frame: a known type, or an unknown one (which RFC 9113 §4.1 says to ignore). */
 export type Frame = KnownFrame | UnknownFrame;
 
 /** True for the ten frame types of RFC 9113 §6. */

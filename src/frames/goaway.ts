@@ -17,6 +17,7 @@ export function parseGoaway(header: FrameHeader, payload: Uint8Array): GoawayFra
   };
 }
 
+/** RFC 9113 §6.8: a GOAWAY frame's octets. */
 export function encodeGoaway(frame: Pick<GoawayFrame, 'lastStreamId' | 'errorCode' | 'debugData'>): Uint8Array {
   const out = allocFrame(8 + frame.debugData.length, FrameType.GOAWAY, 0, 0);
   writeUint31(out, 9, frame.lastStreamId);

@@ -42,6 +42,7 @@ export function allocFrame(length: number, type: number, flags: number, streamId
   return out;
 }
 
+/** A big-endian 32-bit unsigned integer at offset. */
 export function readUint32(buf: Uint8Array, offset: number): number {
   return ((buf[offset]! << 24) | (buf[offset + 1]! << 16) | (buf[offset + 2]! << 8) | buf[offset + 3]!) >>> 0;
 }
@@ -51,6 +52,7 @@ export function readUint31(buf: Uint8Array, offset: number): number {
   return readUint32(buf, offset) & 0x7fffffff;
 }
 
+/** Writes a big-endian 32-bit unsigned integer at offset. */
 export function writeUint32(out: Uint8Array, offset: number, value: number): void {
   out[offset] = (value >>> 24) & 0xff;
   out[offset + 1] = (value >>> 16) & 0xff;

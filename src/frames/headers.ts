@@ -24,6 +24,7 @@ export function parseHeaders(header: FrameHeader, payload: Uint8Array): HeadersF
   return frame;
 }
 
+/** RFC 9113 §6.2: a HEADERS frame's octets. */
 export function encodeHeaders(frame: HeadersFrame): Uint8Array {
   let flags = 0;
   if (frame.endStream) flags |= Flag.END_STREAM;

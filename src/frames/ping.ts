@@ -12,6 +12,7 @@ export function parsePing(header: FrameHeader, payload: Uint8Array): PingFrame {
   return { type: FrameType.PING, streamId: 0, ack: (header.flags & Flag.ACK) !== 0, data: payload };
 }
 
+/** RFC 9113 §6.7: a PING frame's octets. */
 export function encodePing(frame: Pick<PingFrame, 'ack' | 'data'>): Uint8Array {
   if (frame.data.length !== 8) throw new RangeError(`PING data must be 8 octets, not ${frame.data.length}`);
   const out = allocFrame(8, FrameType.PING, frame.ack ? Flag.ACK : 0, 0);

@@ -37,6 +37,7 @@ export function parsePriority(header: FrameHeader, payload: Uint8Array): Priorit
   return { type: FrameType.PRIORITY, streamId, priority: readPriority(payload, 0, streamId) };
 }
 
+/** RFC 9113 §6.3: a PRIORITY frame's octets. */
 export function encodePriority(frame: PriorityFrame): Uint8Array {
   const out = allocFrame(PRIORITY_LENGTH, FrameType.PRIORITY, 0, frame.streamId);
   out.set(priorityBytes(frame.priority), 9);

@@ -20,6 +20,7 @@ export function parsePushPromise(header: FrameHeader, payload: Uint8Array): Push
   return frame;
 }
 
+/** RFC 9113 §6.6: a PUSH_PROMISE frame's octets. */
 export function encodePushPromise(frame: PushPromiseFrame): Uint8Array {
   const promised = new Uint8Array(4);
   writeUint31(promised, 0, frame.promisedStreamId);

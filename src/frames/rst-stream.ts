@@ -12,6 +12,7 @@ export function parseRstStream(header: FrameHeader, payload: Uint8Array): RstStr
   return { type: FrameType.RST_STREAM, streamId: header.streamId, errorCode: readUint32(payload, 0) };
 }
 
+/** RFC 9113 §6.4: an RST_STREAM frame's octets. */
 export function encodeRstStream(frame: RstStreamFrame): Uint8Array {
   const out = allocFrame(4, FrameType.RST_STREAM, 0, frame.streamId);
   writeUint32(out, 9, frame.errorCode);

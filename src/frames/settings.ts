@@ -39,6 +39,7 @@ export function validateSetting(id: number, value: number): void {
   }
 }
 
+/** RFC 9113 §6.5: a SETTINGS frame's octets. */
 export function encodeSettings(frame: Pick<SettingsFrame, 'ack' | 'settings'>): Uint8Array {
   const out = allocFrame(frame.settings.length * 6, FrameType.SETTINGS, frame.ack ? Flag.ACK : 0, 0);
   let at = 9;

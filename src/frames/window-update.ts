@@ -17,6 +17,7 @@ export function parseWindowUpdate(header: FrameHeader, payload: Uint8Array): Win
   return { type: FrameType.WINDOW_UPDATE, streamId, increment };
 }
 
+/** RFC 9113 §6.9: a WINDOW_UPDATE frame's octets. */
 export function encodeWindowUpdate(frame: Pick<WindowUpdateFrame, 'streamId' | 'increment'>): Uint8Array {
   const out = allocFrame(4, FrameType.WINDOW_UPDATE, 0, frame.streamId);
   writeUint31(out, 9, frame.increment);

@@ -12,6 +12,7 @@ export interface BackoffOptions {
   maxBackoff?: number; // ms, default 120000
 }
 
+/** Options of a channel: the connection's, transport, TLS, connect and idle timeouts, backoff, observer. */
 export interface ChannelOptions extends Omit<ConnectionOptions, 'observer'> {
   /** Makes the transport instead of a TCP connection to host:port (any Duplex: a TLS socket, an in-memory pair). */
   createConnection?: (authority: string) => Duplex;

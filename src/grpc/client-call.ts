@@ -12,6 +12,7 @@ import type { MethodDefinition } from './schema.js';
 import { Status, StatusError } from './status.js';
 import { statusFromHttp, statusFromRstStream } from './status-mapping.js';
 
+/** Options of one call: timeout or deadline, metadata, cancellation signal, wait for ready, compression. */
 export interface CallOptions {
   /** Milliseconds from now. */
   timeout?: number;
@@ -26,6 +27,7 @@ export interface CallOptions {
   compression?: Encoding;
 }
 
+/** What a unary or client-streaming call resolves with: the response and both sets of metadata. */
 export interface UnaryResult<Res = unknown> {
   message: Res;
   /** The response's initial metadata. */
@@ -34,6 +36,7 @@ export interface UnaryResult<Res = unknown> {
   trailers: Metadata;
 }
 
+/** The user-agent h2grpc clients send. */
 export const USER_AGENT = 'h2grpc/0.1.0';
 
 /** The typed details of grpc-status-details-bin, or none when it is absent or does not decode. */

@@ -9,6 +9,7 @@ import type { MethodDefinition, ServiceDefinition } from './schema.js';
 import type { ServiceShape, ServiceStubs, TypedServiceDefinition } from './service-types.js';
 import { Status, StatusError } from './status.js';
 
+/** Options of a client: the channel's, message limits, compression, interceptors, service config. */
 export interface ClientOptions extends ChannelOptions {
   /** Largest response message accepted. Default 4 MiB. */
   maxReceiveMessageLength?: number;

@@ -5,6 +5,7 @@ import { Status, StatusError } from './status.js';
 // gRPC compression.md: a call's messages may be compressed with the algorithm named in grpc-encoding; each message
 // says in its compressed flag whether it is, and each is compressed on its own (a fresh context every time).
 
+/** The message encodings h2grpc speaks (grpc-encoding). */
 export type Encoding = 'identity' | 'gzip' | 'deflate';
 
 /** The encodings we can read, as sent in grpc-accept-encoding. */
@@ -30,6 +31,7 @@ export class WithCompression<T = unknown> {
   ) {}
 }
 
+/** A message with its own compression choice (true: compress under the call's encoding). */
 export function withCompression<T>(message: T, compress: boolean): WithCompression<T> {
   return new WithCompression(message, compress);
 }

@@ -6,9 +6,12 @@ import { Status, StatusError } from './status.js';
 // gRPC health checking (grpc/doc/health-checking.md): grpc.health.v1.Health, Check and Watch, per service; the
 // empty service name is the server as a whole.
 
+/** The path of health.proto (grpc.health.v1) as shipped. */
 export const HEALTH_PROTO = fileURLToPath(new URL('./protos/health.proto', import.meta.url));
+/** grpc.health.v1.Health, for server.addService. */
 export const healthService = loadService(HEALTH_PROTO, 'grpc.health.v1.Health');
 
+/** A service's health, as grpc.health.v1 reports it. */
 export type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'UNKNOWN';
 
 /** The statuses a server reports, and the Check and Watch handlers that report them. */

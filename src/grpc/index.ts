@@ -26,4 +26,5 @@ export type {
   BidiStreaming, ClientStreaming, HandlerOf, MethodShape, Sent, ServerStreaming, ServiceHandlers, ServiceShape, ServiceStubs, StubOf, TypedServiceDefinition, Unary,
 } from './service-types.js';
 export { type TypedClient } from './client.js';
+/** The well-known types (google/protobuf/*.proto) as generated code types them: `wkt.Timestamp`, `wkt.Struct`… */
 export * as wkt from './wkt/index.js';

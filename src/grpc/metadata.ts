@@ -1,5 +1,6 @@
 import type { HeaderList } from '../http2/index.js';
 
+/** A metadata value: a string, or a Buffer for keys ending in -bin. */
 export type MetadataValue = string | Buffer;
 
 // gRPC PROTOCOL-HTTP2: keys are 0-9 a-z _ - . ; a key ending in -bin carries binary values, base64 on the wire;

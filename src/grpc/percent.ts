@@ -1,6 +1,7 @@
 // gRPC PROTOCOL-HTTP2: grpc-message is percent-encoded UTF-8: octets outside 0x20-0x7E, and "%" itself, become
 // %XX. Receivers decode leniently: a malformed sequence passes through as it is.
 
+/** Percent-encodes a status message for grpc-message (gRPC's PROTOCOL-HTTP2). */
 export function percentEncode(message: string): string {
   if (/^[\x20-\x24\x26-\x7e]*$/.test(message)) return message;
   let out = '';
@@ -10,6 +11,7 @@ export function percentEncode(message: string): string {
   return out;
 }
 
+/** Decodes grpc-message's percent-encoding (a malformed sequence passes through as it is). */
 export function percentDecode(encoded: string): string {
   if (!encoded.includes('%')) return encoded;
   const octets: number[] = [];

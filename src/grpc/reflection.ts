@@ -8,7 +8,9 @@ import { Status } from './status.js';
 // gRPC server reflection (grpc/doc/server-reflection.md): grpc.reflection.v1 and v1alpha ServerReflectionInfo, which
 // answer with serialized FileDescriptorProtos built from the protobufjs schema of the services served.
 
+/** The path of reflection.proto (grpc.reflection.v1) as shipped. */
 export const REFLECTION_PROTO = fileURLToPath(new URL('./protos/reflection.proto', import.meta.url));
+/** grpc.reflection.v1.ServerReflection, for server.addService. */
 export const reflectionService = loadService(REFLECTION_PROTO, 'grpc.reflection.v1.ServerReflection');
 
 /** The .proto text of v1alpha: the same messages and service as v1, under the older package name. */
@@ -16,6 +18,7 @@ export function reflectionV1alphaText(): string {
   return readFileSync(REFLECTION_PROTO, 'utf8').replace('package grpc.reflection.v1;', 'package grpc.reflection.v1alpha;');
 }
 
+/** grpc.reflection.v1alpha.ServerReflection (older clients ask for it), for server.addService. */
 export const reflectionV1alphaService = (() => {
   const root = new protobuf.Root();
   protobuf.parse(reflectionV1alphaText(), root, { keepCase: true });

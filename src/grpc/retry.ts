@@ -12,6 +12,7 @@ export interface RetryPolicy {
   retryableStatusCodes: Array<string | number>;
 }
 
+/** gRPC's retryThrottling: a token bucket that stops retries while too many calls fail. */
 export interface RetryThrottling {
   maxTokens: number;
   tokenRatio: number;

@@ -43,6 +43,7 @@ export interface StatusDetail {
   [field: string]: unknown;
 }
 
+/** google.rpc.Status: code, message and typed details (grpc-status-details-bin). */
 export interface RichStatus {
   code: number;
   message: string;

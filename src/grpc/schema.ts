@@ -6,6 +6,7 @@ import protobuf from 'protobufjs';
  */
 export const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, oneofs: true };
 
+/** A method: its path, types, kind, and how its messages are (de)serialized. */
 export interface MethodDefinition {
   name: string;
   /** "/package.Service/Method" */
@@ -20,6 +21,7 @@ export interface MethodDefinition {
   deserializeResponse(data: Uint8Array): unknown;
 }
 
+/** A service: its full name, its methods by name, and the protobufjs root its types live in. */
 export interface ServiceDefinition {
   /** "package.Service" */
   name: string;

@@ -28,11 +28,13 @@ export type ServerStreamingHandler<Req = any, Res = any> = (request: Req, call: 
 export type ClientStreamingHandler<Req = any, Res = any> = (requests: AsyncIterable<Req>, call: ServerCall) => Res | Promise<Res>;
 /** Bidirectional: requests in, responses out, both streams. */
 export type BidiStreamingHandler<Req = any, Res = any> = (requests: AsyncIterable<Req>, call: ServerCall) => AsyncIterable<Res> | Iterable<Res>;
+/** A handler of any of the four kinds. */
 export type Handler = UnaryHandler | ServerStreamingHandler | ClientStreamingHandler | BidiStreamingHandler;
 /** The handlers addService takes for a service: typed ones for a generated service, any for a loaded one. */
 export type HandlersFor<D extends ServiceDefinition> = D extends TypedServiceDefinition<infer S> ? Partial<ServiceHandlers<S>> : Record<string, Handler>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+/** Options of a server: the connection's, message limits, compression, TLS, health, reflection, workers, timeouts. */
 export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   /** Largest request message accepted. Default 4 MiB. */
   maxReceiveMessageLength?: number;

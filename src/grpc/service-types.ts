@@ -17,9 +17,13 @@ export interface MethodShape<ReqInit = unknown, Req = unknown, ResInit = unknown
   responseStream: ServerStreams;
 }
 
+/** A unary method's types (generated code names its methods with these). */
 export type Unary<ReqInit, Req, ResInit, Res> = MethodShape<ReqInit, Req, ResInit, Res, false, false>;
+/** A server-streaming method's types. */
 export type ServerStreaming<ReqInit, Req, ResInit, Res> = MethodShape<ReqInit, Req, ResInit, Res, false, true>;
+/** A client-streaming method's types. */
 export type ClientStreaming<ReqInit, Req, ResInit, Res> = MethodShape<ReqInit, Req, ResInit, Res, true, false>;
+/** A bidirectional-streaming method's types. */
 export type BidiStreaming<ReqInit, Req, ResInit, Res> = MethodShape<ReqInit, Req, ResInit, Res, true, true>;
 
 /** A service's methods by name. */

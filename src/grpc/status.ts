@@ -21,6 +21,7 @@ export const Status = {
   DATA_LOSS: 15,
   UNAUTHENTICATED: 16,
 } as const;
+/** One of the gRPC status codes of Status. */
 export type StatusCode = (typeof Status)[keyof typeof Status];
 
 const names: readonly string[] = Object.keys(Status);

@@ -5,6 +5,7 @@ import { type Cursor, decodeInteger } from './integer.js';
 import type { HpackObserver, Representation } from './representation.js';
 import { STATIC_TABLE, STATIC_TABLE_LENGTH } from './static-table.js';
 
+/** Limits and observer of the HPACK decoder. */
 export interface HpackDecoderOptions {
   /** The SETTINGS_HEADER_TABLE_SIZE we advertise: the most the peer's encoder may use. Default 4096. */
   maxTableSize?: number;

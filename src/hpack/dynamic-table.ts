@@ -3,6 +3,7 @@ import { STATIC_TABLE_LENGTH } from './static-table.js';
 /** RFC 7541 §4.1: an entry's size is its name's and value's lengths in octets plus 32. */
 export const ENTRY_OVERHEAD = 32;
 
+/** RFC 7541 §4.1: an entry's size, name and value octets plus 32. */
 export function entrySize(name: string, value: string): number {
   return name.length + value.length + ENTRY_OVERHEAD;
 }

@@ -10,6 +10,7 @@ export const DEFAULT_SENSITIVE = ['authorization', 'proxy-authorization', 'cooki
 /** Fields whose values change with every message, so indexing them would only evict useful entries. */
 export const DEFAULT_UNINDEXED = ['content-length', 'grpc-timeout', 'date', 'etag', 'if-modified-since', 'if-none-match', 'last-modified', 'age'];
 
+/** Options of the HPACK encoder: table size, which names are never indexed or not indexed, Huffman, observer. */
 export interface HpackEncoderOptions {
   /** The dynamic table's size; a size other than the protocol's initial 4096 is announced in the first block. */
   maxTableSize?: number;
@@ -23,6 +24,7 @@ export interface HpackEncoderOptions {
   observer?: HpackObserver;
 }
 
+/** Per-block options of HpackEncoder.encode. */
 export interface EncodeOptions {
   /** More names to send never-indexed in this block, e.g. metadata keys the caller marks sensitive. */
   sensitive?: ReadonlySet<string>;

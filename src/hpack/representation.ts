@@ -29,4 +29,5 @@ export interface HpackEvent {
   end: number;
 }
 
+/** Told each representation decoded or encoded (tracing). */
 export type HpackObserver = (event: HpackEvent) => void;

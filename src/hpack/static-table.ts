@@ -1,4 +1,5 @@
 // RFC 7541 Appendix A: the static table, indices 1..61.
+/** RFC 7541 Appendix A: the static table, index 1 first (STATIC_TABLE[0] is index 1). */
 export const STATIC_TABLE: ReadonlyArray<readonly [name: string, value: string]> = [
   [':authority', ''],
   [':method', 'GET'],
@@ -63,6 +64,7 @@ export const STATIC_TABLE: ReadonlyArray<readonly [name: string, value: string]>
   ['www-authenticate', ''],
 ];
 
+/** The static table's 61 entries. */
 export const STATIC_TABLE_LENGTH = STATIC_TABLE.length;
 
 /** name -> the first static index with that name. */

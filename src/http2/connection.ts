@@ -20,6 +20,7 @@ import type { ConnectionObserver } from './observer.js';
 import { applyRemoteSettings, PROTOCOL_DEFAULTS, type Settings, SettingsInFlight } from './settings.js';
 import { type HeaderList, Http2Stream, type StreamHandler } from './stream.js';
 
+/** Options of a connection: settings, windows, timeouts, keepalive and ping policy, limits, observer. */
 export interface ConnectionOptions {
   /** The settings we advertise. Defaults: see DEFAULT_LOCAL_SETTINGS. */
   settings?: Partial<Settings>;

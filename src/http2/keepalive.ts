@@ -1,5 +1,6 @@
 import type { Connection } from './connection.js';
 
+/** Keepalive PINGs: how often, how long to wait for the ACK, whether with no stream open. */
 export interface KeepaliveOptions {
   /** Send a PING after this long (ms). Default: no keepalive pings. */
   interval?: number;

@@ -8,6 +8,7 @@ export interface Rate {
   perSecond: number;
 }
 
+/** Every bound a connection puts on its peer; exceeding one ends the connection with the RFC's code and the limit's name. */
 export interface ConnectionLimits {
   /** Octets of one header block, HEADERS plus every CONTINUATION (RFC 9113 §6.10; CVE-2024-27316). Default 65536. */
   maxHeaderBlockSize: number;
@@ -50,6 +51,7 @@ export interface ConnectionLimits {
   resetStreamGrace: number;
 }
 
+/** The defaults of ConnectionLimits (listed in the README and docs/security.md). */
 export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = {
   maxHeaderBlockSize: 65536,
   maxContinuationFrames: 8,

@@ -1,6 +1,7 @@
 import type { Frame } from '../frames/index.js';
 import type { HpackEvent } from '../hpack/index.js';
 
+/** Which way a frame went: in from the peer or out to it. */
 export type Direction = 'in' | 'out';
 
 /** A frame sent or received, with all of its octets. */

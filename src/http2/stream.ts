@@ -4,6 +4,7 @@ import type { Connection } from './connection.js';
 /** RFC 9113 §5.1 stream states (the reserved states are not reachable: push is disabled). */
 export type StreamState = 'idle' | 'open' | 'half-closed (local)' | 'half-closed (remote)' | 'closed';
 
+/** A field block: name and value pairs in order, pseudo-header fields first. */
 export type HeaderList = Array<[string, string]>;
 
 /**

@@ -5,6 +5,7 @@ import type { ServiceDefinition } from '../grpc/index.js';
 import { parseLevels } from './printer.js';
 import { Tracer } from './tracer.js';
 
+/** Tracing as asked by --trace flags or H2GRPC_TRACE: the levels to print and the file to record to. */
 export interface TraceSettings {
   levels: ReturnType<typeof parseLevels>;
   file: string | undefined;

@@ -14,6 +14,7 @@ import { describeRepresentation, mirrorDecoders } from './annotate.js';
 /** What a trace shows: frames, HPACK steps, gRPC messages. */
 export type TraceLevel = 'frames' | 'hpack' | 'messages';
 
+/** What the trace printer shows and how: role, levels, services to decode messages with, colours, times. */
 export interface PrinterOptions {
   /** Whose point of view: the 'out' frames are this side's. */
   role: 'client' | 'server';

@@ -3,6 +3,7 @@ import type { Frame } from '../frames/index.js';
 import type { HpackEvent } from '../hpack/index.js';
 import type { ConnectionObserver, Direction, FrameTrace, HpackTrace } from '../http2/index.js';
 
+/** One recorded event: a frame, an HPACK step, or an error. */
 export type TraceEvent =
   | { kind: 'frame'; time: number; direction: Direction; frame: Frame; bytes: Uint8Array }
   | { kind: 'hpack'; time: number; direction: Direction; streamId: number; event: HpackEvent }

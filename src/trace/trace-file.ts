@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Direction } from '../http2/index.js';
 
+/** The first line of a trace file: format version, role, start time, addresses, .proto files. */
 export interface TraceHeader {
   h2grpc_trace: 1;
   /** Whose connection: its 'out' frames are the recording side's. */
@@ -14,6 +15,7 @@ export interface TraceHeader {
   protos?: string[];
 }
 
+/** One line of a trace file after the header. */
 export type TraceEntry =
   | { t: number; dir: Direction; preface: true }
   | { t: number; dir: Direction; hex: string };

@@ -7,6 +7,7 @@ import type { ConnectionObserver, Direction, FrameTrace } from '../http2/index.j
 import { TracePrinter, type TraceLevel } from './printer.js';
 import { frameLine, headerLine, prefaceLine } from './trace-file.js';
 
+/** Options of a Tracer: role, levels to print and where, file to record to, schemas to decode messages with. */
 export interface TracerOptions {
   role: 'client' | 'server';
   /** What to print; none prints nothing (a recording only). */
@@ -22,6 +23,7 @@ export interface TracerOptions {
   socket?: Duplex;
 }
 
+/** A ConnectionObserver that prints and records frames, HPACK steps and messages. */
 export class Tracer implements ConnectionObserver {
   private readonly started = process.hrtime.bigint();
   private readonly printer: TracePrinter | undefined;
