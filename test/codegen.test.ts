@@ -230,3 +230,25 @@ t.test('a generated service on the wire: typed handlers and stubs, the runtime f
   const viaGenerated = KitchenService.methods.Echo!.serialize(full);
   t.same(Buffer.from(loaded.encode(loaded.fromObject(full as Record<string, unknown>)).finish()), Buffer.from(viaGenerated));
 });
+
+t.test('maps keyed by 64-bit integers decode to decimal keys at any depth (loadService and generated alike)', async (t) => {
+  const dir = temp();
+  writeFileSync(join(dir, 'longs.proto'), `syntax = "proto3";
+package longs;
+message Leaf { map<uint64, string> names = 1; map<sint64, int32> signed = 2; }
+message Tree { Leaf one = 1; repeated Leaf many = 2; map<string, Leaf> named = 3; map<fixed64, Leaf> ids = 4; Tree self = 5; }
+service S { rpc Get(Tree) returns (Tree); }
+`);
+  const { loadService } = await import('../src/index.js');
+  const method = loadService(join(dir, 'longs.proto'), 'longs.S').methods.Get!;
+  const leaf = { names: { '18446744073709551615': 'max', '7': 'seven' }, signed: { '-9007199254740993': 1, '0': 2 } };
+  const tree = { one: leaf, many: [leaf, leaf], named: { a: leaf }, ids: { '12345678901234567890': leaf }, self: { one: leaf } };
+  const decoded = method.deserialize(method.serialize(tree)) as typeof tree;
+  t.same(decoded.one.names, leaf.names);
+  t.same(decoded.one.signed, leaf.signed);
+  t.same(decoded.many.map((l) => l.names), [leaf.names, leaf.names]);
+  t.same(decoded.named.a!.signed, leaf.signed);
+  t.same(Object.keys(decoded.ids), ['12345678901234567890']);
+  t.same(decoded.ids['12345678901234567890']!.names, leaf.names);
+  t.same(decoded.self.one.names, leaf.names, 'through a recursive type');
+});

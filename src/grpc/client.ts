@@ -117,8 +117,11 @@ export class Client {
  */
 export type ServiceClient<M extends string = string> = Client & Record<M, StubMethod>;
 
-/** A client of a generated (typed) service: every stub typed by its method. */
-export type TypedClient<S extends ServiceShape> = Client & ServiceStubs<S>;
+/**
+ * A client of a generated (typed) service: every stub typed by its method. A method named like a member of Client
+ * (`close`, `call`, `unary`, `channel`, `service`) has no stub; reach it with `client.call(name, requests)`.
+ */
+export type TypedClient<S extends ServiceShape> = Client & Omit<ServiceStubs<S>, keyof Client>;
 
 /**
  * A client for `service` at `address`. With a service from generated code (`h2grpc gen`) the stubs are typed:

@@ -57,26 +57,50 @@ interface LongKeyPath {
   inner?: LongKeyPath[];
 }
 
+const isLongKeyMap = (field: protobuf.Field) => field instanceof protobuf.MapField && LONG_KEYS.has(field.keyType);
+const messageOf = (field: protobuf.Field) => (field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined);
+
 /**
  * The fields of `type` that lead to maps keyed by 64-bit integers, or undefined if none do. protobufjs's toObject
  * leaves those keys as its internal 8-character hashes; the runtime gives them as decimal strings, like every key.
  */
-function longKeyPaths(type: protobuf.Type, seen = new Map<protobuf.Type, LongKeyPath[] | undefined>()): LongKeyPath[] | undefined {
-  if (seen.has(type)) return seen.get(type);
-  seen.set(type, undefined); // recursion: a type being visited adds nothing more
-  const paths: LongKeyPath[] = [];
-  for (const field of type.fieldsArray) {
-    const keyType = field instanceof protobuf.MapField ? field.keyType : '';
-    const inner = field.resolvedType instanceof protobuf.Type ? longKeyPaths(field.resolvedType, seen) : undefined;
-    if ((field.map && LONG_KEYS.has(keyType)) || inner) {
-      const path: LongKeyPath = { name: field.name, holds: field.map ? 'map' : field.repeated ? 'list' : 'one', inner };
-      if (field.map && LONG_KEYS.has(keyType)) path.unsigned = keyType === 'uint64' || keyType === 'fixed64';
-      paths.push(path);
+function longKeyPaths(type: protobuf.Type): LongKeyPath[] | undefined {
+  // the types reachable from `type`, then those that hold such a map or lead to one (until nothing changes)
+  const reachable = new Set<protobuf.Type>();
+  const visit = (t: protobuf.Type) => {
+    if (reachable.has(t)) return;
+    reachable.add(t);
+    for (const field of t.fieldsArray) if (messageOf(field)) visit(messageOf(field)!);
+  };
+  visit(type);
+  const marked = new Set<protobuf.Type>();
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const t of reachable) {
+      if (!marked.has(t) && t.fieldsArray.some((f) => isLongKeyMap(f) || (messageOf(f) && marked.has(messageOf(f)!)))) {
+        marked.add(t);
+        changed = true;
+      }
     }
   }
-  const result = paths.length ? paths : undefined;
-  seen.set(type, result);
-  return result;
+  if (!marked.has(type)) return undefined;
+  // the paths of each marked type, shared (a recursive type's paths refer to themselves)
+  const built = new Map<protobuf.Type, LongKeyPath[]>();
+  const build = (t: protobuf.Type): LongKeyPath[] => {
+    let paths = built.get(t);
+    if (paths) return paths;
+    paths = [];
+    built.set(t, paths);
+    for (const field of t.fieldsArray) {
+      const inner = messageOf(field) && marked.has(messageOf(field)!) ? build(messageOf(field)!) : undefined;
+      if (!isLongKeyMap(field) && !inner) continue;
+      const path: LongKeyPath = { name: field.name, holds: field.map ? 'map' : field.repeated ? 'list' : 'one', inner };
+      if (field instanceof protobuf.MapField && LONG_KEYS.has(field.keyType)) path.unsigned = field.keyType === 'uint64' || field.keyType === 'fixed64';
+      paths.push(path);
+    }
+    return paths;
+  };
+  return build(type);
 }
 
 function fixLongKeys(object: Record<string, unknown>, paths: LongKeyPath[]): void {
