@@ -85,6 +85,7 @@ function fileModel(file: Descriptor, entries: Map<string, Descriptor>): FileMode
   return {
     name: file.name,
     package: pkg,
+    syntax: proto3 ? 'proto3' : 'proto2',
     messages: (file.messageType ?? []).map((m: Descriptor) => message(m, prefix)),
     enums: (file.enumType ?? []).map((e: Descriptor) => enumModel(e, prefix)),
     services,

@@ -72,6 +72,8 @@ export interface FileModel {
   /** As imported: "kitchen.proto", "shapes/common.proto". */
   name: string;
   package: string;
+  /** Read by the descriptors built from the model (JSON presence rules, packing); the generator ignores it. */
+  syntax: 'proto2' | 'proto3';
   messages: MessageModel[];
   enums: EnumModel[];
   services: ServiceModel[];

@@ -66,7 +66,7 @@ export function loadProtos(files: string[], includes: string[] = []): LoadedProt
   const byFile = new Map<string, FileModel>();
   for (const file of modelsOfRoot(root, (object) => (object.filename ? names.get(object.filename) : undefined))) byFile.set(file.name, file);
   for (const name of requested) {
-    if (!byFile.has(name)) byFile.set(name, { name, package: '', messages: [], enums: [], services: [] });
+    if (!byFile.has(name)) byFile.set(name, { name, package: '', syntax: 'proto3', messages: [], enums: [], services: [] });
   }
   return { files: [...byFile.values()], requested };
 }
@@ -79,7 +79,8 @@ export function modelsOfRoot(root: protobuf.Root, nameOf: (object: protobuf.Refl
     if (!name) return undefined;
     let model = byFile.get(name);
     if (!model) {
-      model = { name, package: packageOf(object), messages: [], enums: [], services: [] };
+      const edition = (object as unknown as { _edition?: string })._edition;
+      model = { name, package: packageOf(object), syntax: edition === 'proto2' ? 'proto2' : 'proto3', messages: [], enums: [], services: [] };
       byFile.set(name, model);
     }
     return model;
