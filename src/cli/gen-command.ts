@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadProtos } from '../codegen/proto-files.js';
 import { generate } from '../codegen/typescript.js';
+import { UsageError } from './errors.js';
 
 // `h2grpc gen [--out DIR] [-I PATH]... [--runtime MODULE] FILE.proto...`: typed TypeScript modules from .proto files.
 
@@ -48,6 +49,3 @@ export function genCommand(args: string[]): number {
   }
   return 0;
 }
-
-/** A mistake in the command line (exit status 2, with the usage). */
-export class UsageError extends Error {}

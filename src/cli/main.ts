@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 const USAGE = `usage: h2grpc COMMAND ...
 
   h2grpc list ADDRESS [SERVICE]          services (or a service's methods), through reflection or --proto
-  h2grpc describe ADDRESS SYMBOL         a service, method or message as .proto text
+  h2grpc describe ADDRESS [SYMBOL]       a service, method, message or enum as .proto text
   h2grpc call ADDRESS SERVICE/METHOD     a call of any kind, JSON in (-d) and out
   h2grpc trace show|step|pcap|html FILE  a recorded trace, read or converted
   h2grpc gen [--out DIR] FILE.proto...   typed TypeScript modules from .proto files
   h2grpc --version                       the version of h2grpc
 
-See the README for every flag; h2grpc gen --help for gen's.`;
+h2grpc help COMMAND (or COMMAND --help) lists a command's flags with their defaults.`;
 
 /** The package's version, from the package.json two levels above this file (src/cli or dist/cli). */
 function version(): string {
@@ -30,10 +30,16 @@ if (command === 'trace') {
     status = 1;
   }
 } else if (command === 'list' || command === 'describe' || command === 'call') {
-  const { rpcCommand } = await import('./rpc-commands.js');
-  status = await rpcCommand(command, args);
+  const { rpcCommand, RPC_USAGE } = await import('./rpc-commands.js');
+  if (args.includes('--help') || args.includes('-h') || args.includes('-help')) {
+    console.log(RPC_USAGE);
+    status = 0;
+  } else {
+    status = await rpcCommand(command, args);
+  }
 } else if (command === 'gen') {
-  const { GEN_USAGE, genCommand, UsageError } = await import('./gen-command.js');
+  const { GEN_USAGE, genCommand } = await import('./gen-command.js');
+  const { UsageError } = await import('./errors.js');
   try {
     status = genCommand(args);
   } catch (err) {
@@ -45,7 +51,11 @@ if (command === 'trace') {
   console.log(`h2grpc ${version()}`);
   status = 0;
 } else if (command === '--help' || command === '-h' || command === 'help') {
-  console.log(USAGE);
+  const topic = args[0];
+  if (topic === 'list' || topic === 'describe' || topic === 'call') console.log((await import('./rpc-commands.js')).RPC_USAGE);
+  else if (topic === 'gen') console.log((await import('./gen-command.js')).GEN_USAGE);
+  else if (topic === 'trace') console.log((await import('./trace-command.js')).TRACE_USAGE);
+  else console.log(USAGE);
   status = 0;
 } else {
   console.error(command === undefined ? USAGE : `h2grpc: unknown command "${command}"\n${USAGE}`);

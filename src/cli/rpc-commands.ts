@@ -1,147 +1,233 @@
-// npx h2grpc list|describe|call — a grpcurl-shaped client: the schema from server reflection or --proto files.
+// npx h2grpc list|describe|call — a grpcurl-shaped client: the schema from server reflection or --proto files, messages
+// as ProtoJSON. Results go to standard output, diagnostics to standard error; exit status 0, 64 + the code of a status
+// from the server, 1 for a local mistake (what to fix is said), 2 for a usage mistake.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import protobuf from 'protobufjs';
 import {
-  Client, type ClientCall, type ClientOptions, loadProto, Metadata, reflect, serviceDefinition, type ServiceDefinition, StatusError, statusName,
+  Client, type ClientCall, type ClientOptions, Metadata, type MethodDefinition, serviceDefinition, StatusError, statusName, Status,
 } from '../grpc/index.js';
 import { traceObserver, traceSettings } from '../trace/index.js';
+import { type CliSchema, protoSchema, reflectionSchema } from './cli-schema.js';
+import { describe } from './describe.js';
+import { LocalError, UsageError } from './errors.js';
+import { JsonTextError, parseJsonValues } from './json-text.js';
+import { ProtoJson } from './proto-json.js';
+import { flagsHelp, parseRpcFlags, type RpcFlags } from './rpc-flags.js';
 
-export interface RpcFlags {
-  positional: string[];
-  data?: string;
-  headers: string[];
-  protos: string[];
-  timeout?: number;
-  plaintext: boolean;
-  insecure: boolean;
-  cacert?: string;
-}
+export const RPC_USAGE = `usage:
+  h2grpc list ADDRESS [SERVICE]              the services, or a service's methods
+  h2grpc describe ADDRESS [SYMBOL]           a service, method, message or enum as .proto text (default: every service)
+  h2grpc call ADDRESS SERVICE/METHOD         a call of any kind: JSON requests in (-d), JSON responses out
 
-export function parseRpcFlags(args: string[]): RpcFlags {
-  const flags: RpcFlags = { positional: [], headers: [], protos: [], plaintext: false, insecure: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = () => args[++i] ?? '';
-    if (a === '-d') flags.data = value();
-    else if (a === '-H') flags.headers.push(value());
-    else if (a === '--proto') flags.protos.push(value());
-    else if (a === '--timeout') flags.timeout = Number(value()) * 1000;
-    else if (a === '--plaintext') flags.plaintext = true;
-    else if (a === '--insecure') flags.insecure = true;
-    else if (a === '--cacert') flags.cacert = value();
-    else if (a === '--trace-file') i++;
-    else if (a.startsWith('--trace')) continue;
-    else flags.positional.push(a);
-  }
-  return flags;
-}
+The schema comes from the server's reflection service, or from --proto files. ADDRESS is host:port.
+Exit status: 0, 64 + the gRPC code of an error status, 1 for a local error, 2 for a usage error.
+
+flags (grpcurl's single-dash spellings work too):
+${flagsHelp()}`;
 
 /** TLS unless --plaintext (as grpcurl); --trace on the call itself, with its messages decoded. */
-function clientOptions(flags: RpcFlags, traced?: ServiceDefinition): ClientOptions {
-  const tls = flags.plaintext ? undefined : { ca: flags.cacert ? readFileSync(flags.cacert) : undefined, rejectUnauthorized: !flags.insecure };
-  return { tls, observer: traced && traceObserver('client', traceSettings(), [traced]) };
-}
-
-/** The schema: --proto files, else the server's reflection service. */
-async function schema(address: string, flags: RpcFlags): Promise<{ root: protobuf.Root; services: string[] }> {
-  if (flags.protos.length > 0) {
-    const root = loadProto(flags.protos);
-    const services: string[] = [];
-    const walk = (ns: protobuf.NamespaceBase) => {
-      for (const child of ns.nestedArray) {
-        if (child instanceof protobuf.Service) services.push(child.fullName.slice(1));
-        else if (child instanceof protobuf.Namespace) walk(child);
+function clientOptions(flags: RpcFlags, schema?: CliSchema, service?: string): ClientOptions {
+  let tls: ClientOptions['tls'];
+  if (!flags.plaintext) {
+    let ca: Buffer | undefined;
+    if (flags.cacert) {
+      try {
+        ca = readFileSync(flags.cacert);
+      } catch {
+        throw new LocalError(`--cacert ${flags.cacert}: no such file`);
       }
-    };
-    walk(root);
-    return { root, services };
+    }
+    tls = { ca, rejectUnauthorized: !flags.insecure };
   }
-  return reflect(address, clientOptions(flags));
+  const traced = flags.trace && schema && service ? serviceDefinition(schema.root, service) : undefined;
+  return { tls, connectTimeout: flags.connectTimeout, observer: traced && traceObserver('client', traceSettings(), [traced]) };
 }
 
-function describeType(type: protobuf.ReflectionObject): string {
-  if (type instanceof protobuf.Service) {
-    const lines = type.methodsArray.map((m) => `  rpc ${m.name} ( ${m.requestStream ? 'stream ' : ''}.${m.resolvedRequestType!.fullName.slice(1)} ) returns ( ${m.responseStream ? 'stream ' : ''}.${m.resolvedResponseType!.fullName.slice(1)} );`);
-    return `${type.fullName.slice(1)} is a service:\nservice ${type.name} {\n${lines.join('\n')}\n}`;
+/** A connection that failed before any call reached the server, said as what to do about it. */
+function connectionProblem(err: StatusError, address: string, flags: RpcFlags): LocalError | undefined {
+  if (err.code !== Status.UNAVAILABLE) return undefined;
+  const d = err.details;
+  if (/wrong version number|packet length too long|unknown protocol|before secure TLS connection/i.test(d)) {
+    return new LocalError(`${address} did not answer the TLS handshake: the server does not speak TLS; add --plaintext`);
   }
-  if (type instanceof protobuf.Type) {
-    const lines = type.fieldsArray.map((f) => `  ${f.repeated ? 'repeated ' : ''}${f.resolvedType ? `.${f.resolvedType.fullName.slice(1)}` : f.type} ${f.name} = ${f.id};`);
-    return `${type.fullName.slice(1)} is a message:\nmessage ${type.name} {\n${lines.join('\n')}\n}`;
+  if (/ECONNREFUSED/.test(d)) return new LocalError(`cannot connect to ${address}: connection refused; is the server running, on this port?`);
+  if (/ENOTFOUND|EAI_AGAIN/.test(d)) return new LocalError(`cannot connect to ${address}: the host name does not resolve`);
+  if (/timed out/.test(d)) return new LocalError(`cannot connect to ${address}: no answer within ${flags.connectTimeout / 1000} s (--connect-timeout)`);
+  if (/certificate|self.signed|unable to verify/i.test(d)) return new LocalError(`${address}: the server's certificate is not trusted (${d}); give its CA with --cacert FILE, or --insecure`);
+  if (flags.plaintext && /closed|lost|reset|EPIPE|ECONNRESET/i.test(d)) {
+    return new LocalError(`${address} closed the connection before speaking HTTP/2 (${d}); if it expects TLS, drop --plaintext`);
   }
-  if (type instanceof protobuf.Enum) {
-    return `${type.fullName.slice(1)} is an enum:\nenum ${type.name} {\n${Object.entries(type.values).map(([k, v]) => `  ${k} = ${v};`).join('\n')}\n}`;
-  }
-  if (type instanceof protobuf.Method) {
-    return `${type.fullName.slice(1)} is a method:\nrpc ${type.name} ( ${type.requestStream ? 'stream ' : ''}.${type.resolvedRequestType!.fullName.slice(1)} ) returns ( ${type.responseStream ? 'stream ' : ''}.${type.resolvedResponseType!.fullName.slice(1)} );`;
-  }
-  return `${type.fullName.slice(1)}`;
+  if (/cannot connect/.test(d)) return new LocalError(d);
+  return undefined;
 }
 
-/** Request messages from -d: a JSON object, @FILE, or @- (standard input, one JSON object per line). */
-async function* requests(data: string | undefined): AsyncGenerator<unknown> {
-  if (data === undefined || data === '') {
-    yield {};
+/** SERVICE/METHOD, SERVICE.METHOD or /SERVICE/METHOD. */
+function splitTarget(target: string): [string, string] {
+  const m = /^\/?(.+)[/.]([^/.]+)$/.exec(target);
+  if (!m) throw new UsageError(`"${target}" is not SERVICE/METHOD (like pi.PiCalculator/Calc)`);
+  return [m[1]!, m[2]!];
+}
+
+function metadataOf(headers: string[]): Metadata {
+  const metadata = new Metadata();
+  for (const h of headers) {
+    const at = h.indexOf(':');
+    if (at < 0) throw new UsageError(`-H ${JSON.stringify(h)} is not "key: value"`);
+    const key = h.slice(0, at).trim().toLowerCase();
+    const value = h.slice(at + 1).trim();
+    try {
+      metadata.add(key, key.endsWith('-bin') ? Buffer.from(value, 'base64') : value);
+    } catch (err) {
+      throw new UsageError(`-H ${JSON.stringify(h)}: ${(err as Error).message}`);
+    }
+  }
+  return metadata;
+}
+
+/** The request messages: encoded before the call for -d JSON and -d @FILE, line by line from standard input for @-. */
+function requestSource(flags: RpcFlags, json: ProtoJson, input: Parameters<ProtoJson['encode']>[0]): { requests: AsyncIterable<Uint8Array> | Uint8Array[]; failure: () => LocalError | undefined } {
+  const data = flags.data;
+  if (data === undefined) return { requests: json.encode(input, '{}', '-d'), failure: () => undefined };
+  if (data !== '@' && data !== '@-') {
+    let text = data;
+    let source = '-d';
+    if (data.startsWith('@')) {
+      source = data.slice(1);
+      try {
+        text = readFileSync(source, 'utf8');
+      } catch {
+        throw new LocalError(`-d @${source}: no such file`);
+      }
+    }
+    return { requests: json.encode(input, text, source), failure: () => undefined };
+  }
+  let failed: LocalError | undefined;
+  async function* stdin() {
+    let pending = '';
+    let line = 0;
+    let startLine = 1;
+    for await (const text of createInterface({ input: process.stdin })) {
+      line++;
+      if (!pending) startLine = line;
+      pending += `${text}\n`;
+      try {
+        parseJsonValues(pending);
+      } catch (err) {
+        if (err instanceof JsonTextError && err.offset >= pending.trimEnd().length - 1) continue; // not complete yet
+      }
+      try {
+        yield* json.encode(input, pending, `standard input (from line ${startLine})`);
+      } catch (err) {
+        failed = err as LocalError;
+        throw err;
+      }
+      pending = '';
+    }
+    if (pending.trim()) {
+      try {
+        yield* json.encode(input, pending, `standard input (from line ${startLine})`);
+      } catch (err) {
+        failed = err as LocalError;
+        throw err;
+      }
+    }
+  }
+  return { requests: stdin(), failure: () => failed };
+}
+
+async function call(address: string, target: string, flags: RpcFlags, schema: CliSchema): Promise<number> {
+  const [serviceName, methodName] = splitTarget(target);
+  const service = schema.registry.getService(serviceName);
+  if (!service) throw new LocalError(`no service ${serviceName} (the services: ${schema.services.join(', ') || 'none'})`);
+  const method = service.methods.find((m) => m.name === methodName);
+  if (!method) throw new LocalError(`${serviceName} has no method ${methodName} (its methods: ${service.methods.map((m) => m.name).join(', ')})`);
+  const json = new ProtoJson(schema.registry, { allowUnknownFields: flags.allowUnknownFields, emitDefaults: flags.emitDefaults });
+  const metadata = metadataOf(flags.headers);
+  const { requests, failure } = requestSource(flags, json, method.input);
+  // the method as the client sends it: requests already encoded, responses kept as octets for the JSON mapping
+  const definition = serviceDefinition(schema.root, serviceName);
+  const base = definition.methods[methodName]!;
+  const raw: MethodDefinition = { ...base, serialize: (m) => m as Uint8Array, deserializeResponse: (d) => d };
+  const client = new Client(address, { ...definition, methods: { [methodName]: raw } }, clientOptions(flags, schema, serviceName));
+  try {
+    const started = client.call(methodName, requests, { metadata, timeout: flags.timeout }) as ClientCall<Uint8Array>;
+    try {
+      for await (const response of started) console.log(json.decode(method.output, response));
+      await started.done;
+    } catch (err) {
+      throw failure() ?? err;
+    }
+  } finally {
+    client.close();
+  }
+  return 0;
+}
+
+function printStatus(err: StatusError, flags: RpcFlags): void {
+  if (flags.formatError) {
+    console.error(JSON.stringify({ code: err.code, message: err.details, details: err.errorDetails }, null, 2));
     return;
   }
-  const text = data === '@-' ? undefined : data.startsWith('@') ? readFileSync(data.slice(1), 'utf8') : data;
-  if (text !== undefined) {
-    const trimmed = text.trim();
-    // one object, or several one per line
-    if (trimmed.startsWith('{') && !/}\s*\n\s*{/.test(trimmed)) yield JSON.parse(trimmed);
-    else for (const line of trimmed.split('\n')) if (line.trim()) yield JSON.parse(line);
-    return;
-  }
-  for await (const line of createInterface({ input: process.stdin })) if (line.trim()) yield JSON.parse(line);
+  console.error(`ERROR:\n  Code: ${statusName(err.code)}\n  Message: ${err.details}`);
+  if (err.errorDetails.length) console.error(`  Details:\n${err.errorDetails.map((d) => `    ${JSON.stringify(d)}`).join('\n')}`);
 }
-
-const json = (message: unknown) => JSON.stringify(message, function (this: Record<string, unknown>, key, value) {
-  const raw = this[key];
-  return raw instanceof Uint8Array ? Buffer.from(raw).toString('base64') : value;
-}, 2);
 
 export async function rpcCommand(command: 'list' | 'describe' | 'call', args: string[]): Promise<number> {
-  const flags = parseRpcFlags(args);
-  const [address, target] = flags.positional;
-  if (!address || (command !== 'list' && !target)) {
-    console.error('usage: h2grpc list ADDRESS [SERVICE]\n       h2grpc describe ADDRESS SYMBOL\n       h2grpc call ADDRESS SERVICE/METHOD [-d JSON|@FILE|@-] [-H "key: value"]… [--proto FILE]… [--timeout SECONDS] [--plaintext | --cacert FILE | --insecure] [--trace]');
+  let flags: RpcFlags;
+  try {
+    flags = parseRpcFlags(args);
+    const [address, target, ...extra] = flags.positional;
+    if (!address) throw new UsageError('no ADDRESS (host:port) given');
+    if (command === 'call' && !target) throw new UsageError('no SERVICE/METHOD given');
+    if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:/]+):\d+$/.test(address) && !address.startsWith('unix:')) {
+      throw new UsageError(`"${address}" is not an address (host:port)`);
+    }
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`h2grpc ${command}: ${err.message}\n(h2grpc help ${command} lists the arguments and flags)`);
     return 2;
   }
+  const [address, target] = flags.positional as [string, string | undefined];
   try {
-    const { root, services } = await schema(address, flags);
+    let schema: CliSchema;
+    if (flags.protos.length) schema = protoSchema(flags.protos, flags.importPaths);
+    else {
+      try {
+        schema = await reflectionSchema(address, clientOptions(flags));
+      } catch (err) {
+        if (err instanceof StatusError && err.code === Status.UNIMPLEMENTED) {
+          throw new LocalError(`${address} has no reflection service (grpc.reflection.v1): give the schema with --proto FILE`);
+        }
+        throw err;
+      }
+    }
     if (command === 'list') {
-      if (!target) for (const s of services) console.log(s);
-      else for (const m of root.lookupService(target).methodsArray) console.log(`${target}.${m.name}`);
+      if (!target) for (const s of schema.services) console.log(s);
+      else {
+        const service = schema.registry.getService(target);
+        if (!service) throw new LocalError(`no service ${target} (the services: ${schema.services.join(', ') || 'none'})`);
+        for (const m of service.methods) console.log(`${target}.${m.name}`);
+      }
       return 0;
     }
     if (command === 'describe') {
-      console.log(describeType(root.lookup(target!) ?? (() => { throw new Error(`symbol not found: ${target}`); })()));
+      console.log(describe(schema.registry, schema.services, target));
       return 0;
     }
-    const [service, method] = target!.replace(/^\//, '').split(/[/.](?=[^/.]+$)/);
-    const definition = serviceDefinition(root, service!);
-    if (!definition.methods[method!]) throw new Error(`${service} has no method ${method}`);
-    const metadata = new Metadata();
-    for (const h of flags.headers) {
-      const at = h.indexOf(':');
-      if (at < 0) throw new Error(`-H ${JSON.stringify(h)} is not "key: value"`);
-      const key = h.slice(0, at).trim();
-      const value = h.slice(at + 1).trim();
-      metadata.add(key, key.endsWith('-bin') ? Buffer.from(value, 'base64') : value);
-    }
-    const client = new Client(address, definition, clientOptions(flags, definition));
-    try {
-      const call = client.call(method!, requests(flags.data), { metadata, timeout: flags.timeout }) as ClientCall<unknown>;
-      for await (const response of call) console.log(json(response));
-      await call.done;
-    } finally {
-      client.close();
-    }
-    return 0;
+    return await call(address, target!, flags, schema);
   } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`h2grpc ${command}: ${err.message}\n(h2grpc help ${command} lists the arguments and flags)`);
+      return 2;
+    }
+    const local = err instanceof LocalError ? err : err instanceof StatusError ? connectionProblem(err, address, flags) : undefined;
+    if (local) {
+      console.error(`h2grpc ${command}: ${local.message}`);
+      return 1;
+    }
     if (err instanceof StatusError) {
-      console.log(`ERROR:\n  Code: ${statusName(err.code)}\n  Message: ${err.details}`);
-      if (err.errorDetails.length) console.log(`  Details:\n${err.errorDetails.map((d) => `    ${JSON.stringify(d)}`).join('\n')}`);
+      printStatus(err, flags);
       return 64 + err.code;
     }
     console.error(`h2grpc ${command}: ${(err as Error).message}`);

@@ -9,6 +9,11 @@ import { parseLevels, TracePrinter } from '../trace/printer.js';
 import { readTrace, type TraceEntry, type TraceHeader } from '../trace/trace-file.js';
 import { traceHtml } from '../trace/html.js';
 
+export const TRACE_USAGE = `usage: h2grpc trace show FILE [--levels frames,hpack,messages] [--proto FILE]
+       h2grpc trace step FILE
+       h2grpc trace pcap FILE -o OUT.pcap
+       h2grpc trace html FILE -o OUT.html`;
+
 /** The services of the trace's recorded .proto files (and any given with --proto), for decoding messages. */
 function services(header: TraceHeader, extra: string[]): ServiceDefinition[] {
   const out: ServiceDefinition[] = [];
@@ -75,7 +80,7 @@ export async function traceCommand(args: string[]): Promise<number> {
   };
   const protos = rest.flatMap((a, i) => (a === '--proto' && rest[i + 1] ? [rest[i + 1]!] : []));
   if (!sub || !file || !['show', 'step', 'pcap', 'html'].includes(sub)) {
-    console.error('usage: h2grpc trace show FILE [--levels frames,hpack,messages] [--proto FILE]\n       h2grpc trace step FILE\n       h2grpc trace pcap FILE -o OUT.pcap\n       h2grpc trace html FILE -o OUT.html');
+    console.error(TRACE_USAGE);
     return 2;
   }
   const { header, entries } = readTrace(file);

@@ -109,8 +109,17 @@ export function descriptorsOf(files: FileModel[]): FileDescriptorProto[] {
   });
 }
 
+/** Sets json_name where a descriptor leaves it out (protoc always writes it; some reflection services do not). */
+function fillJsonNames(messages: DescriptorProto[]): void {
+  for (const m of messages) {
+    for (const f of m.field) if (!f.jsonName) f.jsonName = jsonName(f.name);
+    fillJsonNames(m.nestedType);
+  }
+}
+
 /** A registry of the files and every well-known file they import. */
 export function registryOf(files: FileDescriptorProto[]): FileRegistry {
+  for (const f of files) fillJsonNames(f.messageType);
   const have = new Set(files.map((f) => f.name));
   const extra = [...new Set(files.flatMap((f) => f.dependency))].filter((d) => !have.has(d)).map((d) => {
     const known = WELL_KNOWN_DESCRIPTORS.get(d);

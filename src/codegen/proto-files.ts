@@ -10,6 +10,8 @@ import { type EnumModel, type FieldModel, type FileModel, type MessageModel, ord
 export interface LoadedProtos {
   files: FileModel[];
   requested: string[];
+  /** The parsed files, as protobufjs holds them (field names as written). */
+  root: protobuf.Root;
 }
 
 /** Finds `name` ("shapes/common.proto") in the first include path holding it. */
@@ -68,7 +70,7 @@ export function loadProtos(files: string[], includes: string[] = []): LoadedProt
   for (const name of requested) {
     if (!byFile.has(name)) byFile.set(name, { name, package: '', syntax: 'proto3', messages: [], enums: [], services: [] });
   }
-  return { files: [...byFile.values()], requested };
+  return { files: [...byFile.values()], requested, root };
 }
 
 /** The files of a protobufjs root, each object's file named by `nameOf` (objects without one are left out). */

@@ -7,8 +7,11 @@ import { StatusError, Status } from './status.js';
 
 const descriptor = (protobuf as unknown as { descriptor: Record<string, protobuf.Type> }).descriptor;
 
-/** Asks a server's reflection service (grpc.reflection.v1) for its services and their schema. */
-export async function reflect(address: string, options: ClientOptions = {}): Promise<{ services: string[]; root: protobuf.Root }> {
+/**
+ * Asks a server's reflection service (grpc.reflection.v1) for its services and their schema: a protobufjs root, and
+ * the serialized FileDescriptorProtos as the server sent them.
+ */
+export async function reflect(address: string, options: ClientOptions = {}): Promise<{ services: string[]; root: protobuf.Root; files: Uint8Array[] }> {
   const client = new Client(address, reflectionService, options);
   try {
     const ask = async (request: Record<string, unknown>) => {
@@ -22,17 +25,21 @@ export async function reflect(address: string, options: ClientOptions = {}): Pro
     const listed = await ask({ list_services: '' });
     const services = (listed.list_services_response.service as Array<{ name: string }>).map((s) => s.name);
     const files = new Map<string, protobuf.Message>();
+    const raw = new Map<string, Uint8Array>();
     for (const name of services) {
       const answer = await ask({ file_containing_symbol: name });
       for (const bytes of answer.file_descriptor_response.file_descriptor_proto as Uint8Array[]) {
         const file = descriptor.FileDescriptorProto!.decode(bytes) as protobuf.Message & { name: string };
-        if (!files.has(file.name)) files.set(file.name, file);
+        if (!files.has(file.name)) {
+          files.set(file.name, file);
+          raw.set(file.name, bytes);
+        }
       }
     }
     const set = descriptor.FileDescriptorSet!.create({ file: [...files.values()] });
     const root = (protobuf.Root as unknown as { fromDescriptor(set: protobuf.Message): protobuf.Root }).fromDescriptor(set);
     root.resolveAll();
-    return { services, root };
+    return { services, root, files: [...raw.values()] };
   } finally {
     client.close();
   }

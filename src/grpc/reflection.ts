@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { toBinary } from '@bufbuild/protobuf';
+import { type FileDescriptorProto, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import protobuf from 'protobufjs';
-import 'protobufjs/ext/descriptor/index.js';
+import { descriptorsOf, WELL_KNOWN_DESCRIPTORS } from '../codegen/descriptors.js';
+import type { FileModel, MessageModel } from '../codegen/model.js';
+import { modelsOfRoot } from '../codegen/proto-files.js';
 import { loadService, serviceDefinition, type ServiceDefinition } from './schema.js';
 import { Status } from './status.js';
 
 // gRPC server reflection (grpc/doc/server-reflection.md): grpc.reflection.v1 and v1alpha ServerReflectionInfo, which
-// answer with serialized FileDescriptorProtos built from the protobufjs schema of the services served.
+// answer with serialized FileDescriptorProtos built from the schema of the services served (through the code
+// generator's model: full type names, json names, map entries, proto3 optional, as protoc writes them).
 
 /** The path of reflection.proto (grpc.reflection.v1) as shipped. */
 export const REFLECTION_PROTO = fileURLToPath(new URL('./protos/reflection.proto', import.meta.url));
@@ -26,60 +32,55 @@ export const reflectionV1alphaService = (() => {
   return serviceDefinition(root, 'grpc.reflection.v1alpha.ServerReflection');
 })();
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Descriptor = any;
-const descriptorTypes = (protobuf as unknown as { descriptor: Record<string, protobuf.Type> }).descriptor;
-
 interface Files {
-  byName: Map<string, Descriptor>;
+  byName: Map<string, FileDescriptorProto>;
   bytes: Map<string, Uint8Array>;
   bySymbol: Map<string, string>;
   messages: Set<string>;
 }
 
-/** FileDescriptorProtos for every root, one per package, with the dependencies protobufjs leaves out filled in. */
+/** The file an object of a root was loaded from, by name as imported ("pi.proto"); the well-known types are served apart. */
+function fileNameOf(object: protobuf.ReflectionObject): string | undefined {
+  if (object.fullName.startsWith('.google.protobuf.')) return undefined;
+  let pkg = '';
+  for (let o: protobuf.ReflectionObject | null = object; o; o = o.parent) {
+    if (o.filename) return o.filename.startsWith('/') ? path.basename(o.filename) : o.filename;
+    if (!pkg && o.parent && !(o instanceof protobuf.Type) && !(o instanceof protobuf.Service) && !(o instanceof protobuf.Enum)) pkg = o.fullName.slice(1);
+  }
+  // parsed from text, not a file: named after its package, as protoc lays files out
+  return `${(pkg || 'root').replace(/\./g, '/')}.proto`;
+}
+
+/** FileDescriptorProtos (as protoc writes them) for the files of every root, and the well-known files they import. */
 function describe(roots: protobuf.Root[]): Files {
   const files: Files = { byName: new Map(), bytes: new Map(), bySymbol: new Map(), messages: new Set() };
-  for (const root of roots) {
-    const set = (root as unknown as { toDescriptor(syntax: string): { file: Descriptor[] } }).toDescriptor('proto3');
-    for (const file of set.file) {
-      if (files.byName.has(file.name)) continue;
-      files.byName.set(file.name, file);
-      const pkg = file.package ? `${file.package}.` : '';
-      const index = (messages: Descriptor[], prefix: string) => {
-        for (const m of messages ?? []) {
-          files.bySymbol.set(prefix + m.name, file.name);
-          files.messages.add(prefix + m.name);
-          index(m.nestedType, `${prefix}${m.name}.`);
-          for (const e of m.enumType ?? []) files.bySymbol.set(`${prefix}${m.name}.${e.name}`, file.name);
-        }
-      };
-      index(file.messageType, pkg);
-      for (const e of file.enumType ?? []) files.bySymbol.set(pkg + e.name, file.name);
-      for (const s of file.service ?? []) {
-        files.bySymbol.set(pkg + s.name, file.name);
-        for (const m of s.method ?? []) files.bySymbol.set(`${pkg}${s.name}.${m.name}`, file.name);
-      }
+  const models = new Map<string, FileModel>();
+  for (const root of roots) for (const model of modelsOfRoot(root, fileNameOf)) if (!models.has(model.name)) models.set(model.name, model);
+  const index = (file: string, messages: MessageModel[]) => {
+    for (const m of messages) {
+      files.bySymbol.set(m.fullName, file);
+      files.messages.add(m.fullName);
+      for (const e of m.enums) files.bySymbol.set(e.fullName, file);
+      index(file, m.messages);
+    }
+  };
+  for (const model of models.values()) {
+    index(model.name, model.messages);
+    for (const e of model.enums) files.bySymbol.set(e.fullName, model.name);
+    for (const service of model.services) {
+      files.bySymbol.set(service.fullName, model.name);
+      for (const m of service.methods) files.bySymbol.set(`${service.fullName}.${m.name}`, model.name);
     }
   }
-  // protobufjs does not list imports: a file depends on every other file whose types it names
-  for (const file of files.byName.values()) {
-    const referenced = new Set<string>();
-    const walk = (messages: Descriptor[]) => {
-      for (const m of messages ?? []) {
-        for (const f of m.field ?? []) if (f.typeName) referenced.add(f.typeName.replace(/^\./, ''));
-        walk(m.nestedType);
-      }
-    };
-    walk(file.messageType);
-    for (const s of file.service ?? []) for (const m of s.method ?? []) referenced.add(m.inputType.replace(/^\./, '')).add(m.outputType.replace(/^\./, ''));
-    const deps = new Set<string>();
-    for (const symbol of referenced) {
-      const owner = files.bySymbol.get(symbol);
-      if (owner && owner !== file.name) deps.add(owner);
-    }
-    file.dependency = [...deps].sort();
-    files.bytes.set(file.name, descriptorTypes.FileDescriptorProto!.encode(file).finish());
+  const descriptors = descriptorsOf([...models.values()]);
+  const wanted = new Set(descriptors.flatMap((d) => d.dependency).filter((d) => !models.has(d)));
+  for (const name of wanted) {
+    const known = WELL_KNOWN_DESCRIPTORS.get(name);
+    if (known) descriptors.push(known.proto);
+  }
+  for (const d of descriptors) {
+    files.byName.set(d.name, d);
+    files.bytes.set(d.name, toBinary(FileDescriptorProtoSchema, d));
   }
   return files;
 }
