@@ -48,11 +48,12 @@ t.test('against our server, by reflection', async (t) => {
   t.same(JSON.parse(call.stdout), { value: pi(100) });
   const denied = await cli('call', '--plaintext', address, 'pi.PiCalculator/Calc', '-d', '{"n": 1}', '-H', 'x-who: nobody');
   t.equal(denied.status, 64 + Status.PERMISSION_DENIED, 'an error exits non-zero');
-  t.match(denied.stdout, 'ERROR:\n  Code: PERMISSION_DENIED\n  Message: not you\n  Details:\n    {"@type":"type.googleapis.com/google.rpc.ErrorInfo"');
+  t.equal(denied.stdout, '', 'nothing on standard output');
+  t.match(denied.stderr, 'ERROR:\n  Code: PERMISSION_DENIED\n  Message: not you\n  Details:\n    {"@type":"type.googleapis.com/google.rpc.ErrorInfo"');
   const stream = await cli('call', '--plaintext', address, 'pi_streaming.PiStreams/Approximations', '-d', '{"n": 3}');
   t.equal(stream.stdout.match(/"value"/g)?.length, 3, 'each response of a server stream printed as JSON');
   const summed = await cliWithStdin('{"n": 1}\n{"n": 2}\n{"n": 999}\n', 'call', '--plaintext', address, 'pi_streaming.PiStreams/Summarize', '-d', '@-');
-  t.match(JSON.parse(summed.stdout), { count: 3, best_n: 999 }, 'a client stream from standard input, one JSON object a line');
+  t.match(JSON.parse(summed.stdout), { count: 3, bestN: 999 }, 'a client stream from standard input, one JSON object a line (printed as ProtoJSON: lowerCamelCase)');
   const traced = await cli('call', '--plaintext', '--trace', address, 'pi.PiCalculator/Calc', '-d', '{"n": 5}');
   t.match(traced.stderr, /send HEADERS frame <length=\d+, flags=0x04, stream_id=1>/, '--trace prints the frames of the call');
   t.match(traced.stderr, /pi\.PiRequest \{"n":5\}/);

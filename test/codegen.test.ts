@@ -167,6 +167,7 @@ t.test('a generated service on the wire: typed handlers and stubs, the runtime f
       for await (const r of requests) items.push(r);
       return { items, text: 'collected' };
     },
+    Put: (request) => request as KitchenInit,
     async *Echo(requests) {
       for await (const r of requests) {
         received.push(r);

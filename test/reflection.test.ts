@@ -54,7 +54,9 @@ function summary(protos: Buffer[]): Any {
     const file = FileDescriptorProto.toObject(FileDescriptorProto.decode(bytes), { enums: String }) as Any;
     const pkg = file.package ? `${file.package}.` : '';
     for (const s of file.service ?? []) for (const m of s.method ?? []) services.push(`${pkg}${s.name}.${m.name}(${m.clientStreaming ? 'stream ' : ''}${m.inputType.replace(/^\./, '')}) -> ${m.serverStreaming ? 'stream ' : ''}${m.outputType.replace(/^\./, '')}`);
-    for (const m of file.messageType ?? []) messages.push(`${pkg}${m.name} {${(m.field ?? []).map((f: Any) => `${f.name}=${f.number}:${f.type}${f.typeName ? `(${f.typeName.replace(/^\./, '')})` : ''}`).join(' ')}}`);
+    // type names by their last part: ours are fully qualified (".grpc.testing.PayloadType", as protoc writes them),
+    // @grpc/reflection's relative ("PayloadType")
+    for (const m of file.messageType ?? []) messages.push(`${pkg}${m.name} {${(m.field ?? []).map((f: Any) => `${f.name}=${f.number}:${f.type}${f.typeName ? `(${f.typeName.replace(/^.*\./, '')})` : ''}`).join(' ')}}`);
   }
   return { services: [...new Set(services)].sort(), messages: [...new Set(messages)].sort() };
 }
