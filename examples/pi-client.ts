@@ -1,11 +1,14 @@
 // The tutorial's pi client: npx tsx examples/pi-client.ts [--port 8080]
+// Needs the pi server: npx tsx examples/pi-server.ts (port 8080).
 // Calls Calc for n = 1 … 999 and prints pi(n), then shows catching INVALID_ARGUMENT with its code and details.
 // --trace prints every frame of the connection on standard error; --trace-file FILE records it (npx h2grpc trace).
 import { createClient, StatusError } from '../src/grpc/index.js';
 import { exampleArgs, PI_PROTO, piService, tracing } from './pi-service.js';
+import { explainFailures, PI_SERVER } from './run.js';
 
 const { port, host } = exampleArgs();
-const client = createClient<'Calc'>(`${host}:${port}`, piService, { observer: tracing('client', [piService], [PI_PROTO]) });
+explainFailures(`${host}:${port}`, PI_SERVER);
+const client = createClient(`${host}:${port}`, piService, { observer: tracing('client', [piService], [PI_PROTO]) });
 
 for (let i = 1; i < 1000; i++) {
   const { value } = await client.Calc({ n: i });

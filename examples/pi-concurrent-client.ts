@@ -4,12 +4,14 @@
 //   npx tsx examples/pi-concurrent-client.ts [--concurrency 8] [--port 8080] [--quiet]
 import { createClient } from '../src/grpc/index.js';
 import { exampleArgs, PI_PROTO, piService, tracing } from './pi-service.js';
+import { explainFailures, PI_SERVER } from './run.js';
 
 const { port, host, rest } = exampleArgs();
+explainFailures(`${host}:${port}`, PI_SERVER);
 const at = rest.indexOf('--concurrency');
 const concurrency = at >= 0 ? Number(rest[at + 1]) : 8;
 const quiet = rest.includes('--quiet');
-const client = createClient<'Calc'>(`${host}:${port}`, piService, { observer: tracing('client', [piService], [PI_PROTO]) });
+const client = createClient(`${host}:${port}`, piService, { observer: tracing('client', [piService], [PI_PROTO]) });
 
 async function sequential(): Promise<number[]> {
   const values: number[] = [];

@@ -7,6 +7,7 @@
 // Python server could not spread over cores.
 import { isWorker, Server } from '../src/grpc/index.js';
 import { calcHandler, exampleArgs, PI_PROTO, piService, stopOnSignals, tracing } from './pi-service.js';
+import { listenOrExplain } from './run.js';
 
 const { port, host, rest } = exampleArgs();
 const option = (name: string) => (rest.includes(name) ? Number(rest[rest.indexOf(name) + 1]) : 0);
@@ -15,7 +16,7 @@ const workers = option('--workers') || 1;
 
 const server = new Server({ workers, health: true, reflection: true, observer: tracing('server', [piService], [PI_PROTO]) });
 server.addService(piService, { Calc: calcHandler({ sleep }) });
-const bound = await server.listen(port, host);
+const bound = await listenOrExplain(server, port, host);
 if (!isWorker()) {
   const extras = [sleep ? `each Calc sleeps ${sleep} ms` : '', workers > 1 ? `${workers} worker processes` : ''].filter(Boolean).join(', ');
   console.log(`pi server listening on ${host}:${bound}${extras ? ` (${extras})` : ''}`);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type Server, Status, StatusError, type ServerCall, type ServiceDefinition } from '../src/grpc/index.js';
 import { traceObserver, traceSettings } from '../src/trace/index.js';
 import { PiCalculator, type PiRequest, type PiResponseInit } from './gen/pi.js';
+import { die } from './run.js';
 
 /** pi.proto, for the tracer's message decoding; the program's types come from ./gen/pi.ts (npm run gen:examples). */
 export const PI_PROTO = fileURLToPath(new URL('./pi.proto', import.meta.url));
@@ -44,17 +45,19 @@ export function tracing(role: 'client' | 'server', services: ServiceDefinition[]
 
 /** The flags every example takes: --port N (or PORT), --host H, and the tracing flags. */
 export function exampleArgs(argv = process.argv.slice(2), defaultPort = 8080): { port: number; host: string; rest: string[] } {
-  let port = Number(process.env.PORT ?? defaultPort);
+  let rawPort = process.env.PORT ?? String(defaultPort);
   let host = '127.0.0.1';
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--port') port = Number(argv[++i]);
-    else if (argv[i]!.startsWith('--port=')) port = Number(argv[i]!.slice(7));
-    else if (argv[i] === '--host') host = argv[++i]!;
+    if (argv[i] === '--port') rawPort = argv[++i] ?? '';
+    else if (argv[i]!.startsWith('--port=')) rawPort = argv[i]!.slice(7);
+    else if (argv[i] === '--host') host = argv[++i] ?? die('--host needs an address, like 127.0.0.1', 2);
     else if (argv[i] === '--trace-file') i++;
     else if (argv[i]!.startsWith('--trace')) continue;
     else rest.push(argv[i]!);
   }
+  const port = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || port > 65535) die(`--port takes a number from 0 to 65535, not "${rawPort}"`, 2);
   return { port, host, rest };
 }
 

@@ -30,7 +30,7 @@ export function protoSchema(files: string[], importPaths: string[]): CliSchema {
 }
 
 /** The schema the server's reflection service gives. */
-export async function reflectionSchema(address: string, options: ClientOptions): Promise<CliSchema> {
-  const { services, root, files } = await reflect(address, options);
+export async function reflectionSchema(address: string, options: ClientOptions, timeout?: number): Promise<CliSchema> {
+  const { services, root, files } = await reflect(address, options, { timeout });
   return { services, root, registry: registryOf(files.map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes))) };
 }

@@ -194,7 +194,7 @@ export async function rpcCommand(command: 'list' | 'describe' | 'call', args: st
     if (flags.protos.length) schema = protoSchema(flags.protos, flags.importPaths);
     else {
       try {
-        schema = await reflectionSchema(address, clientOptions(flags));
+        schema = await reflectionSchema(address, clientOptions(flags), flags.timeout);
       } catch (err) {
         if (err instanceof StatusError && err.code === Status.UNIMPLEMENTED) {
           throw new LocalError(`${address} has no reflection service (grpc.reflection.v1): give the schema with --proto FILE`);

@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 import 'protobufjs/ext/descriptor/index.js';
 import { Client, type ClientOptions } from './client.js';
-import type { ClientCall } from './client-call.js';
+import type { CallOptions, ClientCall } from './client-call.js';
 import { reflectionService } from './reflection.js';
 import { StatusError, Status } from './status.js';
 
@@ -11,11 +11,13 @@ const descriptor = (protobuf as unknown as { descriptor: Record<string, protobuf
  * Asks a server's reflection service (grpc.reflection.v1) for its services and their schema: a protobufjs root, and
  * the serialized FileDescriptorProtos as the server sent them.
  */
-export async function reflect(address: string, options: ClientOptions = {}): Promise<{ services: string[]; root: protobuf.Root; files: Uint8Array[] }> {
+export async function reflect(address: string, options: ClientOptions = {}, callOptions: CallOptions = {}): Promise<{ services: string[]; root: protobuf.Root; files: Uint8Array[] }> {
   const client = new Client(address, reflectionService, options);
+  // one deadline for all the questions
+  const deadline = callOptions.deadline ?? (callOptions.timeout !== undefined ? Date.now() + callOptions.timeout : undefined);
   try {
     const ask = async (request: Record<string, unknown>) => {
-      const call = client.call('ServerReflectionInfo', [request]) as ClientCall<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const call = client.call('ServerReflectionInfo', [request], { ...callOptions, timeout: undefined, deadline }) as ClientCall<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
       for await (const response of call) {
         if (response.error_response) throw new StatusError(response.error_response.error_code, response.error_response.error_message);
         return response;

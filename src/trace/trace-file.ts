@@ -36,7 +36,8 @@ const round = (t: number) => Math.round(t * 1000) / 1000;
 
 /** Reads a trace file; throws with the line number on anything malformed. */
 export function readTrace(path: string): { header: TraceHeader; entries: TraceEntry[] } {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  // numbered as in the file (blank lines are skipped, not renumbered)
+  const lines = readFileSync(path, 'utf8').split('\n').map((text, i) => ({ text, n: i + 1 })).filter((l) => l.text.trim() !== '');
   if (lines.length === 0) throw new Error(`${path} is empty`);
   const parse = (line: string, n: number) => {
     try {
@@ -45,13 +46,14 @@ export function readTrace(path: string): { header: TraceHeader; entries: TraceEn
       throw new Error(`${path}:${n}: not JSON`);
     }
   };
-  const header = parse(lines[0]!, 1) as unknown as TraceHeader;
-  if (header.h2grpc_trace !== 1) throw new Error(`${path}:1: not an h2grpc trace (no "h2grpc_trace": 1)`);
-  const entries = lines.slice(1).map((line, i) => {
-    const e = parse(line, i + 2);
-    if (typeof e.t !== 'number' || (e.dir !== 'in' && e.dir !== 'out') || (typeof e.hex !== 'string' && e.preface !== true)) {
-      throw new Error(`${path}:${i + 2}: an event needs t, dir ("in"/"out") and hex or preface`);
+  const header = parse(lines[0]!.text, lines[0]!.n) as unknown as TraceHeader;
+  if (header?.h2grpc_trace !== 1) throw new Error(`${path}:${lines[0]!.n}: not an h2grpc trace (no "h2grpc_trace": 1)`);
+  const entries = lines.slice(1).map(({ text, n }) => {
+    const e = parse(text, n);
+    if (e === null || typeof e !== 'object' || typeof e.t !== 'number' || (e.dir !== 'in' && e.dir !== 'out') || (typeof e.hex !== 'string' && e.preface !== true)) {
+      throw new Error(`${path}:${n}: an event needs t, dir ("in"/"out") and hex or preface`);
     }
+    if (typeof e.hex === 'string' && !/^(?:[0-9a-fA-F]{2})+$/.test(e.hex)) throw new Error(`${path}:${n}: "hex" is not an even number of hex digits`);
     return e as unknown as TraceEntry;
   });
   return { header, entries };
