@@ -54,8 +54,9 @@ function connectionProblem(err: StatusError, address: string, flags: RpcFlags): 
   if (/ENOTFOUND|EAI_AGAIN/.test(d)) return new LocalError(`cannot connect to ${address}: the host name does not resolve`);
   if (/timed out/.test(d)) return new LocalError(`cannot connect to ${address}: no answer within ${flags.connectTimeout / 1000} s (--connect-timeout)`);
   if (/certificate|self.signed|unable to verify/i.test(d)) return new LocalError(`${address}: the server's certificate is not trusted (${d}); give its CA with --cacert FILE, or --insecure`);
-  if (flags.plaintext && /closed|lost|reset|EPIPE|ECONNRESET/i.test(d)) {
-    return new LocalError(`${address} closed the connection before speaking HTTP/2 (${d}); if it expects TLS, drop --plaintext`);
+  if (/before the peer sent any HTTP\/2 frame/.test(d)) {
+    const hint = flags.plaintext ? 'if it expects TLS, drop --plaintext' : 'is it an HTTP/2 (gRPC) server?';
+    return new LocalError(`${address} closed the connection without speaking HTTP/2 (${d}); ${hint}`);
   }
   if (/cannot connect/.test(d)) return new LocalError(d);
   return undefined;

@@ -40,8 +40,10 @@ function protoName(file: string, includes: string[]): string {
 export function loadProtos(files: string[], includes: string[] = []): LoadedProtos {
   const dirs = includes.length ? includes : ['.'];
   const names = new Map<string, string>(); // absolute path -> name as imported
-  const requested = files.map((file) => {
-    if (!existsSync(file)) throw new Error(`${file}: no such file`);
+  // a file is found as given, or (as protoc and grpcurl do) under an include path
+  const found = files.map((file) => (existsSync(file) || path.isAbsolute(file) ? file : findInclude(file, dirs) ?? file));
+  const requested = found.map((file, i) => {
+    if (!existsSync(file)) throw new Error(`${files[i]}: no such file${includes.length ? ` (nor under ${includes.join(', ')})` : ''}`);
     const name = protoName(file, dirs);
     names.set(path.resolve(file), name);
     return name;
@@ -58,7 +60,7 @@ export function loadProtos(files: string[], includes: string[] = []): LoadedProt
     return target;
   };
   try {
-    root.loadSync(files.map((f) => path.resolve(f)), { keepCase: true });
+    root.loadSync(found.map((f) => path.resolve(f)), { keepCase: true });
     root.resolveAll();
   } catch (err) {
     const missing = /^ENOENT[^']*'([^']*)'/.exec((err as Error).message);

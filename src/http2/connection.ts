@@ -74,6 +74,8 @@ export const DEFAULT_LOCAL_SETTINGS: Readonly<Settings> = {
  */
 export class Connection extends EventEmitter {
   readonly role: 'client' | 'server';
+  /** Whether the peer's SETTINGS (its first frame) arrived. */
+  private peerSpoke = false;
   readonly local: Settings;
   readonly remote: Settings = { ...PROTOCOL_DEFAULTS };
   private observed: ConnectionObserver | undefined;
@@ -315,7 +317,9 @@ export class Connection extends EventEmitter {
     this.closeError = error;
     this.settings.stop();
     clearTimeout(this.stallTimer);
-    const reason = error ? error.message : 'the connection closed';
+    let reason = error ? error.message : 'the connection closed';
+    // RFC 9113 §3.4: a peer's first frame is SETTINGS; one that closes before it may not speak HTTP/2 at all
+    if (!this.peerSpoke) reason += ', before the peer sent any HTTP/2 frame';
     for (const stream of [...this.streams.values()]) {
       this.closeStream(stream, 'reset-received');
       stream.handler.onReset(stream, CONNECTION_LOST, reason, false);
@@ -490,6 +494,7 @@ export class Connection extends EventEmitter {
   }
 
   private onSettings(frame: SettingsFrame): void {
+    this.peerSpoke = true;
     if (frame.ack) {
       // our settings take effect for what the peer sends from now on
       const applied = this.settings.acknowledged();
