@@ -1,5 +1,5 @@
 // The interop test cases of ../shared/specs/grpc-interop.md, run by h2grpc's client. Each throws on failure.
-import { createClient, type ClientCall, Metadata, Status, StatusError, type TypedClient, withCompression } from '../../src/grpc/index.js';
+import { type ClientOptions, createClient, type ClientCall, Metadata, Status, StatusError, type TypedClient, withCompression } from '../../src/grpc/index.js';
 import type { StreamingOutputCallRequestInit, StreamingOutputCallResponse, StreamingInputCallRequestInit } from './gen/messages.js';
 import type { TestServiceShape } from './gen/test.js';
 import { testService, unimplementedService } from './service.js';
@@ -56,7 +56,7 @@ async function collect(call: ClientCall<Out>): Promise<Out[]> {
   return out;
 }
 
-export const cases: Record<string, (client: Client, address: string) => Promise<void>> = {
+export const cases: Record<string, (client: Client, address: string, options: ClientOptions) => Promise<void>> = {
   async empty_unary(client) {
     const response = await client.EmptyCall({});
     assert(JSON.stringify(response) === '{}', 'EmptyCall returns Empty');
@@ -143,8 +143,8 @@ export const cases: Record<string, (client: Client, address: string) => Promise<
   async unimplemented_method(client) {
     await expectStatus(client.UnimplementedCall({}), Status.UNIMPLEMENTED);
   },
-  async unimplemented_service(_client, address) {
-    const other = createClient(address, unimplementedService);
+  async unimplemented_service(_client, address, options) {
+    const other = createClient(address, unimplementedService, options);
     try {
       await expectStatus(other.UnimplementedCall({}), Status.UNIMPLEMENTED);
     } finally {
@@ -177,9 +177,9 @@ export const cases: Record<string, (client: Client, address: string) => Promise<
 export const CASE_NAMES = Object.keys(cases);
 
 /** Runs cases against an address with a fresh client; returns the failures by name. */
-export async function runCases(address: string, names: string[] = CASE_NAMES): Promise<Record<string, string>> {
+export async function runCases(address: string, names: string[] = CASE_NAMES, options: ClientOptions = {}): Promise<Record<string, string>> {
   const failures: Record<string, string> = {};
-  const client = createClient(address, testService);
+  const client = createClient(address, testService, options);
   try {
     for (const name of names) {
       const run = cases[name];
@@ -188,7 +188,7 @@ export async function runCases(address: string, names: string[] = CASE_NAMES): P
         continue;
       }
       try {
-        await run(client, address);
+        await run(client, address, options);
       } catch (err) {
         failures[name] = (err as Error).message;
       }

@@ -1,7 +1,7 @@
 // The interop suite's "large" variant: every kind of call with messages on both sides of the flow-control windows
 // (1 MiB stream window) and of the 4 MiB default message limit, in both directions, run by h2grpc's client against
 // any TestService.  npx tsx examples/interop/client.ts --test_case=large
-import { createClient, Status, StatusError, type TypedClient } from '../../src/grpc/index.js';
+import { type ClientOptions, createClient, Status, StatusError, type TypedClient } from '../../src/grpc/index.js';
 import type { StreamingOutputCallResponse } from './gen/messages.js';
 import type { TestServiceShape } from './gen/test.js';
 import { testService } from './service.js';
@@ -96,8 +96,8 @@ export function overLimitCases(limit: number): Record<string, (client: Client) =
 }
 
 /** Runs the large cases (and, for the default limit, the over-limit ones) against an address; failures by name. */
-export async function runLargeCases(address: string, sizes = LARGE_SIZES, limit = 4 * MiB): Promise<Record<string, string>> {
-  const client: Client = createClient(address, testService, { maxReceiveMessageLength: limit });
+export async function runLargeCases(address: string, sizes = LARGE_SIZES, limit = 4 * MiB, options: ClientOptions = {}): Promise<Record<string, string>> {
+  const client: Client = createClient(address, testService, { ...options, maxReceiveMessageLength: limit });
   const failures: Record<string, string> = {};
   try {
     for (const [name, run] of Object.entries({ ...largeCases(sizes), ...overLimitCases(limit) })) {

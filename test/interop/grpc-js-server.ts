@@ -27,7 +27,7 @@ function echo(call: Any): grpc.Metadata {
 
 const error = (status: { code: number; message: string }, metadata: grpc.Metadata) => ({ code: status.code, details: status.message, metadata, name: 'Error', message: status.message });
 
-export async function startGrpcJsInteropServer(options: grpc.ServerOptions = {}): Promise<{ port: number; server: grpc.Server }> {
+export async function startGrpcJsInteropServer(options: grpc.ServerOptions = {}, credentials = grpc.ServerCredentials.createInsecure()): Promise<{ port: number; server: grpc.Server }> {
   const server = new grpc.Server(options);
   server.addService(grpcJsInterop.TestService.service, {
     EmptyCall: (call: Any, cb: Any) => cb(null, {}, echo(call)),
@@ -69,6 +69,6 @@ export async function startGrpcJsInteropServer(options: grpc.ServerOptions = {})
       });
     },
   });
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', credentials, (e, p) => (e ? reject(e) : resolve(p))));
   return { port, server };
 }
