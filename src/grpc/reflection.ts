@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { toBinary } from '@bufbuild/protobuf';
-import { type FileDescriptorProto, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
+import { type DescriptorProto, type FileDescriptorProto, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import protobuf from 'protobufjs';
-import { descriptorsOf, WELL_KNOWN_DESCRIPTORS } from '../codegen/descriptors.js';
-import type { FileModel, MessageModel } from '../codegen/model.js';
-import { modelsOfRoot } from '../codegen/proto-files.js';
+import { descriptorsOfRoots } from '../codegen/descriptors.js';
 import { loadService, serviceDefinition, type ServiceDefinition } from './schema.js';
 import { Status } from './status.js';
 
@@ -39,48 +36,28 @@ interface Files {
   messages: Set<string>;
 }
 
-/** The file an object of a root was loaded from, by name as imported ("pi.proto"); the well-known types are served apart. */
-function fileNameOf(object: protobuf.ReflectionObject): string | undefined {
-  if (object.fullName.startsWith('.google.protobuf.')) return undefined;
-  let pkg = '';
-  for (let o: protobuf.ReflectionObject | null = object; o; o = o.parent) {
-    if (o.filename) return o.filename.startsWith('/') ? path.basename(o.filename) : o.filename;
-    if (!pkg && o.parent && !(o instanceof protobuf.Type) && !(o instanceof protobuf.Service) && !(o instanceof protobuf.Enum)) pkg = o.fullName.slice(1);
-  }
-  // parsed from text, not a file: named after its package, as protoc lays files out
-  return `${(pkg || 'root').replace(/\./g, '/')}.proto`;
-}
-
 /** FileDescriptorProtos (as protoc writes them) for the files of every root, and the well-known files they import. */
 function describe(roots: protobuf.Root[]): Files {
   const files: Files = { byName: new Map(), bytes: new Map(), bySymbol: new Map(), messages: new Set() };
-  const models = new Map<string, FileModel>();
-  for (const root of roots) for (const model of modelsOfRoot(root, fileNameOf)) if (!models.has(model.name)) models.set(model.name, model);
-  const index = (file: string, messages: MessageModel[]) => {
+  const index = (file: string, pkg: string, messages: DescriptorProto[]) => {
     for (const m of messages) {
-      files.bySymbol.set(m.fullName, file);
-      files.messages.add(m.fullName);
-      for (const e of m.enums) files.bySymbol.set(e.fullName, file);
-      index(file, m.messages);
+      const name = pkg + m.name;
+      files.bySymbol.set(name, file);
+      files.messages.add(name);
+      for (const e of m.enumType) files.bySymbol.set(`${name}.${e.name}`, file);
+      index(file, `${name}.`, m.nestedType.filter((n) => !n.options?.mapEntry));
     }
   };
-  for (const model of models.values()) {
-    index(model.name, model.messages);
-    for (const e of model.enums) files.bySymbol.set(e.fullName, model.name);
-    for (const service of model.services) {
-      files.bySymbol.set(service.fullName, model.name);
-      for (const m of service.methods) files.bySymbol.set(`${service.fullName}.${m.name}`, model.name);
-    }
-  }
-  const descriptors = descriptorsOf([...models.values()]);
-  const wanted = new Set(descriptors.flatMap((d) => d.dependency).filter((d) => !models.has(d)));
-  for (const name of wanted) {
-    const known = WELL_KNOWN_DESCRIPTORS.get(name);
-    if (known) descriptors.push(known.proto);
-  }
-  for (const d of descriptors) {
+  for (const d of descriptorsOfRoots(roots)) {
     files.byName.set(d.name, d);
     files.bytes.set(d.name, toBinary(FileDescriptorProtoSchema, d));
+    const pkg = d.package ? `${d.package}.` : '';
+    index(d.name, pkg, d.messageType);
+    for (const e of d.enumType) files.bySymbol.set(pkg + e.name, d.name);
+    for (const service of d.service) {
+      files.bySymbol.set(pkg + service.name, d.name);
+      for (const m of service.method) files.bySymbol.set(`${pkg}${service.name}.${m.name}`, d.name);
+    }
   }
   return files;
 }

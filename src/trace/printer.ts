@@ -7,7 +7,10 @@ import {
   DEFAULT_INITIAL_WINDOW_SIZE, errorCodeName, flagNames, type Frame, FrameDecoder, FrameType, frameTypeName, readFrameHeader, settingName, SettingId,
 } from '../frames/index.js';
 import type { HpackEvent } from '../hpack/index.js';
-import { MessageReader, type MethodDefinition, type ServiceDefinition } from '../grpc/index.js';
+import { type FileRegistry, fromBinary, toJson } from '@bufbuild/protobuf';
+import type protobuf from 'protobufjs';
+import { descriptorsOfRoots, registryOf } from '../codegen/descriptors.js';
+import { MessageReader, type MethodDefinition, type ServiceDefinition, TO_OBJECT } from '../grpc/index.js';
 import type { Direction } from '../http2/index.js';
 import { describeRepresentation, mirrorDecoders } from './annotate.js';
 
@@ -53,6 +56,8 @@ export class TracePrinter {
   private peerInitialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
   private ownInitialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
   private readonly blocks = { in: [] as Uint8Array[], out: [] as Uint8Array[] }; // header blocks awaiting CONTINUATION
+  /** The services' schemas for ProtoJSON, made when the first message is printed (null: not possible). */
+  private registry: FileRegistry | null | undefined;
 
   constructor(
     private readonly options: PrinterOptions,
@@ -60,6 +65,20 @@ export class TracePrinter {
   ) {
     this.levels = new Set(options.levels ?? ['frames', 'hpack', 'messages']);
     for (const service of options.services ?? []) for (const method of Object.values(service.methods)) this.methods.set(method.path, method);
+  }
+
+  /** Messages as ProtoJSON (lowerCamelCase, defaults left out), through a registry of the services' schemas. */
+  private json(type: protobuf.Type, body: Uint8Array): string {
+    if (this.registry === undefined) {
+      try {
+        this.registry = registryOf(descriptorsOfRoots((this.options.services ?? []).map((s) => s.root)));
+      } catch {
+        this.registry = null; // a schema the descriptors cannot carry: protobufjs's own rendering
+      }
+    }
+    const desc = this.registry?.getMessage(type.fullName.slice(1));
+    if (!desc) return JSON.stringify(type.toObject(type.decode(body), TO_OBJECT), jsonBytes);
+    return JSON.stringify(toJson(desc, fromBinary(desc, body), { registry: this.registry! }));
   }
 
   /** The client preface: 24 octets before the first frame. */
@@ -244,7 +263,7 @@ export class TracePrinter {
       if (s.method) {
         try {
           const type = requests ? s.method.requestType : s.method.responseType;
-          decoded = `${type.fullName.slice(1)} ${JSON.stringify(requests ? s.method.deserialize(body) : s.method.deserializeResponse(body), jsonBytes)}`;
+          decoded = `${type.fullName.slice(1)} ${this.json(type, body)}`;
         } catch (err) {
           decoded = `(does not parse: ${(err as Error).message})`;
         }
