@@ -1,7 +1,7 @@
 // The real h2grpc command against real servers, one row per behaviour: the arguments, the exit status, what must be on
 // standard output and standard error, and a bound on the time (no command may hang).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,11 @@ t.test('every row', async (t) => {
   });
   const CLOSED = `127.0.0.1:${free}`;
   const CALC = 'pi.PiCalculator/Calc';
+  const traces = mkdtempSync(join(tmpdir(), 'h2grpc-cli-trace-'));
+  const broken = join(traces, 'broken.trace');
+  writeFileSync(broken, '{"h2grpc_trace":1,"role":"client","started":"2026-01-01T00:00:00Z"}\n\n{"t":0,"dir":"out","preface":true}\n{"t":1,"dir":"out","hex":"00000004\n');
+  const badHex = join(traces, 'hex.trace');
+  writeFileSync(badHex, '{"h2grpc_trace":1,"role":"client","started":"2026-01-01T00:00:00Z"}\n{"t":1,"dir":"in","hex":"zz"}\n');
   const rows: Row[] = [
     { what: '--help lists the commands', args: ['--help'], status: 0, stdout: /h2grpc call ADDRESS SERVICE\/METHOD[\s\S]*h2grpc gen/ },
     { what: '--version', args: ['--version'], status: 0, stdout: /^h2grpc \d+\.\d+\.\d+\n$/ },
@@ -101,6 +106,8 @@ t.test('every row', async (t) => {
     { what: 'a server that never answers, with a deadline', args: ['call', '--plaintext', '-max-time', '0.5', SILENT, CALC, '--proto', 'examples/pi.proto'], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED', within: 5 },
     { what: 'a server that never answers, reflection under the deadline', args: ['list', '--plaintext', '-max-time', '0.5', SILENT], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED', within: 5 },
     { what: 'a server that never answers, no deadline: the SETTINGS timeout ends it', args: ['call', '--plaintext', SILENT, CALC, '--proto', 'examples/pi.proto'], status: 1, stderr: `${SILENT} closed the connection without speaking HTTP/2 (SETTINGS_TIMEOUT`, within: 20 },
+    { what: 'a trace file with a damaged line: its number', args: ['trace', 'show', broken], status: 1, stderr: `h2grpc trace: ${broken}:4: not JSON` },
+    { what: 'a trace event with bad hex', args: ['trace', 'show', badHex], status: 1, stderr: `h2grpc trace: ${badHex}:2: "hex" is not an even number of hex digits` },
     { what: 'a server that dies mid-call', args: ['call', '--plaintext', A, CALC, '-d', '{"n": 13}'], status: 64 + 14, stderr: 'Code: UNAVAILABLE', within: 10 },
   ];
   // three at a time (two cores): the times measured are the command's, not a queue's
