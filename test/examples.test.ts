@@ -162,3 +162,24 @@ t.test('pi-server.ts stops on SIGTERM, and a call that never sends its request c
   t.ok(took >= 4500 && took < 9000, `exited after the grace period (${took} ms)`);
   t.same(seen.slice(1), ['SIGTERM: shutting down, GOAWAY sent; calls in flight get up to 5 s (again to stop now)', 'bye']);
 });
+
+t.test('examples explain what is wrong in one line, without a stack trace', async (t) => {
+  const busy = new Server().addService(piService, { Calc: ({ n }) => ({ value: pi(n) }) });
+  const port = await busy.listen(0);
+  t.teardown(() => busy.forceShutdown());
+  const closed = await freePort();
+  const cases: Array<[string, string[], number, string]> = [
+    ['pi-server.ts', ['--port', String(port)], 1, `port ${port} is in use; try --port 0 or another port`],
+    ['pi-server.ts', ['--port', '80a'], 2, '--port takes a number from 0 to 65535, not "80a"'],
+    ['pi-client.ts', ['--port', String(closed)], 1, `no pi server on 127.0.0.1:${closed}; start it with: npx tsx examples/pi-server.ts --port ${closed}`],
+    ['pi-summarize-client.ts', ['--port', String(closed)], 1, `no pi streaming server on 127.0.0.1:${closed}; start it with: npx tsx examples/pi-stream-server.ts --port ${closed}`],
+    ['pi-approximations-client.ts', ['--port', String(port)], 1, `127.0.0.1:${port} does not serve this method (unknown service pi_streaming.PiStreams): is it the pi streaming server?`],
+  ];
+  for (const [file, args, status, message] of cases) {
+    const [node, a] = tsx(file, ...args);
+    const r = await run(node, [...a]);
+    t.equal(r.status, status, `${file} ${args.join(' ')}: exit ${status}`);
+    t.match(r.stderr, message, `${file} ${args.join(' ')}: says what to do`);
+    t.notMatch(r.stderr, /\n\s+at /, `${file} ${args.join(' ')}: no stack trace`);
+  }
+});
