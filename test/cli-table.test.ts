@@ -147,3 +147,21 @@ t.test('plaintext against a TLS server says to drop --plaintext', async (t) => {
   t.equal(trusted.status, 0, trusted.stderr);
   t.match(trusted.stdout, '"value"');
 });
+
+t.test('a trace recorded by h2grpc call through reflection carries its schema: it decodes anywhere, down to the field', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'h2grpc-self-contained-'));
+  const file = join(dir, 'call.trace');
+  const address = `127.0.0.1:${portOf(ours)}`;
+  const call = await run(process.execPath, [...H2GRPC_CLI, 'call', '--plaintext', '--trace-file', file, address, 'pi.PiCalculator/Calc', '-d', '{"n": 5}']);
+  t.equal(call.status, 0, call.stderr);
+  const header = JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!);
+  t.type(header.schema, 'string', 'the header carries a FileDescriptorSet');
+  t.notOk((header.protos ?? []).some((p: string) => p.startsWith('/')), 'no absolute paths');
+  t.same(header.protos ?? [], [], 'no .proto file to find: reflection gave the schema');
+  const shown = await run(process.execPath, [...H2GRPC_CLI, 'trace', 'show', file, '--levels', 'messages,octets']);
+  t.equal(shown.status, 0, shown.stderr);
+  t.match(shown.stdout, 'pi.PiRequest {"n":5}', 'the request decoded without any .proto file');
+  t.match(shown.stdout, /pi\.PiResponse \{"value":3\.07/, 'the response too');
+  t.match(shown.stdout, /08 +tag: field 1 n, wire type 0 \(varint\)\n\s+05 +varint 5/, 'the octets of the request, down to the field');
+  t.match(shown.stdout, /tag: field 1 value, wire type 1 \(fixed64\)/);
+});

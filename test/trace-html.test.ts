@@ -16,7 +16,7 @@ t.test('the trace page in headless chromium', async (t) => {
   const { chromium } = await import('playwright-core');
   const file = await recordPiCalls([100, 200]);
   const { header, entries } = readTrace(file);
-  const html = traceHtml(header, entries, renderEntries(header, entries, 'all', []), annotateEntries(entries));
+  const html = traceHtml(header, entries, renderEntries(header, entries, 'all', []), annotateEntries(header, entries));
   t.notMatch(html, /<(script|link|img)[^>]+(src|href)=/, 'self-contained: no external resources');
   const page_ = file.replace(/\.trace$/, '.html');
   writeFileSync(page_, html);

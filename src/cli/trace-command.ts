@@ -2,44 +2,24 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { FrameType, readFrameHeader } from '../frames/index.js';
-import { loadProto, serviceDefinition, type ServiceDefinition } from '../grpc/index.js';
 import { annotateFieldBlock, annotateFrame, formatAnnotations, mirrorDecoders } from '../trace/annotate.js';
 import { traceToPcap } from '../trace/pcap.js';
 import { parseLevels, TracePrinter } from '../trace/printer.js';
 import { readTrace, type TraceEntry, type TraceHeader } from '../trace/trace-file.js';
 import { traceHtml } from '../trace/html.js';
+import { MessageOctets } from '../trace/message-octets.js';
+import { readSchema } from '../trace/trace-schema.js';
 
 export const TRACE_USAGE = `usage: h2grpc trace show FILE [--levels frames,hpack,messages] [--proto FILE]
        h2grpc trace step FILE
        h2grpc trace pcap FILE -o OUT.pcap
        h2grpc trace html FILE -o OUT.html`;
 
-/** The services of the trace's recorded .proto files (and any given with --proto), for decoding messages. */
-function services(header: TraceHeader, extra: string[]): ServiceDefinition[] {
-  const out: ServiceDefinition[] = [];
-  for (const file of [...(header.protos ?? []), ...extra]) {
-    try {
-      const root = loadProto(file);
-      const walk = (ns: { nestedArray?: unknown[] } & Record<string, unknown>, prefix: string) => {
-        for (const child of (ns.nestedArray ?? []) as Array<{ name: string; methods?: unknown; nestedArray?: unknown[] }>) {
-          const name = prefix ? `${prefix}.${child.name}` : child.name;
-          if (child.methods) out.push(serviceDefinition(root, name));
-          else if (child.nestedArray) walk(child as never, name);
-        }
-      };
-      walk(root as never, '');
-    } catch {
-      // a .proto that is gone or broken: messages stay undecoded
-    }
-  }
-  return out;
-}
-
 /** The printer's text for each entry, in order. */
 export function renderEntries(header: TraceHeader, entries: TraceEntry[], levels: string | undefined, protos: string[], color = false): string[] {
   const texts: string[] = [];
   let current = '';
-  const printer = new TracePrinter({ role: header.role, levels: parseLevels(levels ?? 'all'), services: services(header, protos), color }, (text) => {
+  const printer = new TracePrinter({ role: header.role, levels: parseLevels(levels ?? 'all'), services: readSchema(header, protos).services, color }, (text) => {
     current += (current ? '\n' : '') + text;
   });
   for (const entry of entries) {
@@ -51,19 +31,37 @@ export function renderEntries(header: TraceHeader, entries: TraceEntry[], levels
   return texts;
 }
 
-/** Each entry's octets annotated field by field (and its field block, representation by representation). */
-export function annotateEntries(entries: TraceEntry[]): string[] {
+/**
+ * Each entry's octets annotated field by field: a field block representation by representation, a DATA payload as gRPC
+ * messages down to their protobuf fields (named when the trace's schema is known).
+ */
+export function annotateEntries(header: TraceHeader, entries: TraceEntry[], protos: string[] = []): string[] {
   const hpack = mirrorDecoders();
+  const messages = new MessageOctets(readSchema(header, protos).schema);
+  // the requests are what the client sends: 'out' in a client's trace, 'in' in a server's
+  const requestDir = header.role === 'client' ? 'out' : 'in';
   return entries.map((entry) => {
     if ('preface' in entry) return formatAnnotations([{ bytes: Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), note: 'the client preface' }]);
     const bytes = Buffer.from(entry.hex, 'hex');
-    let text = formatAnnotations(annotateFrame(bytes));
-    const header = readFrameHeader(bytes, 0);
-    if (header.type === FrameType.HEADERS && header.flags & 0x4) {
+    const annotations = annotateFrame(bytes);
+    const frame = readFrameHeader(bytes, 0);
+    if (frame.type === FrameType.DATA) {
+      const at = annotations.findIndex((a) => a.note.startsWith('data ('));
+      if (at >= 0) {
+        try {
+          annotations.splice(at, 1, ...messages.data(frame.streamId, entry.dir, annotations[at]!.bytes, entry.dir === requestDir));
+        } catch (err) {
+          annotations.push({ bytes: new Uint8Array(0), heading: true, note: `!! ${(err as Error).message}` });
+        }
+      }
+    }
+    let text = formatAnnotations(annotations);
+    if (frame.type === FrameType.HEADERS && frame.flags & 0x4) {
       try {
-        const annotations = annotateFrame(bytes);
         const block = annotations.find((a) => a.note.startsWith('field block fragment'));
-        if (block) text += `\nfield block:\n${formatAnnotations(annotateFieldBlock(block.bytes, hpack[entry.dir]))}`;
+        const fields: Array<[string, string]> = [];
+        if (block) text += `\nfield block:\n${formatAnnotations(annotateFieldBlock(block.bytes, hpack[entry.dir], fields))}`;
+        messages.headers(frame.streamId, entry.dir, fields);
       } catch (err) {
         text += `\n!! ${(err as Error).message}`;
       }
@@ -95,7 +93,7 @@ export async function traceCommand(args: string[]): Promise<number> {
       return 2;
     }
     if (sub === 'pcap') writeFileSync(out, traceToPcap(header, entries));
-    else writeFileSync(out, traceHtml(header, entries, renderEntries(header, entries, 'all', protos), annotateEntries(entries)));
+    else writeFileSync(out, traceHtml(header, entries, renderEntries(header, entries, 'all', protos), annotateEntries(header, entries, protos)));
     console.log(`wrote ${out}`);
     return 0;
   }
@@ -105,7 +103,7 @@ export async function traceCommand(args: string[]): Promise<number> {
 /** Interactive: Enter or n for the next frame, p the previous, /TEXT searches forward, a number jumps, q quits. */
 async function step(header: TraceHeader, entries: TraceEntry[], protos: string[]): Promise<number> {
   const views = renderEntries(header, entries, 'all', protos, process.stdout.isTTY);
-  const octets = annotateEntries(entries);
+  const octets = annotateEntries(header, entries, protos);
   let at = 0;
   const show = () => {
     console.log(`\n── ${at + 1} of ${entries.length} ─────────────────────────────────────────────`);

@@ -173,16 +173,20 @@ class FileWriter {
     out.push('');
   }
 
-  /** protobufjs JSON of the file's own types, nested by package, every type reference absolute. */
   private json(): Record<string, unknown> {
-    const top: Record<string, unknown> = {};
-    for (const m of this.file.messages) top[shortName(m.fullName)] = messageJson(m);
-    for (const e of this.file.enums) top[shortName(e.fullName)] = enumJson(e);
-    for (const s of this.file.services) top[shortName(s.fullName)] = serviceJson(s);
-    let json: Record<string, unknown> = { nested: top };
-    for (const part of (this.file.package ? this.file.package.split('.') : []).reverse()) json = { nested: { [part]: json } };
-    return json;
+    return protobufJson(this.file);
   }
+}
+
+/** protobufjs JSON of a file's own types, nested by package, every type reference absolute. */
+export function protobufJson(file: FileModel): Record<string, unknown> {
+  const top: Record<string, unknown> = {};
+  for (const m of file.messages) top[shortName(m.fullName)] = messageJson(m);
+  for (const e of file.enums) top[shortName(e.fullName)] = enumJson(e);
+  for (const s of file.services) top[shortName(s.fullName)] = serviceJson(s);
+  let json: Record<string, unknown> = { nested: top };
+  for (const part of (file.package ? file.package.split('.') : []).reverse()) json = { nested: { [part]: json } };
+  return json;
 }
 
 function messageJson(m: MessageModel): Record<string, unknown> {

@@ -9,6 +9,8 @@ import { HpackDecoder, type HpackEvent } from '../hpack/index.js';
 export interface Annotation {
   bytes: Uint8Array;
   note: string;
+  /** A line that introduces what follows, with no octets of its own. */
+  heading?: boolean;
 }
 
 const octets = (n: number) => `${n} octet${n === 1 ? '' : 's'}`;
@@ -18,7 +20,11 @@ const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2,
 export function formatAnnotations(annotations: Annotation[]): string {
   const width = 16 * 3 - 1;
   const lines: string[] = [];
-  for (const { bytes, note } of annotations) {
+  for (const { bytes, note, heading } of annotations) {
+    if (heading) {
+      lines.push(`${''.padEnd(width)}  ${note}`);
+      continue;
+    }
     if (bytes.length === 0) {
       lines.push(`${'(none)'.padEnd(width)}  ${note}`);
       continue;
@@ -117,8 +123,8 @@ export function describeRepresentation(e: HpackEvent): string {
   }
 }
 
-/** Decodes a field block with `decoder` and splits it into its representations. */
-export function annotateFieldBlock(block: Uint8Array, decoder: HpackDecoder): Annotation[] {
+/** Decodes a field block with `decoder` and splits it into its representations (the fields go to `fields` if given). */
+export function annotateFieldBlock(block: Uint8Array, decoder: HpackDecoder, fields?: Array<[string, string]>): Annotation[] {
   const events: HpackEvent[] = [];
   const previous = decoder.observer;
   decoder.observer = (e) => events.push(e);
@@ -127,6 +133,7 @@ export function annotateFieldBlock(block: Uint8Array, decoder: HpackDecoder): An
   } finally {
     decoder.observer = previous;
   }
+  if (fields) for (const e of events) if (e.representation !== 'size-update') fields.push([e.name, e.value]);
   return events.map((e) => {
     const evicted = e.evicted.map(([n, v]) => `; evicts ${n}: ${v}`).join('');
     return { bytes: block.subarray(e.start, e.end), note: describeRepresentation(e) + evicted };

@@ -12,10 +12,12 @@ import type protobuf from 'protobufjs';
 import { descriptorsOfRoots, registryOf } from '../codegen/descriptors.js';
 import { MessageReader, type MethodDefinition, type ServiceDefinition, TO_OBJECT } from '../grpc/index.js';
 import type { Direction } from '../http2/index.js';
-import { describeRepresentation, mirrorDecoders } from './annotate.js';
+import { describeRepresentation, formatAnnotations, mirrorDecoders } from './annotate.js';
+import { MessageOctets, traceSchema, type TraceSchema } from './message-octets.js';
 
 /** What a trace shows: frames, HPACK steps, gRPC messages. */
-export type TraceLevel = 'frames' | 'hpack' | 'messages';
+/** frames, HPACK steps, messages as JSON; and (not in "all": long) DATA octets down to the protobuf field. */
+export type TraceLevel = 'frames' | 'hpack' | 'messages' | 'octets';
 
 /** What the trace printer shows and how: role, levels, services to decode messages with, colours, times. */
 export interface PrinterOptions {
@@ -56,6 +58,8 @@ export class TracePrinter {
   private peerInitialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
   private ownInitialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
   private readonly blocks = { in: [] as Uint8Array[], out: [] as Uint8Array[] }; // header blocks awaiting CONTINUATION
+  /** DATA octets down to the field, for the 'octets' level. */
+  private readonly octets: MessageOctets | undefined;
   /** The services' schemas for ProtoJSON, made when the first message is printed (null: not possible). */
   private registry: FileRegistry | null | undefined;
 
@@ -64,6 +68,15 @@ export class TracePrinter {
     private readonly write: (text: string) => void,
   ) {
     this.levels = new Set(options.levels ?? ['frames', 'hpack', 'messages']);
+    if (this.levels.has('octets')) {
+      let schema: TraceSchema | undefined;
+      try {
+        schema = traceSchema(registryOf(descriptorsOfRoots((options.services ?? []).map((s) => s.root))));
+      } catch {
+        schema = undefined; // octets without field names
+      }
+      this.octets = new MessageOctets(schema);
+    }
     for (const service of options.services ?? []) for (const method of Object.values(service.methods)) this.methods.set(method.path, method);
   }
 
@@ -187,6 +200,10 @@ export class TracePrinter {
           const [conn, own] = direction === 'out' ? [this.sendConnection, s.sendWindow] : [this.receiveConnection, s.receiveWindow];
           out.push(`${INDENT}(${direction === 'out' ? 'we may send' : 'we may receive'} ${conn} more on the connection, ${own} on stream ${f.streamId})`);
         }
+        if (this.octets) {
+          const request = (direction === 'out') === (this.options.role === 'client');
+          out.push(...formatAnnotations(this.octets.data(f.streamId, direction, f.data, request)).split('\n').map((l) => `${INDENT}${l}`));
+        }
         out.push(...this.messages(direction, f.streamId, f.data, time));
         break;
       }
@@ -216,6 +233,7 @@ export class TracePrinter {
       }
       if (name === 'grpc-encoding') s.encoding[direction] = value;
     }
+    this.octets?.headers(streamId, direction, fields);
     const out: string[] = [];
     const showFrames = this.levels.has('frames');
     const showHpack = this.levels.has('hpack');
@@ -322,7 +340,7 @@ export function parseLevels(spec: string | undefined): TraceLevel[] {
   const levels = new Set<TraceLevel>();
   for (const word of spec.split(/[,\s]+/)) {
     if (word === 'all' || word === '1' || word === 'true') ['frames', 'hpack', 'messages'].forEach((l) => levels.add(l as TraceLevel));
-    else if (word === 'frames' || word === 'hpack' || word === 'messages') levels.add(word);
+    else if (word === 'frames' || word === 'hpack' || word === 'messages' || word === 'octets') levels.add(word);
   }
   return [...levels];
 }

@@ -11,8 +11,10 @@ export interface TraceHeader {
   started: string;
   local?: string;
   remote?: string;
-  /** .proto files whose messages a reader may decode. */
+  /** .proto files whose messages a reader may decode, relative to where the trace was recorded (older traces). */
   protos?: string[];
+  /** The services' schema: a serialized google.protobuf.FileDescriptorSet, base64. */
+  schema?: string;
 }
 
 /** One line of a trace file after the header. */

@@ -2,10 +2,12 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import net from 'node:net';
+import path from 'node:path';
 import type { ServiceDefinition } from '../grpc/index.js';
 import type { ConnectionObserver, Direction, FrameTrace } from '../http2/index.js';
 import { TracePrinter, type TraceLevel } from './printer.js';
 import { frameLine, headerLine, prefaceLine } from './trace-file.js';
+import { encodeSchema } from './trace-schema.js';
 
 /** Options of a Tracer: role, levels to print and where, file to record to, schemas to decode messages with. */
 export interface TracerOptions {
@@ -44,7 +46,8 @@ export class Tracer implements ConnectionObserver {
         started: new Date().toISOString(),
         local: socket ? `${socket.localAddress}:${socket.localPort}` : undefined,
         remote: socket ? `${socket.remoteAddress}:${socket.remotePort}` : undefined,
-        protos: options.protos,
+        protos: options.protos?.map((p) => (path.isAbsolute(p) ? path.relative(process.cwd(), p) : p)),
+        schema: encodeSchema(options.services ?? []),
       })}\n`);
     }
   }
