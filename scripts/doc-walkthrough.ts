@@ -7,6 +7,7 @@ import { HpackEncoder } from '../src/hpack/index.js';
 import { Tracer } from '../src/trace/index.js';
 import { calcHandler, piService } from '../examples/pi-service.js';
 import { piStreams, streamingHandlers } from '../examples/pi-streaming-service.js';
+import { LogSink } from '../examples/gen/log-sink.js';
 
 type Blocks = string[];
 
@@ -94,5 +95,44 @@ export const walkthroughExamples: Record<string, () => Promise<string>> = {
     await new Promise((r) => setTimeout(r, 30));
     server.forceShutdown();
     return pick(out, /recv DATA frame/);
+  },
+  'walk-duplexing': async () => {
+    // three calls at once; the handler of n sleeps (4 - n) x 30 ms, so the answers come back n = 3, 2, 1
+    const out: Blocks = [];
+    const server = new Server();
+    server.addService(piService, { Calc: async ({ n }) => (await new Promise((r) => setTimeout(r, (4 - n) * 30)), { value: n }) });
+    const client = createClient('127.0.0.1:8080', piService, {
+      createConnection: () => {
+        const [a, b] = duplexPair();
+        server.handle(b);
+        return a;
+      },
+      observer: () => new Tracer({ role: 'client', levels: ['frames', 'messages'], services: [piService], times: false, write: (t) => out.push(t) }),
+    });
+    await Promise.all([1, 2, 3].map((n) => client.Calc({ n })));
+    await new Promise((r) => setTimeout(r, 20));
+    client.close();
+    server.forceShutdown();
+    // one line per frame (its first) and per message: the order is the lesson
+    return out.filter((b) => /(HEADERS|DATA) frame|message on stream/.test(b.split('\n')[0]!)).map((b) => b.split('\n')[0]!.replace(/^ +/, '')).join('\n');
+  },
+  'walk-oneway': async () => {
+    // a unary call to the log sink whose Empty nobody reads: what still crosses the wire
+    const out: Blocks = [];
+    const server = new Server();
+    server.addService(LogSink, { Log: () => ({}) });
+    const client = createClient('127.0.0.1:8080', LogSink, {
+      createConnection: () => {
+        const [a, b] = duplexPair();
+        server.handle(b);
+        return a;
+      },
+      observer: () => new Tracer({ role: 'client', levels: ['frames', 'messages'], services: [LogSink], times: false, write: (t) => out.push(t) }),
+    });
+    void client.Log({ level: 'info', text: 'hello' });
+    await new Promise((r) => setTimeout(r, 30));
+    client.close();
+    server.forceShutdown();
+    return pick(out, /stream_id=1>|message on stream 1/);
   },
 };

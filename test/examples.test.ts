@@ -183,3 +183,24 @@ t.test('examples explain what is wrong in one line, without a stack trace', asyn
     t.notMatch(r.stderr, /\n\s+at /, `${file} ${args.join(' ')}: no stack trace`);
   }
 });
+
+t.test('duplexing.ts: ten calls on one connection answered out of order, then HTTP/1.1 fashion', async (t) => {
+  const [node, args] = tsx('duplexing.ts');
+  const r = await run(node, [...args]);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, 'requests left in this order:  n=1, n=2, n=3, n=4, n=5, n=6, n=7, n=8, n=9, n=10');
+  const order = /responses came in this order: (.*)/.exec(r.stdout)?.[1]?.match(/n=\d+/g) ?? [];
+  t.equal(order.length, 10, 'every response arrived');
+  t.not(order.join(','), 'n=1,n=2,n=3,n=4,n=5,n=6,n=7,n=8,n=9,n=10', 'not in request order: each as its handler finished');
+  t.match(r.stdout, /One at a time \(HTTP\/1\.1 on one connection\): \d+ ms/);
+  t.match(r.stdout, /One connection per call \(10 connections/);
+});
+
+t.test('oneway.ts: a stream fed without waiting, unary calls whose errors still come back', async (t) => {
+  const [node, args] = tsx('oneway.ts');
+  const r = await run(node, [...args]);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, /the stream ended with one Empty after \d+ ms; the server has 5 entries/);
+  t.match(r.stdout, 'the server refused {"level":"loud","text":"this level does not exist"}: INVALID_ARGUMENT: no log level "loud"');
+  t.match(r.stdout, 'the server has 7 entries');
+});
