@@ -1,7 +1,7 @@
 // npx h2grpc trace show|step|pcap|html FILE — reading trace files recorded with --trace-file.
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { FrameType, readFrameHeader } from '../frames/index.js';
+import { flagNames, FrameType, frameTypeName, readFrameHeader } from '../frames/index.js';
 import { annotateFieldBlock, annotateFrame, formatAnnotations, mirrorDecoders } from '../trace/annotate.js';
 import { traceToPcap } from '../trace/pcap.js';
 import { parseLevels, TracePrinter } from '../trace/printer.js';
@@ -9,6 +9,7 @@ import { readTrace, type TraceEntry, type TraceHeader } from '../trace/trace-fil
 import { traceHtml } from '../trace/html.js';
 import { MessageOctets } from '../trace/message-octets.js';
 import { readSchema } from '../trace/trace-schema.js';
+import { traceScreen } from './trace-screen.js';
 
 export const TRACE_USAGE = `usage: h2grpc trace show FILE [--levels frames,hpack,messages] [--proto FILE]
        h2grpc trace step FILE
@@ -102,8 +103,20 @@ export async function traceCommand(args: string[]): Promise<number> {
 
 /** Interactive: Enter or n for the next frame, p the previous, /TEXT searches forward, a number jumps, q quits. */
 async function step(header: TraceHeader, entries: TraceEntry[], protos: string[]): Promise<number> {
-  const views = renderEntries(header, entries, 'all', protos, process.stdout.isTTY);
+  const tty = process.stdout.isTTY && process.stdin.isTTY;
+  const views = renderEntries(header, entries, 'all', protos, process.stdout.isTTY && !tty);
   const octets = annotateEntries(header, entries, protos);
+  if (tty) {
+    // a terminal: the full-screen view; pipes keep the append-only one below
+    await traceScreen(entries.map((entry, i) => {
+      const first = views[i]!.split('\n')[0] ?? '';
+      const h = 'preface' in entry ? undefined : readFrameHeader(Buffer.from(entry.hex, 'hex'), 0);
+      const flags = h ? flagNames(h.type, h.flags) : [];
+      const title = h ? `${entry.dir === 'out' ? 'send' : 'recv'} ${frameTypeName(h.type)} on stream ${h.streamId}${flags.length ? ` [${flags.join(' ')}]` : ''}` : first.replace(/^\[[^\]]*\] /, '');
+      return { title, stream: h?.streamId ?? 0, text: `${views[i]}\n\noctets:\n${octets[i]}` };
+    }), process.stdin, process.stdout);
+    return 0;
+  }
   let at = 0;
   const show = () => {
     console.log(`\n── ${at + 1} of ${entries.length} ─────────────────────────────────────────────`);
