@@ -15,8 +15,7 @@ import type { Direction } from '../http2/index.js';
 import { describeRepresentation, formatAnnotations, mirrorDecoders } from './annotate.js';
 import { MessageOctets, traceSchema, type TraceSchema } from './message-octets.js';
 
-/** What a trace shows: frames, HPACK steps, gRPC messages. */
-/** frames, HPACK steps, messages as JSON; and (not in "all": long) DATA octets down to the protobuf field. */
+/** What a trace shows: frames, HPACK steps, gRPC messages as JSON; and (opt-in, long: not in "all") DATA octets down to the protobuf field. */
 export type TraceLevel = 'frames' | 'hpack' | 'messages' | 'octets';
 
 /** What the trace printer shows and how: role, levels, services to decode messages with, colours, times. */

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Direction } from '../http2/index.js';
 
-/** The first line of a trace file: format version, role, start time, addresses, .proto files. */
+/** The first line of a trace file: format version, role, start time, addresses, .proto files, the schema. */
 export interface TraceHeader {
   h2grpc_trace: 1;
   /** Whose connection: its 'out' frames are the recording side's. */
