@@ -2,10 +2,12 @@
 // the header line stays on top, keys step, search and jump, nothing is wider than the screen, q restores the terminal.
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
-import { commandWorks, havePeer } from './peers.js';
+import { childEnv, commandWorks, havePeer } from './peers.js';
 import { recordPiCalls } from './trace-helpers.js';
 
-const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8', timeout: 10_000 });
+// a tmux server of our own (its own socket), started with tap's coverage hooks off for the process it runs
+const SOCKET = `h2grpc-test-${process.pid}`;
+const tmux = (...args: string[]) => spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', timeout: 10_000, env: childEnv() });
 
 t.test('trace step, full screen, keyboard only', async (t) => {
   if (!havePeer(t, commandWorks('tmux', ['-V']), 'the terminal view (driven through tmux)', 'Debian package tmux')) return;
@@ -13,7 +15,7 @@ t.test('trace step, full screen, keyboard only', async (t) => {
   const session = `h2grpc-step-${process.pid}`;
   const started = tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `cd ${process.cwd()} && node --import tsx src/cli/main.ts trace step ${file}; echo "EXITED $?"; sleep 30`);
   t.equal(started.status, 0, started.stderr);
-  t.teardown(() => void tmux('kill-session', '-t', session));
+  t.teardown(() => void tmux('kill-server'));
   const screen = () => tmux('capture-pane', '-p', '-t', session).stdout;
   const waitFor = async (pattern: RegExp, what: string) => {
     for (let i = 0; i < 100; i++) {
