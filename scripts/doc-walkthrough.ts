@@ -11,6 +11,13 @@ import { LogSink } from '../examples/gen/log-sink.js';
 
 type Blocks = string[];
 
+/** A client's transport to `server`: an in-memory pair, one per connection. */
+const overPair = (server: Server) => () => {
+  const [a, b] = duplexPair();
+  server.handle(b);
+  return a;
+};
+
 /** A server with the pi services, a traced client connection to it, and what the tracer printed, block by block. */
 async function traced(role: 'client' | 'server', body: (ctx: { server: Server; client: ServiceClient<'Calc'> }) => Promise<void>): Promise<Blocks> {
   const blocks: Blocks = [];
@@ -21,11 +28,7 @@ async function traced(role: 'client' | 'server', body: (ctx: { server: Server; c
   // Calc(7) never answers, for the cancellation example
   server.addService(piService, { Calc: (req: { n: number }, call: ServerCall) => (req.n === 7 ? new Promise(() => {}) : calc(req, call)) });
   const client = createClient<'Calc'>('127.0.0.1:8080', piService, {
-    createConnection: () => {
-      const [a, b] = duplexPair();
-      server.handle(b);
-      return a;
-    },
+    createConnection: overPair(server),
     observer: role === 'client' ? tracer : undefined,
   });
   await body({ server, client });
@@ -45,11 +48,7 @@ export const walkthroughExamples: Record<string, () => Promise<string>> = {
     let seed = 7;
     server.addService(piStreams, streamingHandlers({ random: () => ((seed = (seed * 48271) % 2147483647) / 2147483647) }));
     const client = createClient<'Calc'>('127.0.0.1:8080', piStreams, {
-      createConnection: () => {
-        const [a, b] = duplexPair();
-        server.handle(b);
-        return a;
-      },
+      createConnection: overPair(server),
       observer: () => new Tracer({ role: 'client', levels: ['frames', 'hpack', 'messages'], services: [piStreams], times: false, write: (t) => out.push(t) }),
     });
     for await (const _ of client.Calc([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }])) void _;
@@ -102,11 +101,7 @@ export const walkthroughExamples: Record<string, () => Promise<string>> = {
     const server = new Server();
     server.addService(piService, { Calc: async ({ n }) => (await new Promise((r) => setTimeout(r, (4 - n) * 30)), { value: n }) });
     const client = createClient('127.0.0.1:8080', piService, {
-      createConnection: () => {
-        const [a, b] = duplexPair();
-        server.handle(b);
-        return a;
-      },
+      createConnection: overPair(server),
       observer: () => new Tracer({ role: 'client', levels: ['frames', 'messages'], services: [piService], times: false, write: (t) => out.push(t) }),
     });
     await Promise.all([1, 2, 3].map((n) => client.Calc({ n })));
@@ -122,11 +117,7 @@ export const walkthroughExamples: Record<string, () => Promise<string>> = {
     const server = new Server();
     server.addService(LogSink, { Log: () => ({}) });
     const client = createClient('127.0.0.1:8080', LogSink, {
-      createConnection: () => {
-        const [a, b] = duplexPair();
-        server.handle(b);
-        return a;
-      },
+      createConnection: overPair(server),
       observer: () => new Tracer({ role: 'client', levels: ['frames', 'messages'], services: [LogSink], times: false, write: (t) => out.push(t) }),
     });
     void client.Log({ level: 'info', text: 'hello' });
