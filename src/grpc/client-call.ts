@@ -5,12 +5,11 @@ import { DeadlineTimer, encodeTimeout } from './deadline.js';
 import { ACCEPT_ENCODING, compress, decompress, type Encoding, WithCompression } from './compression.js';
 import { frameMessage, Inbox } from './message.js';
 import { Metadata } from './metadata.js';
-import { percentDecode } from './percent.js';
 import { backoffMs, type NormalizedRetryPolicy, type RetryThrottle } from './retry.js';
-import { richStatus, type StatusDetail } from './rich-status.js';
 import type { MethodDefinition } from './schema.js';
 import { Status, StatusError } from './status.js';
-import { statusFromHttp, statusFromRstStream } from './status-mapping.js';
+import { statusFromRstStream } from './status-mapping.js';
+import { notGrpcResponse, trailersStatus } from './response-status.js';
 
 /** Options of one call: timeout or deadline, metadata, cancellation signal, wait for ready, compression. */
 export interface CallOptions {
@@ -38,17 +37,6 @@ export interface UnaryResult<Res = unknown> {
 
 /** The user-agent h2grpc clients send. */
 export const USER_AGENT = 'h2grpc/0.1.0';
-
-/** The typed details of grpc-status-details-bin, or none when it is absent or does not decode. */
-function errorDetails(trailers: HeaderList): StatusDetail[] {
-  const encoded = headerValue(trailers, 'grpc-status-details-bin');
-  if (encoded === undefined) return [];
-  try {
-    return richStatus.decode(Buffer.from(encoded, 'base64')).details;
-  } catch {
-    return [];
-  }
-}
 
 /** Request messages already sent are kept (up to this many octets) so a refused stream can be replayed. */
 const REPLAY_LIMIT = 64 * 1024;
@@ -310,16 +298,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   onHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
     if (this.settled || stream !== this.stream) return; // a finished attempt's stream says nothing more
     if (!this.responseHeaders) {
-      const status = Number(headerValue(headers, ':status'));
-      const grpcStatus = headerValue(headers, 'grpc-status');
-      if (status !== 200 && grpcStatus === undefined) {
-        // gRPC http-grpc-status-mapping: an HTTP error without grpc-status
-        return this.cancel(statusFromHttp(status), `received HTTP status ${status} without grpc-status`);
-      }
-      const contentType = headerValue(headers, 'content-type') ?? '';
-      if (!contentType.startsWith('application/grpc') && grpcStatus === undefined) {
-        return this.cancel(Status.UNKNOWN, `received content-type ${JSON.stringify(contentType)}, not application/grpc`);
-      }
+      const notGrpc = notGrpcResponse(headers);
+      if (notGrpc) return this.cancel(notGrpc.code, notGrpc.details);
       if (!endStream) {
         this.committed = true;
         this.sent.length = 0; // committed: no more retries of any kind
@@ -401,14 +381,10 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   }
 
   private finish(trailers: HeaderList): void {
-    const metadata = Metadata.fromHeaders(trailers);
-    const grpcStatus = headerValue(trailers, 'grpc-status');
-    const code = grpcStatus === undefined ? Status.UNKNOWN : Number(grpcStatus);
-    const details = grpcStatus === undefined ? 'the response trailers have no grpc-status' : percentDecode(headerValue(trailers, 'grpc-message') ?? '');
-    if (!Number.isInteger(code) || code < 0 || code > 16) return this.fail(new StatusError(Status.UNKNOWN, `grpc-status ${grpcStatus} is not a status code`, metadata));
-    if (code !== Status.OK) {
-      if (this.retry(code, trailers)) return;
-      return this.fail(new StatusError(code, details, metadata, errorDetails(trailers)));
+    const { code, metadata, error, malformed } = trailersStatus(trailers);
+    if (error) {
+      if (!malformed && this.retry(code, trailers)) return;
+      return this.fail(error);
     }
     this.config.throttle?.success();
     if (this.inbox.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));

@@ -74,8 +74,6 @@ export const DEFAULT_LOCAL_SETTINGS: Readonly<Settings> = {
  */
 export class Connection extends EventEmitter {
   readonly role: 'client' | 'server';
-  /** Whether the peer's SETTINGS (its first frame) arrived. */
-  private peerSpoke = false;
   readonly local: Settings;
   readonly remote: Settings = { ...PROTOCOL_DEFAULTS };
   private observed: ConnectionObserver | undefined;
@@ -319,7 +317,7 @@ export class Connection extends EventEmitter {
     clearTimeout(this.stallTimer);
     let reason = error ? error.message : 'the connection closed';
     // RFC 9113 §3.4: a peer's first frame is SETTINGS; one that closes before it may not speak HTTP/2 at all
-    if (!this.peerSpoke) reason += ', before the peer sent any HTTP/2 frame';
+    if (!this.prefaceReceived) reason += ', before the peer sent any HTTP/2 frame';
     for (const stream of [...this.streams.values()]) {
       this.closeStream(stream, 'reset-received');
       stream.handler.onReset(stream, CONNECTION_LOST, reason, false);
@@ -494,7 +492,6 @@ export class Connection extends EventEmitter {
   }
 
   private onSettings(frame: SettingsFrame): void {
-    this.peerSpoke = true;
     if (frame.ack) {
       // our settings take effect for what the peer sends from now on
       const applied = this.settings.acknowledged();
