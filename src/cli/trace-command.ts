@@ -17,10 +17,10 @@ export const TRACE_USAGE = `usage: h2grpc trace show FILE [--levels frames,hpack
        h2grpc trace html FILE -o OUT.html`;
 
 /** The printer's text for each entry, in order. */
-export function renderEntries(header: TraceHeader, entries: TraceEntry[], levels: string | undefined, protos: string[], color = false): string[] {
+export function renderEntries(header: TraceHeader, entries: TraceEntry[], levels: string | undefined, protos: string[], color = false, read = readSchema(header, protos)): string[] {
   const texts: string[] = [];
   let current = '';
-  const printer = new TracePrinter({ role: header.role, levels: parseLevels(levels ?? 'all'), services: readSchema(header, protos).services, color }, (text) => {
+  const printer = new TracePrinter({ role: header.role, levels: parseLevels(levels ?? 'all'), services: read.services, schema: read.schema, color }, (text) => {
     current += (current ? '\n' : '') + text;
   });
   for (const entry of entries) {
@@ -36,9 +36,9 @@ export function renderEntries(header: TraceHeader, entries: TraceEntry[], levels
  * Each entry's octets annotated field by field: a field block representation by representation, a DATA payload as gRPC
  * messages down to their protobuf fields (named when the trace's schema is known).
  */
-export function annotateEntries(header: TraceHeader, entries: TraceEntry[], protos: string[] = []): string[] {
+export function annotateEntries(header: TraceHeader, entries: TraceEntry[], protos: string[] = [], read = readSchema(header, protos)): string[] {
   const hpack = mirrorDecoders();
-  const messages = new MessageOctets(readSchema(header, protos).schema);
+  const messages = new MessageOctets(read.schema);
   // the requests are what the client sends: 'out' in a client's trace, 'in' in a server's
   const requestDir = header.role === 'client' ? 'out' : 'in';
   return entries.map((entry) => {
@@ -94,7 +94,10 @@ export async function traceCommand(args: string[]): Promise<number> {
       return 2;
     }
     if (sub === 'pcap') writeFileSync(out, traceToPcap(header, entries));
-    else writeFileSync(out, traceHtml(header, entries, renderEntries(header, entries, 'all', protos), annotateEntries(header, entries, protos)));
+    else {
+      const read = readSchema(header, protos); // once, for both the views and the octets
+      writeFileSync(out, traceHtml(header, entries, renderEntries(header, entries, 'all', protos, false, read), annotateEntries(header, entries, protos, read)));
+    }
     console.log(`wrote ${out}`);
     return 0;
   }
@@ -104,8 +107,9 @@ export async function traceCommand(args: string[]): Promise<number> {
 /** Interactive: Enter or n for the next frame, p the previous, /TEXT searches forward, a number jumps, q quits. */
 async function step(header: TraceHeader, entries: TraceEntry[], protos: string[]): Promise<number> {
   const tty = process.stdout.isTTY && process.stdin.isTTY;
-  const views = renderEntries(header, entries, 'all', protos, process.stdout.isTTY && !tty);
-  const octets = annotateEntries(header, entries, protos);
+  const read = readSchema(header, protos); // once, for both the views and the octets
+  const views = renderEntries(header, entries, 'all', protos, process.stdout.isTTY && !tty, read);
+  const octets = annotateEntries(header, entries, protos, read);
   if (tty) {
     // a terminal: the full-screen view; pipes keep the append-only one below
     await traceScreen(entries.map((entry, i) => {

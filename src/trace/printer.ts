@@ -7,7 +7,7 @@ import {
   DEFAULT_INITIAL_WINDOW_SIZE, errorCodeName, flagNames, type Frame, FrameDecoder, FrameType, frameTypeName, readFrameHeader, settingName, SettingId,
 } from '../frames/index.js';
 import type { HpackEvent } from '../hpack/index.js';
-import { type FileRegistry, fromBinary, toJson } from '@bufbuild/protobuf';
+import { fromBinary, toJson } from '@bufbuild/protobuf';
 import type protobuf from 'protobufjs';
 import { descriptorsOfRoots, registryOf } from '../codegen/descriptors.js';
 import { MessageReader, type MethodDefinition, type ServiceDefinition, TO_OBJECT } from '../grpc/index.js';
@@ -25,6 +25,8 @@ export interface PrinterOptions {
   levels?: Iterable<TraceLevel>;
   /** Services whose messages are shown as JSON. */
   services?: ServiceDefinition[];
+  /** Their schema as descriptors, when the caller has it already (else built from the services when first needed). */
+  schema?: TraceSchema;
   /** ANSI colours (for a terminal). Default false. */
   color?: boolean;
   /** Print the time of each frame. Default true. */
@@ -59,38 +61,38 @@ export class TracePrinter {
   private readonly blocks = { in: [] as Uint8Array[], out: [] as Uint8Array[] }; // header blocks awaiting CONTINUATION
   /** DATA octets down to the field, for the 'octets' level. */
   private readonly octets: MessageOctets | undefined;
-  /** The services' schemas for ProtoJSON, made when the first message is printed (null: not possible). */
-  private registry: FileRegistry | null | undefined;
+  /** The services' schemas (ProtoJSON, octets), made once when first needed (null: not possible). */
+  private traced: TraceSchema | null | undefined;
 
   constructor(
     private readonly options: PrinterOptions,
     private readonly write: (text: string) => void,
   ) {
     this.levels = new Set(options.levels ?? ['frames', 'hpack', 'messages']);
-    if (this.levels.has('octets')) {
-      let schema: TraceSchema | undefined;
-      try {
-        schema = traceSchema(registryOf(descriptorsOfRoots((options.services ?? []).map((s) => s.root))));
-      } catch {
-        schema = undefined; // octets without field names
-      }
-      this.octets = new MessageOctets(schema);
-    }
+    if (options.schema) this.traced = options.schema;
+    // octets without field names when the schema cannot be had
+    if (this.levels.has('octets')) this.octets = new MessageOctets(this.schema() ?? undefined);
     for (const service of options.services ?? []) for (const method of Object.values(service.methods)) this.methods.set(method.path, method);
   }
 
-  /** Messages as ProtoJSON (lowerCamelCase, defaults left out), through a registry of the services' schemas. */
-  private json(type: protobuf.Type, body: Uint8Array): string {
-    if (this.registry === undefined) {
+  /** The services' schemas as descriptors, built on first use (null: a schema the descriptors cannot carry). */
+  private schema(): TraceSchema | null {
+    if (this.traced === undefined) {
       try {
-        this.registry = registryOf(descriptorsOfRoots((this.options.services ?? []).map((s) => s.root)));
+        this.traced = traceSchema(registryOf(descriptorsOfRoots((this.options.services ?? []).map((s) => s.root))));
       } catch {
-        this.registry = null; // a schema the descriptors cannot carry: protobufjs's own rendering
+        this.traced = null;
       }
     }
-    const desc = this.registry?.getMessage(type.fullName.slice(1));
-    if (!desc) return JSON.stringify(type.toObject(type.decode(body), TO_OBJECT), jsonBytes);
-    return JSON.stringify(toJson(desc, fromBinary(desc, body), { registry: this.registry! }));
+    return this.traced;
+  }
+
+  /** Messages as ProtoJSON (lowerCamelCase, defaults left out), else protobufjs's own rendering. */
+  private json(type: protobuf.Type, body: Uint8Array): string {
+    const schema = this.schema();
+    const desc = schema?.registry.getMessage(type.fullName.slice(1));
+    if (!schema || !desc) return JSON.stringify(type.toObject(type.decode(body), TO_OBJECT), jsonBytes);
+    return JSON.stringify(toJson(desc, fromBinary(desc, body), { registry: schema.registry }));
   }
 
   /** The client preface: 24 octets before the first frame. */
