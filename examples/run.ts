@@ -25,10 +25,12 @@ export async function listenOrExplain(server: Server, port: number, host: string
 export interface NeededServer {
   what: string;
   start: string;
+  /** The port it listens on unless told otherwise. */
+  port: string;
 }
 
-export const PI_SERVER: NeededServer = { what: 'pi server', start: 'npx tsx examples/pi-server.ts' };
-export const PI_STREAM_SERVER: NeededServer = { what: 'pi streaming server', start: 'npx tsx examples/pi-stream-server.ts' };
+export const PI_SERVER: NeededServer = { what: 'pi server', start: 'npx tsx examples/pi-server.ts', port: '8080' };
+export const PI_STREAM_SERVER: NeededServer = { what: 'pi streaming server', start: 'npx tsx examples/pi-stream-server.ts', port: '8081' };
 
 /**
  * From here on, a failure of the client example (a rejected top-level await included) is said in one line: no server
@@ -38,7 +40,7 @@ export function explainFailures(address: string, server: NeededServer): void {
   process.on('uncaughtException', (err) => {
     const port = /:(\d+)$/.exec(address)?.[1];
     if (err instanceof StatusError && err.code === Status.UNAVAILABLE && /ECONNREFUSED|cannot connect/.test(err.details)) {
-      die(`no ${server.what} on ${address}; start it with: ${server.start}${port === defaultPort(server) ? '' : ` --port ${port}`}`);
+      die(`no ${server.what} on ${address}; start it with: ${server.start}${port === server.port ? '' : ` --port ${port}`}`);
     }
     if (err instanceof StatusError && err.code === Status.UNIMPLEMENTED) {
       die(`${address} does not serve this method (${err.details}): is it the ${server.what}? Start one with: ${server.start}`);
@@ -47,5 +49,3 @@ export function explainFailures(address: string, server: NeededServer): void {
     die(`${err.message}`);
   });
 }
-
-const defaultPort = (server: NeededServer) => (server === PI_STREAM_SERVER ? '8081' : '8080');

@@ -25,8 +25,8 @@ Exit status: 0, 64 + the gRPC code of an error status, 1 for a local error, 2 fo
 flags (grpcurl's single-dash spellings work too):
 ${flagsHelp()}`;
 
-/** TLS unless --plaintext (as grpcurl); --trace on the call itself, with its messages decoded. */
-function clientOptions(flags: RpcFlags, schema?: CliSchema, service?: string): ClientOptions {
+/** The connection as the flags ask: TLS unless --plaintext (as grpcurl), the connect timeout. Read once per command. */
+function connectionOptions(flags: RpcFlags): ClientOptions {
   let tls: ClientOptions['tls'];
   if (!flags.plaintext) {
     let ca: Buffer | undefined;
@@ -39,8 +39,7 @@ function clientOptions(flags: RpcFlags, schema?: CliSchema, service?: string): C
     }
     tls = { ca, rejectUnauthorized: !flags.insecure };
   }
-  const traced = flags.trace && schema && service ? serviceDefinition(schema.root, service) : undefined;
-  return { tls, connectTimeout: flags.connectTimeout, observer: traced && traceObserver('client', traceSettings(), [traced]) };
+  return { tls, connectTimeout: flags.connectTimeout };
 }
 
 /** A connection that failed before any call reached the server, said as what to do about it. */
@@ -136,7 +135,7 @@ function requestSource(flags: RpcFlags, json: ProtoJson, input: Parameters<Proto
   return { requests: stdin(), failure: () => failed };
 }
 
-async function call(address: string, target: string, flags: RpcFlags, schema: CliSchema): Promise<number> {
+async function call(address: string, target: string, flags: RpcFlags, schema: CliSchema, connection: ClientOptions): Promise<number> {
   const [serviceName, methodName] = splitTarget(target);
   const service = schema.registry.getService(serviceName);
   if (!service) throw new LocalError(`no service ${serviceName} (the services: ${schema.services.join(', ') || 'none'})`);
@@ -149,7 +148,9 @@ async function call(address: string, target: string, flags: RpcFlags, schema: Cl
   const definition = serviceDefinition(schema.root, serviceName);
   const base = definition.methods[methodName]!;
   const raw: MethodDefinition = { ...base, serialize: (m) => m as Uint8Array, deserializeResponse: (d) => d };
-  const client = new Client(address, { ...definition, methods: { [methodName]: raw } }, clientOptions(flags, schema, serviceName));
+  // --trace on the call itself, with its messages decoded
+  const observer = flags.trace ? traceObserver('client', traceSettings(), [definition]) : undefined;
+  const client = new Client(address, { ...definition, methods: { [methodName]: raw } }, { ...connection, observer });
   try {
     const started = client.call(methodName, requests, { metadata, timeout: flags.timeout }) as ClientCall<Uint8Array>;
     try {
@@ -191,11 +192,12 @@ export async function rpcCommand(command: 'list' | 'describe' | 'call', args: st
   }
   const [address, target] = flags.positional as [string, string | undefined];
   try {
+    const connection = connectionOptions(flags);
     let schema: CliSchema;
     if (flags.protos.length) schema = protoSchema(flags.protos, flags.importPaths);
     else {
       try {
-        schema = await reflectionSchema(address, clientOptions(flags), flags.timeout);
+        schema = await reflectionSchema(address, connection, flags.timeout);
       } catch (err) {
         if (err instanceof StatusError && err.code === Status.UNIMPLEMENTED) {
           throw new LocalError(`${address} has no reflection service (grpc.reflection.v1): give the schema with --proto FILE`);
@@ -216,7 +218,7 @@ export async function rpcCommand(command: 'list' | 'describe' | 'call', args: st
       console.log(describe(schema.registry, schema.services, target));
       return 0;
     }
-    return await call(address, target!, flags, schema);
+    return await call(address, target!, flags, schema, connection);
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`h2grpc ${command}: ${err.message}\n(h2grpc help ${command} lists the arguments and flags)`);
