@@ -1,169 +1,198 @@
+import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import tls from 'node:tls';
-import type { Duplex } from 'node:stream';
-import { Connection, type ConnectionObserver, type ConnectionOptions } from '../http2/index.js';
+import type { Connection } from '../http2/index.js';
+import type { ConnectivityState } from './connectivity.js';
+import { type LoadBalancer, PickFirst, policyName, RoundRobin } from './load-balancer.js';
+import { builtInResolvers, type Resolver, type ResolverFactory, type ResolverOptions } from './resolver.js';
+import type { ServiceConfig } from './service-config.js';
 import { Status, StatusError } from './status.js';
+import { Subchannel, type SubchannelOptions } from './subchannel.js';
+import { parseHostPort, parseTarget, type SubchannelAddress } from './target.js';
 
-/** gRPC connection-backoff.md: the defaults for reconnecting after a failure. */
-export interface BackoffOptions {
-  initialBackoff?: number; // ms, default 1000
-  multiplier?: number; // default 1.6
-  jitter?: number; // default 0.2
-  maxBackoff?: number; // ms, default 120000
-}
+export type { BackoffOptions } from './subchannel.js';
 
-/** Options of a channel: the connection's, transport, TLS, connect and idle timeouts, backoff, observer. */
-export interface ChannelOptions extends Omit<ConnectionOptions, 'observer'> {
-  /** Makes the transport instead of a TCP connection to host:port (any Duplex: a TLS socket, an in-memory pair). */
-  createConnection?: (authority: string) => Duplex;
-  /** Give up a connection attempt after this long. Default 20000 ms. */
-  connectTimeout?: number;
-  /**
-   * Connect over TLS (node:tls) with ALPN "h2": ca, servername, cert/key for client certificates… The :scheme of
-   * requests is then https. A server that does not negotiate h2 fails the call with UNAVAILABLE. Default: plaintext.
-   */
-  tls?: tls.ConnectionOptions;
-  /** Close the connection after this long (ms) without a call; the next call reconnects. Default 30 minutes. */
-  idleTimeout?: number;
-  backoff?: BackoffOptions;
-  /** Makes an observer for each new connection (tracing). */
-  observer?: (socket: Duplex) => ConnectionObserver | undefined;
+/** Options of a channel: how its subchannels connect, its resolvers, its service config. */
+export interface ChannelOptions extends SubchannelOptions, ResolverOptions {
+  /** Resolvers for schemes of your own (`etcd`, `consul`…), or replacements of dns, ipv4, ipv6, unix. */
+  resolvers?: Record<string, ResolverFactory>;
+  /** The :authority of requests (and the TLS server name). Default: from the target (dns: host:port). */
+  authority?: string;
+  /** gRPC service config: load balancing, health checking, retries. A resolver's own config takes precedence. */
+  serviceConfig?: ServiceConfig;
 }
 
 /**
- * A channel to one address: connects lazily on the first call, keeps one HTTP/2 connection for all calls, and after
- * a failure reconnects with exponential backoff (calls made during the backoff fail fast with UNAVAILABLE unless
- * they wait for ready).
+ * A channel to a target: a resolver turns the target into addresses, a load-balancing policy (pick_first or
+ * round_robin, chosen by the service config) keeps a subchannel per address and picks one for each call. It is
+ * IDLE until the first call; calls wait while it connects, fail fast with UNAVAILABLE in TRANSIENT_FAILURE unless
+ * they wait for ready. `state` and the 'state' event (and `watchState`) tell its connectivity.
  */
-export class Channel {
-  readonly host: string;
-  readonly port: number;
+export class Channel extends EventEmitter {
   /** The :authority of requests. */
   readonly authority: string;
   /** The :scheme of requests: https over TLS. */
   readonly scheme: string;
-  private connection: Connection | undefined;
-  private connecting: Promise<Connection> | undefined;
-  private failure: { error: Error; until: number } | undefined;
-  private backoff: number;
+  private readonly resolver: Resolver;
+  private resolving = false;
+  private balancer: LoadBalancer | undefined;
+  private policy: string | undefined;
+  private current: ConnectivityState = 'IDLE';
+  private resolverError: Error | undefined;
   private closed = false;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
   private readonly waiters: Array<() => void> = [];
-  /** The socket of a connection attempt in progress, so close() can end it. */
-  private dialing: Duplex | undefined;
+  private waitingForReady = 0;
+  private readonly servername: string | undefined;
+  /** A new policy takes its first addresses: its state changes are told once, after. */
+  private starting = false;
 
   constructor(
-    target: string,
+    readonly target: string,
     private readonly options: ChannelOptions = {},
   ) {
-    const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(target);
-    if (!match) throw new TypeError(`target ${JSON.stringify(target)} is not host:port`);
-    this.host = match[1] ?? match[2]!;
-    this.port = Number(match[3]);
-    this.authority = target;
+    super();
+    const resolvers = { ...builtInResolvers(), ...options.resolvers };
+    const parsed = parseTarget(target, new Set(Object.keys(resolvers)));
+    this.resolver = resolvers[parsed.scheme]!(parsed, options);
+    this.authority = options.authority ?? this.resolver.authority;
     this.scheme = options.tls ? 'https' : 'http';
-    this.backoff = options.backoff?.initialBackoff ?? 1000;
+    const host = hostOf(this.authority);
+    this.servername = host !== undefined && !net.isIP(host) ? host : undefined;
+  }
+
+  /** gRPC connectivity: IDLE, CONNECTING, READY, TRANSIENT_FAILURE or SHUTDOWN. */
+  get state(): ConnectivityState {
+    return this.current;
+  }
+
+  /** Resolves with the new state once it differs from `from`, or with the same state after `timeout` ms. */
+  watchState(from: ConnectivityState, timeout = Infinity): Promise<ConnectivityState> {
+    if (this.current !== from) return Promise.resolve(this.current);
+    return new Promise((resolve) => {
+      const timer = Number.isFinite(timeout) ? setTimeout(() => done(this.current), timeout) : undefined;
+      const done = (state: ConnectivityState) => {
+        clearTimeout(timer);
+        this.off('state', done);
+        resolve(state);
+      };
+      this.on('state', done);
+    });
+  }
+
+  /** The subchannels of the policy now, with their addresses and states (for observing and tests). */
+  get subchannels(): ReadonlyArray<{ address: string; state: ConnectivityState }> {
+    return (this.balancer?.subchannels ?? []).map((s) => ({ address: s.key, state: s.state }));
+  }
+
+  /** Starts connecting if IDLE (a call does this by itself). */
+  connect(): void {
+    if (this.closed) return;
+    if (!this.resolving) return this.startResolving();
+    this.balancer?.exitIdle();
   }
 
   /**
-   * A connection that accepts new streams, connecting if there is none. With waitForReady, connection failures are
-   * waited out (with the backoff) instead of failing the call; the call's deadline still applies.
+   * A connection for a new call from the policy's pick. While the channel connects the call waits; in
+   * TRANSIENT_FAILURE it fails with UNAVAILABLE unless it waits for ready (its deadline still applies).
    */
   async getConnection(waitForReady = false): Promise<Connection> {
     for (;;) {
+      if (this.closed) throw new StatusError(Status.UNAVAILABLE, 'the channel is closed');
+      const picked = this.balancer?.pick()?.ready;
+      if (picked) return picked;
+      if (!waitForReady && this.current === 'TRANSIENT_FAILURE') {
+        throw new StatusError(Status.UNAVAILABLE, (this.balancer?.lastError ?? this.resolverError)?.message ?? 'no address is reachable');
+      }
+      this.connect();
+      if (waitForReady) {
+        this.waitingForReady++;
+        for (const s of this.balancer?.subchannels ?? []) s.holdProcess();
+      }
       try {
-        return await this.connectionNow(waitForReady);
-      } catch (err) {
-        if (!waitForReady || this.closed) throw err;
-        this.retryTimer?.ref(); // someone waits for it now: keep the process alive until it fires
         await new Promise<void>((resolve) => this.waiters.push(resolve));
+      } finally {
+        if (waitForReady) this.waitingForReady--;
       }
     }
   }
 
-  private connectionNow(waitForReady: boolean): Promise<Connection> {
-    if (this.closed) return Promise.reject(new StatusError(Status.UNAVAILABLE, 'the channel is closed'));
-    clearTimeout(this.idleTimer);
-    const current = this.connection;
-    if (current && current.acceptingStreams) return Promise.resolve(current);
-    if (this.connecting) return this.connecting;
-    if (this.failure && Date.now() < this.failure.until) {
-      if (!waitForReady) return Promise.reject(new StatusError(Status.UNAVAILABLE, this.failure.error.message));
-      this.retryTimer?.ref();
-      return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => this.connectionNow(true));
-    }
-    this.connecting = this.connect();
-    return this.connecting;
-  }
-
-  private connect(): Promise<Connection> {
-    if (this.options.createConnection) return Promise.resolve(this.ready(this.options.createConnection(this.authority)));
-    return new Promise<Connection>((resolve, reject) => {
-      const secure = this.options.tls;
-      const socket = secure
-        ? tls.connect({ servername: net.isIP(this.host) ? undefined : this.host, ...secure, host: this.host, port: this.port, ALPNProtocols: ['h2'] })
-        : net.connect({ host: this.host, port: this.port, noDelay: true });
-      const timer = setTimeout(() => socket.destroy(new Error(`connecting to ${this.authority} timed out`)), this.options.connectTimeout ?? 20_000);
-      this.dialing = socket;
-      socket.once('error', (err) => {
-        clearTimeout(timer);
-        this.dialing = undefined;
-        this.connecting = undefined;
-        this.scheduleRetry(err);
-        reject(new StatusError(Status.UNAVAILABLE, `cannot connect to ${this.authority}: ${err.message}`));
-      });
-      socket.once(secure ? 'secureConnect' : 'connect', () => {
-        clearTimeout(timer);
-        this.dialing = undefined;
-        if (secure && (socket as tls.TLSSocket).alpnProtocol !== 'h2') {
-          socket.destroy(new Error(`${this.authority} did not negotiate HTTP/2 (ALPN h2) over TLS`));
-          return;
-        }
-        resolve(this.ready(socket));
-      });
-    });
-  }
-
-  /** The transport is up: start HTTP/2 on it. */
-  private ready(socket: Duplex): Connection {
-    const { observer, ...options } = this.options;
-    const connection = new Connection(socket, 'client', { ...options, observer: observer?.(socket) });
-    this.connection = connection;
-    this.connecting = undefined;
-    this.failure = undefined;
-    this.backoff = this.options.backoff?.initialBackoff ?? 1000;
-    connection.on('close', () => {
-      if (this.connection === connection) this.connection = undefined;
-    });
-    connection.on('idle', () => {
-      clearTimeout(this.idleTimer);
-      this.idleTimer = setTimeout(() => connection.streams.size === 0 && connection.goaway(), this.options.idleTimeout ?? 30 * 60_000);
-      this.idleTimer.unref();
-    });
-    return connection;
-  }
-
-  private scheduleRetry(error: Error): void {
-    const b = this.options.backoff ?? {};
-    const jitter = b.jitter ?? 0.2;
-    const wait = this.backoff * (1 + jitter * (Math.random() * 2 - 1));
-    this.failure = { error, until: Date.now() + wait };
-    this.backoff = Math.min(this.backoff * (b.multiplier ?? 1.6), b.maxBackoff ?? 120_000);
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      for (const wake of this.waiters.splice(0)) wake();
-    }, wait);
-    this.retryTimer.unref();
-  }
-
-  /** Closes the connection (calls in flight end with GOAWAY semantics: they finish) and refuses new calls. */
+  /** Closes every subchannel (calls in flight finish: GOAWAY) and refuses new calls. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.retryTimer);
-    clearTimeout(this.idleTimer);
-    this.dialing?.destroy(new Error('the channel was closed while connecting'));
-    this.connection?.goaway();
+    this.resolver.close();
+    this.balancer?.close();
+    this.setState('SHUTDOWN');
+    this.wake();
+  }
+
+  private startResolving(): void {
+    this.resolving = true;
+    this.setState('CONNECTING');
+    this.resolver.start({
+      onAddresses: (addresses, config) => this.onAddresses(addresses, config),
+      onError: (error) => {
+        if (this.closed) return;
+        this.resolverError = error;
+        // with no list yet, the calls have nowhere to go; with one, it stays in use
+        if (!this.balancer) this.setState('TRANSIENT_FAILURE');
+        this.wake();
+      },
+    });
+  }
+
+  private onAddresses(addresses: SubchannelAddress[], config?: ServiceConfig): void {
+    if (this.closed) return;
+    this.resolverError = undefined;
+    const serviceConfig = config ?? this.options.serviceConfig;
+    const policy = policyName(serviceConfig);
+    const healthService = serviceConfig?.healthCheckConfig?.serviceName;
+    if (!this.balancer || policy !== this.policy) {
+      this.balancer?.close();
+      this.policy = policy;
+      const helper = {
+        createSubchannel: (address: SubchannelAddress) =>
+          new Subchannel(address, this.options, {
+            servername: this.servername,
+            authority: this.authority,
+            scheme: this.scheme,
+            healthService,
+            waiting: () => this.waitingForReady > 0,
+            changed: (s: Subchannel) => this.balancer?.subchannelChanged(s),
+          }),
+        updated: () => {
+          if (this.starting) return;
+          if (this.balancer) this.setState(this.balancer.state);
+          this.wake();
+        },
+        refreshResolution: () => this.resolver.refresh(),
+      };
+      this.balancer = policy === 'round_robin' ? new RoundRobin(helper) : new PickFirst(helper);
+      // a new policy starts connecting at once (the channel resolves only when a call wants it): one state change
+      this.starting = true;
+      this.balancer.update(addresses);
+      this.balancer.exitIdle();
+      this.starting = false;
+      helper.updated();
+      return;
+    }
+    this.balancer.update(addresses);
+  }
+
+  private setState(state: ConnectivityState): void {
+    if (state === this.current || this.current === 'SHUTDOWN') return;
+    this.current = state;
+    this.emit('state', state);
+  }
+
+  private wake(): void {
     for (const wake of this.waiters.splice(0)) wake();
+  }
+}
+
+function hostOf(authority: string): string | undefined {
+  try {
+    return parseHostPort(authority, 'authority').host;
+  } catch {
+    return undefined;
   }
 }

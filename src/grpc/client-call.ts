@@ -1,6 +1,5 @@
 import { ErrorCode } from '../frames/index.js';
 import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../http2/index.js';
-import type { Channel } from './channel.js';
 import { DeadlineTimer, encodeTimeout } from './deadline.js';
 import { ACCEPT_ENCODING, compress, decompress, type Encoding, WithCompression } from './compression.js';
 import { frameMessage, Inbox } from './message.js';
@@ -41,8 +40,16 @@ export const USER_AGENT = 'h2grpc/0.1.0';
 /** Request messages already sent are kept (up to this many octets) so a refused stream can be replayed. */
 const REPLAY_LIMIT = 64 * 1024;
 
+/** Where a call gets its connection: a channel (picking among its subchannels) or one connection. */
+export interface CallChannel {
+  /** A connection that accepts a new stream; with waitForReady, failures are waited out instead of failing fast. */
+  getConnection(waitForReady?: boolean): Promise<Connection>;
+  readonly authority: string;
+  readonly scheme: string;
+}
+
 export interface ClientCallConfig {
-  channel: Channel;
+  channel: CallChannel;
   method: MethodDefinition;
   options: CallOptions;
   deadline: number | undefined;
@@ -188,7 +195,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     try {
       connection = await this.config.channel.getConnection(this.options.waitForReady);
     } catch (err) {
-      return this.fail(err instanceof StatusError ? err : new StatusError(Status.UNAVAILABLE, (err as Error).message));
+      const error = err instanceof StatusError ? err : new StatusError(Status.UNAVAILABLE, (err as Error).message);
+      if (!this.settled && this.retry(error.code, [])) return;
+      return this.fail(error);
     }
     if (this.settled) return;
     const headers: HeaderList = [
@@ -346,6 +355,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     if (status === Status.CANCELLED && this.deadline !== undefined && Date.now() >= this.deadline) {
       return this.fail(new StatusError(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
     }
+    // gRPC A6: a stream lost before the response began is retried by the policy like any other failure
+    if (this.retry(status, [])) return;
     this.fail(new StatusError(status, reason));
   }
 

@@ -3,7 +3,8 @@ import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js
 import { type Encoding, MIN_COMPRESS_LENGTH } from './compression.js';
 import { deadlineFrom } from './deadline.js';
 import { chainClient, type ClientCallInfo, type ClientInterceptor } from './interceptors.js';
-import { type NormalizedRetryPolicy, retryPolicyFor, RetryThrottle, type ServiceConfig } from './retry.js';
+import { type NormalizedRetryPolicy, retryPolicyFor, RetryThrottle } from './retry.js';
+import type { ServiceConfig } from './service-config.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
 import type { MethodDefinition, ServiceDefinition } from './schema.js';
 import type { ServiceShape, ServiceStubs, TypedServiceDefinition } from './service-types.js';

@@ -1,28 +1,8 @@
+import type { RetryPolicy, RetryThrottling, ServiceConfig } from './service-config.js';
 import { Status, statusName } from './status.js';
 
 // gRPC A6 (client retries) and service_config.proto: a per-method retry policy, exponential backoff with full
 // jitter, and a per-channel token bucket that stops retries when most calls fail.
-
-/** A retry policy as gRPC's service config writes it: durations as "0.1s" strings or milliseconds, codes by name or number. */
-export interface RetryPolicy {
-  maxAttempts: number;
-  initialBackoff: string | number;
-  maxBackoff: string | number;
-  backoffMultiplier: number;
-  retryableStatusCodes: Array<string | number>;
-}
-
-/** gRPC's retryThrottling: a token bucket that stops retries while too many calls fail. */
-export interface RetryThrottling {
-  maxTokens: number;
-  tokenRatio: number;
-}
-
-/** The parts of gRPC's service config we act on. */
-export interface ServiceConfig {
-  methodConfig?: Array<{ name: Array<{ service?: string; method?: string }>; retryPolicy?: RetryPolicy; timeout?: string | number }>;
-  retryThrottling?: RetryThrottling;
-}
 
 export interface NormalizedRetryPolicy {
   maxAttempts: number;

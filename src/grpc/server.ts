@@ -139,25 +139,41 @@ export class Server {
     return this;
   }
 
-  /** Listens on host:port (port 0 picks a free one); resolves with the port. */
-  async listen(port = 0, host = '127.0.0.1'): Promise<number> {
+  /**
+   * Listens on host:port (port 0 picks a free one) and resolves with the port; or on a unix domain socket,
+   * `listen({ path })` (clients reach it as `unix:path`), resolving with 0.
+   */
+  async listen(port: number | { path: string } = 0, host = '127.0.0.1'): Promise<number> {
+    if (typeof port === 'object') return this.listenOn({ path: port.path });
     const workers = this.options.workers ?? 1;
     if (workers > 1 && !isWorker()) {
       const started = await listenWithWorkers(workers, port, host);
       this.workers = started.workers;
       return started.port;
     }
+    return this.listenOn({ port, host });
+  }
+
+  private listenOn(where: net.ListenOptions): Promise<number> {
     const listener = this.options.tls
       ? tls.createServer({ ...this.options.tls, ALPNProtocols: ['h2'] }, (socket) => this.handleTls(socket))
       : net.createServer((socket) => this.handle(socket));
     this.listener = listener;
     return new Promise((resolve, reject) => {
       listener.once('error', reject);
-      listener.listen(port, host, () => {
+      listener.listen(where, () => {
         listener.off('error', reject);
-        resolve((listener.address() as net.AddressInfo).port);
+        resolve(this.port);
       });
     });
+  }
+
+  /** Where the server listens, as a client target writes it: "127.0.0.1:50051", "[::1]:50051", "unix:/path". */
+  get address(): string {
+    const address = this.listener?.address();
+    if (!address) return '';
+    if (typeof address === 'string') return `unix:${address}`;
+    return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
   }
 
   /** RFC 9113 §3.2: HTTP/2 over TLS is negotiated with ALPN "h2"; anything else is refused in words. */
@@ -172,7 +188,8 @@ export class Server {
 
   /** The port listened on. */
   get port(): number {
-    return (this.listener?.address() as net.AddressInfo | null)?.port ?? 0;
+    const address = this.listener?.address();
+    return typeof address === 'object' && address ? address.port : 0;
   }
 
   /** Serves one connection over any Duplex (a socket from elsewhere, a TLS socket, a test pipe). */
