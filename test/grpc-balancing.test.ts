@@ -127,7 +127,7 @@ t.test('round_robin: calls spread evenly over three servers', async (t) => {
   t.teardown(() => client.close());
   await client.Name({});
   while (client.channel.subchannels.some((s) => s.state !== 'READY')) await client.channel.watchState('READY', 50);
-  const names = await Promise.all(Array.from({ length: 300 }, () => client.Name({}).then((r) => r.name)));
+  const names = await Promise.all(Array.from({ length: 300 }, () => client.Name({}).then((r: { name: string }) => r.name)));
   const counts = tally(names);
   for (const name of ['a', 'b', 'c']) t.ok(counts[name]! >= 90 && counts[name]! <= 110, `${name}: ${counts[name]} of 300 (100 ± 10%)`);
 });
@@ -235,7 +235,7 @@ t.test('health-checked round_robin skips a NOT_SERVING server and returns to it'
   for (let i = 0; i < 30; i++) names.push((await client.Name({})).name);
   t.same(tally(names), { a: 15, c: 15 }, 'b gets no calls');
   servers[1]!.health.set('who.Who', 'SERVING');
-  while (client.channel.subchannels[1]!.state !== 'READY') await new Promise((r) => setTimeout(r, 5));
+  while ((client.channel.subchannels[1]!.state as ConnectivityState) !== 'READY') await new Promise((r) => setTimeout(r, 5));
   const again: string[] = [];
   for (let i = 0; i < 30; i++) again.push((await client.Name({})).name);
   t.same(tally(again), { a: 10, b: 10, c: 10 }, 'back in the rotation');

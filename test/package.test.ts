@@ -31,7 +31,8 @@ t.test('npm pack: a tarball of what a user needs, and nothing else', async (t) =
   packed = (JSON.parse(r.stdout.slice(r.stdout.indexOf('['))) as PackResult[])[0]!;
   const paths = packed.files.map((f) => f.path);
   for (const needed of ['package.json', 'README.md', 'LICENSE', 'bin/h2grpc.mjs', 'bin/protoc-gen-h2grpc.mjs', 'dist/index.js', 'dist/index.d.ts',
-    'dist/grpc/protos/health.proto', 'dist/grpc/protos/reflection.proto', 'dist/cli/main.js', 'dist/codegen/index.d.ts', 'dist/grpc/wkt/timestamp.d.ts']) {
+    'dist/grpc/protos/health.proto', 'dist/grpc/protos/reflection.proto', 'dist/cli/main.js', 'dist/codegen/index.d.ts', 'dist/grpc/wkt/timestamp.d.ts',
+    'dist/discovery/protos/rpc.proto', 'dist/discovery/protos/kv.proto', 'dist/discovery/index.d.ts']) {
     t.ok(paths.includes(needed), `ships ${needed}`);
   }
   const stray = paths.filter((p) => /^(test|bench|examples|scripts|src|\.ci|artifacts|docs|coverage|node_modules)\//.test(p) || /fixtures|\.test\.|tsbuildinfo/.test(p));
@@ -60,13 +61,15 @@ import * as http2 from 'h2grpc/http2';
 import * as grpc from 'h2grpc/grpc';
 import * as trace from 'h2grpc/trace';
 import * as codegen from 'h2grpc/codegen';
+import * as discovery from 'h2grpc/discovery';
 const pi = loadService('pi.proto', 'pi.PiCalculator');
 const server = new Server().addService(pi, { Calc: ({ n }) => ({ value: n * 1.5 }) });
 const port = await server.listen(0);
 const client = createClient('127.0.0.1:' + port, pi);
 const { value } = await client.Calc({ n: 2 });
 console.log('value', value, 'status OK', Status.OK);
-console.log('layers', [frames.FrameType, hpack.HpackDecoder, http2.Connection, grpc.Server, trace.TracePrinter, codegen.generate].every(Boolean));
+console.log('layers', [frames.FrameType, hpack.HpackDecoder, http2.Connection, grpc.Server, trace.TracePrinter, codegen.generate, discovery.EtcdClient].every(Boolean));
+new discovery.EtcdClient('http://127.0.0.1:2379').close(); // its .proto files load from dist
 client.close();
 await server.shutdown();
 `);

@@ -22,8 +22,10 @@ export interface ClientOptions extends ChannelOptions {
   minCompressLength?: number;
   /** Run around every call, the first outermost. */
   interceptors?: ClientInterceptor[];
-  /** gRPC service config: per-method retry policies and retry throttling. */
+  /** gRPC service config: load balancing, health checking, per-method retry policies and retry throttling. */
   serviceConfig?: ServiceConfig;
+  /** Share this channel (its connections) with other clients instead of making one; the address is then unused. */
+  channel?: Channel;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -50,7 +52,7 @@ export class Client {
     readonly service: ServiceDefinition,
     options: ClientOptions = {},
   ) {
-    this.channel = new Channel(address, options);
+    this.channel = options.channel ?? new Channel(address, options);
     const throttle = options.serviceConfig?.retryThrottling && new RetryThrottle(options.serviceConfig.retryThrottling);
     const policies = new Map<string, NormalizedRetryPolicy | undefined>();
     for (const method of Object.values(service.methods)) policies.set(method.path, retryPolicyFor(options.serviceConfig, method.path));

@@ -1,0 +1,88 @@
+// The Cache service's handlers over any backend: argument checks, errors as gRPC statuses, and a header naming
+// the server that answered (so a client spreading calls over a cluster can count them).
+import { fileURLToPath } from 'node:url';
+import { loadService, Metadata, type ServerCall, Status, StatusError } from '../../src/grpc/index.js';
+import { BackendUnavailable, type CacheBackend, type Change } from './backend.js';
+
+export const CACHE_PROTO = fileURLToPath(new URL('./cache.proto', import.meta.url));
+export const cacheService = loadService(CACHE_PROTO, 'cache.Cache');
+
+/** The response header that names the server: its address. */
+export const SERVED_BY = 'cache-server';
+
+/** Changes a Watch may have queued for a client that does not read; past it the Watch ends RESOURCE_EXHAUSTED. */
+const MAX_QUEUED_CHANGES = 10_000;
+
+function checkKey(key: string): void {
+  if (key.length === 0) throw new StatusError(Status.INVALID_ARGUMENT, 'key is empty');
+}
+
+/** A backend's failure as the status a client can act on. */
+function asStatus(err: unknown): StatusError {
+  if (err instanceof StatusError) return err;
+  if (err instanceof BackendUnavailable) return new StatusError(Status.UNAVAILABLE, err.message);
+  if (err instanceof RangeError) return new StatusError(Status.RESOURCE_EXHAUSTED, err.message);
+  return new StatusError(Status.INTERNAL, `the cache backend failed: ${(err as Error).message}`);
+}
+
+export function cacheHandlers(backend: CacheBackend, address: () => string) {
+  const served = (call: ServerCall) => call.sendMetadata(new Metadata().set(SERVED_BY, address()));
+  return {
+    Get: async ({ key }: { key: string }, call: ServerCall) => {
+      checkKey(key);
+      served(call);
+      const value = await backend.get(key).catch((err) => Promise.reject(asStatus(err)));
+      if (value === undefined) throw new StatusError(Status.NOT_FOUND, `no key ${JSON.stringify(key)}`);
+      return { value };
+    },
+    Set: async ({ key, value, ttl_seconds: ttl }: { key: string; value: Buffer; ttl_seconds?: number | null }, call: ServerCall) => {
+      checkKey(key);
+      if (ttl != null && ttl < 0) throw new StatusError(Status.INVALID_ARGUMENT, `ttl_seconds is negative (${ttl})`);
+      served(call);
+      await backend.set(key, Buffer.from(value), ttl ?? undefined).catch((err) => Promise.reject(asStatus(err)));
+      return {};
+    },
+    Delete: async ({ key }: { key: string }, call: ServerCall) => {
+      checkKey(key);
+      served(call);
+      const deleted = await backend.delete(key).catch((err) => Promise.reject(asStatus(err)));
+      if (!deleted) throw new StatusError(Status.NOT_FOUND, `no key ${JSON.stringify(key)}`);
+      return {};
+    },
+    Scan: async function* ({ prefix }: { prefix: string }, call: ServerCall) {
+      served(call);
+      try {
+        for await (const [key, value] of backend.scan(prefix)) yield { key, value };
+      } catch (err) {
+        throw asStatus(err);
+      }
+    },
+    Watch: async function* ({ prefix }: { prefix: string }, call: ServerCall) {
+      served(call);
+      const queue: Change[] = [];
+      let wake: (() => void) | undefined;
+      let overflow = false;
+      const stop = backend.watch(prefix, (change) => {
+        if (queue.length >= MAX_QUEUED_CHANGES) overflow = true;
+        else queue.push(change);
+        wake?.();
+      });
+      const cancelled = () => wake?.();
+      call.signal.addEventListener('abort', cancelled);
+      try {
+        while (!call.cancelled) {
+          if (overflow) throw new StatusError(Status.RESOURCE_EXHAUSTED, `the watcher fell ${MAX_QUEUED_CHANGES} changes behind`);
+          const change = queue.shift();
+          if (change) {
+            yield change;
+            continue;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      } finally {
+        stop();
+        call.signal.removeEventListener('abort', cancelled);
+      }
+    },
+  };
+}
