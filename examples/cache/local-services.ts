@@ -17,8 +17,9 @@ export interface LocalService {
   close(): Promise<void>;
 }
 
-export function installed(command: string): boolean {
-  return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+/** True when `command` runs (asked for its version: `--version`, or etcdctl's `version`). */
+export function installed(command: string, args = command === 'etcdctl' ? ['version'] : ['--version']): boolean {
+  return spawnSync(command, args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
 }
 
 /** A free loopback port (bound and released: the kernel does not hand it out again at once). */

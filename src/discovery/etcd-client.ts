@@ -31,7 +31,7 @@ export interface WatchEvent {
 }
 
 export interface EtcdOptions extends ChannelOptions {
-  /** Each call's deadline (ms). Default 5000. */
+  /** Each call's deadline (ms); a call waits this long for etcd to be reachable. Default 5000. */
   callTimeout?: number;
 }
 
@@ -48,6 +48,14 @@ export function prefixEnd(prefix: Buffer): Buffer {
 }
 
 type Raw = Record<string, unknown>;
+
+/**
+ * The key, or every key with it as prefix. A lone key leaves range_end out: etcd reads a range_end that is present
+ * but empty as "\0", i.e. every key from `key` on (and a DeleteRange would delete them all).
+ */
+function keyRange(key: Buffer, prefix: boolean | undefined): { key: Buffer; range_end?: Buffer } {
+  return prefix ? { key, range_end: prefixEnd(key) } : { key };
+}
 
 /**
  * A client of an etcd v3 cluster at `endpoints` ("http://127.0.0.1:2379" or "127.0.0.1:2379", several as a list
@@ -70,7 +78,9 @@ export class EtcdClient {
     });
     this.timeout = options.callTimeout ?? 5000;
     const resolver = (): Resolver => new EndpointsResolver(hosts);
-    this.channel = new Channel('etcd-endpoints:///', { ...options, resolvers: { ...options.resolvers, 'etcd-endpoints': resolver } });
+    // etcd comes back within seconds of a restart: reconnect soon, not after gRPC's default two minutes
+    const backoff = { initialBackoff: 250, maxBackoff: 5000, ...options.backoff };
+    this.channel = new Channel('etcd-endpoints:///', { ...options, backoff, resolvers: { ...options.resolvers, 'etcd-endpoints': resolver } });
     const shared = { channel: this.channel };
     this.kv = createClient('', loadService(RPC_PROTO, 'etcdserverpb.KV'), shared);
     this.leases = createClient('', loadService(RPC_PROTO, 'etcdserverpb.Lease'), shared);
@@ -86,7 +96,7 @@ export class EtcdClient {
   /** The key (or with `prefix`, every key starting with it) and the store's revision at the time. */
   async range(key: string, options: { prefix?: boolean } = {}): Promise<{ kvs: KeyValue[]; revision: number }> {
     const start = Buffer.from(key);
-    const r = await this.kv.Range({ key: start, range_end: options.prefix ? prefixEnd(start) : Buffer.alloc(0) }, this.callOptions());
+    const r = await this.kv.Range(keyRange(start, options.prefix), this.callOptions());
     return { kvs: (r.kvs as Raw[]).map(keyValue), revision: Number((r.header as Raw).revision) };
   }
 
@@ -98,7 +108,7 @@ export class EtcdClient {
   /** Deletes the key (or every key with the prefix); resolves with how many were deleted. */
   async delete(key: string, options: { prefix?: boolean } = {}): Promise<number> {
     const start = Buffer.from(key);
-    const r = await this.kv.DeleteRange({ key: start, range_end: options.prefix ? prefixEnd(start) : Buffer.alloc(0) }, this.callOptions());
+    const r = await this.kv.DeleteRange(keyRange(start, options.prefix), this.callOptions());
     return Number(r.deleted);
   }
 
@@ -134,8 +144,9 @@ export class EtcdClient {
     this.channel.close();
   }
 
+  /** Each call waits out a reconnection (etcd restarting) up to its deadline instead of failing at once. */
   private callOptions() {
-    return { timeout: this.timeout };
+    return { timeout: this.timeout, waitForReady: true };
   }
 }
 
@@ -192,7 +203,7 @@ export class Watcher {
   constructor(client: ServiceClient<'Watch'>, key: string, options: { prefix?: boolean; startRevision?: number }, onEvents: (events: WatchEvent[], revision: number) => void) {
     const start = Buffer.from(key);
     this.requests.offer({
-      create_request: { key: start, range_end: options.prefix ? prefixEnd(start) : Buffer.alloc(0), start_revision: String(options.startRevision ?? 0) },
+      create_request: { ...keyRange(start, options.prefix), start_revision: String(options.startRevision ?? 0) },
     });
     const call: ClientCall<Raw> = client.Watch(this.requests);
     this.call = call;
