@@ -1,0 +1,142 @@
+// The tutorial's second exercise: service discovery for the cache. etcd and Redis (started here on loopback
+// ports with temporary data dirs, unless --etcd / --redis name running ones), three cache servers sharing the
+// Redis, each registering itself in etcd; a client on etcd:///cache spreading calls with round_robin. Mid-traffic
+// one server is killed with SIGKILL and a fourth one starts. Without etcd installed (or with --static) the same runs
+// on a static ipv4: list over in-memory servers, and says so.
+//   npx tsx examples/cache/cluster.ts [--etcd URL] [--redis URL] [--static] [--seconds 6]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { EtcdClient, etcdResolver } from '../../src/discovery/index.js';
+import { createClient, type ServiceConfig, type StatusError } from '../../src/grpc/index.js';
+import { die } from '../run.js';
+import { cacheService, SERVED_BY } from './cache-service.js';
+import { freePort, installed, type LocalService, startEtcd, startRedis } from './local-services.js';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : argv[i + 1] ?? die(`--${name} needs a value`, 2);
+};
+const seconds = Number(flag('seconds') ?? '6');
+if (!(seconds >= 2 && seconds <= 600)) die('--seconds takes a number from 2 to 600', 2);
+const forceStatic = argv.includes('--static');
+
+const started: LocalService[] = [];
+const children = new Map<string, ChildProcess>();
+const cleanup = async () => {
+  for (const child of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const service of started) await service.close();
+};
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+// etcd and Redis: given, started here, or (without them installed) the static, in-memory variant
+let etcdUrl = flag('etcd');
+let redisUrl = flag('redis');
+const useEtcd = !forceStatic && (etcdUrl !== undefined || installed('etcd'));
+if (useEtcd && !etcdUrl) {
+  const etcd = await startEtcd();
+  started.push(etcd);
+  etcdUrl = etcd.url;
+}
+if (!forceStatic && !redisUrl && installed('redis-server')) {
+  const redis = await startRedis();
+  started.push(redis);
+  redisUrl = redis.url;
+}
+console.log(useEtcd ? `discovery: etcd at ${etcdUrl}${started.some((s) => s.url === etcdUrl) ? ' (started here)' : ''}` : `discovery: none, a static ipv4: list${forceStatic ? ' (--static)' : ' (etcd is not installed: apt-get install etcd-server)'}`);
+console.log(redisUrl ? `storage: one Redis shared by the servers, ${redisUrl}` : `storage: each server its own memory, so the client only Sets${forceStatic ? ' (--static)' : ' (Redis is not installed: apt-get install redis-server)'}`);
+
+/** Starts examples/cache/server.ts; resolves with its address once it listens (and, with etcd, is registered). */
+async function startServer(name: string, port = 0): Promise<string> {
+  const args = ['--import', 'tsx', new URL('./server.ts', import.meta.url).pathname, '--port', String(port), '--ttl', '3'];
+  if (redisUrl) args.push('--redis', redisUrl);
+  if (useEtcd) args.push('--etcd', etcdUrl!);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const ready = useEtcd ? /registered in etcd/ : /listening on/;
+  const deadline = Date.now() + 20_000;
+  while (!ready.test(out)) {
+    if (child.exitCode !== null || Date.now() > deadline) die(`cache server ${name} did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const address = /listening on (\S+)/.exec(out)![1]!;
+  children.set(address, child);
+  names.set(address, name);
+  return address;
+}
+
+const names = new Map<string, string>();
+const first = [await startServer('s1'), await startServer('s2'), await startServer('s3')];
+// the static list names the fourth server's address before it exists: its subchannel waits in backoff until then
+const fourthPort = useEtcd ? 0 : await freePort();
+console.log(`servers: ${first.map((a) => `${names.get(a)} ${a}`).join(', ')}`);
+
+const config: ServiceConfig = {
+  loadBalancingConfig: [{ round_robin: {} }],
+  methodConfig: [{ name: [{ service: 'cache.Cache' }], retryPolicy: { maxAttempts: 5, initialBackoff: '0.05s', maxBackoff: '0.5s', backoffMultiplier: 2, retryableStatusCodes: ['UNAVAILABLE'] } }],
+};
+const etcd = useEtcd ? new EtcdClient(etcdUrl!) : undefined;
+const target = useEtcd ? 'etcd:///cache' : `ipv4:${[...first, `127.0.0.1:${fourthPort}`].join(',')}`;
+const client = createClient<'Get' | 'Set'>(target, cacheService, {
+  serviceConfig: config,
+  resolvers: etcd ? { etcd: etcdResolver(etcd) } : undefined,
+  backoff: { initialBackoff: 100, maxBackoff: 500 },
+});
+console.log(`client: ${target}, round_robin, retries on UNAVAILABLE (up to 5 attempts)`);
+
+// traffic: 4 loops of Set then Get, each call's server counted from its response header
+const served: Array<{ at: number; by: string }> = [];
+const failures: string[] = [];
+const acknowledged: string[] = [];
+let running = true;
+const loop = async (id: number) => {
+  for (let i = 0; running; i++) {
+    const key = `demo:${id}:${i}`;
+    try {
+      const set = await client.unary('Set', { key, value: Buffer.from(`value ${i}`) }, { timeout: 5000 });
+      served.push({ at: Date.now(), by: String(set.headers.get(SERVED_BY)) });
+      acknowledged.push(key);
+      if (!redisUrl) continue; // each server has its own memory: a Get may reach one that never saw the Set
+      const get = await client.unary('Get', { key }, { timeout: 5000 });
+      served.push({ at: Date.now(), by: String(get.headers.get(SERVED_BY)) });
+    } catch (err) {
+      failures.push(`${(err as StatusError).codeName ?? ''} ${(err as Error).message}`);
+    }
+  }
+};
+const t0 = Date.now();
+const loops = [0, 1, 2, 3].map(loop);
+const phase = (seconds * 1000) / 3;
+await new Promise((r) => setTimeout(r, phase));
+
+const victim = first[1]!;
+children.get(victim)!.kill('SIGKILL');
+const killedAt = Date.now();
+console.log(`${((killedAt - t0) / 1000).toFixed(1)} s: SIGKILL ${names.get(victim)} (${victim})`);
+await new Promise((r) => setTimeout(r, phase / 2));
+const fourthStart = Date.now();
+const fourth = await startServer('s4', fourthPort);
+console.log(`${((fourthStart - t0) / 1000).toFixed(1)} s: started s4 (${fourth})${useEtcd ? ', registered in etcd' : ', already in the static list'}`);
+await new Promise((r) => setTimeout(r, phase * 1.5));
+running = false;
+await Promise.all(loops);
+
+// what happened
+const counts = new Map<string, number>();
+for (const s of served) counts.set(s.by, (counts.get(s.by) ?? 0) + 1);
+console.log(`\ncalls per server (${served.length} answered in ${((Date.now() - t0) / 1000).toFixed(1)} s):`);
+for (const address of [...first, fourth]) console.log(`  ${names.get(address)} ${address}: ${counts.get(address) ?? 0}${address === victim ? ' (killed)' : ''}`);
+console.log(`failed calls: ${failures.length}${failures.length ? ` (${[...new Set(failures)].slice(0, 3).join('; ')})` : ''}`);
+const lastToVictim = Math.max(...served.filter((s) => s.by === victim).map((s) => s.at));
+console.log(`the killed server's last answer: ${Math.max(0, lastToVictim - killedAt)} ms after SIGKILL (calls in flight on it were retried elsewhere)`);
+const firstToFourth = served.find((s) => s.by === fourth && s.at >= fourthStart)?.at;
+console.log(firstToFourth ? `s4's first call: ${firstToFourth - fourthStart} ms after it was started` : 's4 got no calls');
+if (redisUrl) {
+  let found = 0;
+  for (const key of acknowledged) if (await client.Get({ key }).then(() => true, () => false)) found++;
+  console.log(`acknowledged Sets: ${acknowledged.length}, readable afterwards: ${found}`);
+}
+client.close();
+etcd?.close();
+await cleanup();
+process.exit(failures.length === 0 && firstToFourth ? 0 : 1);
