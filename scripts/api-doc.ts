@@ -11,6 +11,7 @@ const ENTRY_POINTS: Array<[name: string, source: string, what: string]> = [
   ['h2grpc/frames', 'src/frames/index.ts', 'HTTP/2 frames (RFC 9113 §4, §6): types, encoding, the incremental decoder'],
   ['h2grpc/trace', 'src/trace/index.ts', 'tracing: observers, the printer, trace files, annotated octets'],
   ['h2grpc/codegen', 'src/codegen/index.ts', 'what `h2grpc gen` and protoc-gen-h2grpc are made of'],
+  ['h2grpc/discovery', 'src/discovery/index.ts', 'service discovery on etcd v3: our etcd client, the registrar, the etcd:/// resolver'],
 ];
 
 function kindOf(symbol: ts.Symbol, checker: ts.TypeChecker): string {
