@@ -30,6 +30,7 @@ export interface WatchEvent {
   modRevision: number;
 }
 
+/** Options of an etcd client: its channel's (TLS, backoff…) and each call's deadline. */
 export interface EtcdOptions extends ChannelOptions {
   /** Each call's deadline (ms); a call waits this long for etcd to be reachable. Default 5000. */
   callTimeout?: number;

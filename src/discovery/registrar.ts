@@ -5,6 +5,7 @@ import type { EtcdClient } from './etcd-client.js';
 // does: key "<service>/<address>", value {"Addr":"host:port"}, under a lease kept alive while the server lives; so
 // Go clients using etcd's resolver find our servers, and our etcd:/// resolver finds Go servers registered by it.
 
+/** Which server to register, where, and for how long a silent one stays listed. */
 export interface RegisterOptions {
   etcd: EtcdClient;
   /** The service name clients resolve: `etcd:///<service>`. */

@@ -32,6 +32,7 @@ export interface Resolver {
  */
 export type ResolverFactory = (target: Target, options: ResolverOptions) => Resolver;
 
+/** What the built-in resolvers can be told through the channel's options. */
 export interface ResolverOptions {
   /** dns: resolve again at most this often (ms), however often connections fail. Default 30000 (as gRPC). */
   dnsMinInterval?: number;

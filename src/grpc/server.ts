@@ -1,6 +1,6 @@
 import type { Worker } from 'node:cluster';
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { ErrorCode } from '../frames/index.js';
 import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions, headerValue, type HeaderList, type Http2Stream } from '../http2/index.js';
@@ -15,6 +15,7 @@ import type { ServiceHandlers, TypedServiceDefinition } from './service-types.js
 import { HealthStatus, healthService } from './health.js';
 import { reflectionHandler, reflectionService, reflectionV1alphaService } from './reflection.js';
 import { ServerCall } from './server-call.js';
+import { listenerAddress, listenOn } from './server-listener.js';
 import { ServerSweeper } from './server-sweeper.js';
 import { isWorker, listenWithWorkers } from './workers.js';
 import { Status } from './status.js';
@@ -154,36 +155,14 @@ export class Server {
     return this.listenOn({ port, host });
   }
 
-  private listenOn(where: net.ListenOptions): Promise<number> {
-    const listener = this.options.tls
-      ? tls.createServer({ ...this.options.tls, ALPNProtocols: ['h2'] }, (socket) => this.handleTls(socket))
-      : net.createServer((socket) => this.handle(socket));
-    this.listener = listener;
-    return new Promise((resolve, reject) => {
-      listener.once('error', reject);
-      listener.listen(where, () => {
-        listener.off('error', reject);
-        resolve(this.port);
-      });
-    });
+  private async listenOn(where: net.ListenOptions): Promise<number> {
+    this.listener = await listenOn(where, this.options.tls, (socket) => this.handle(socket));
+    return this.port;
   }
 
   /** Where the server listens, as a client target writes it: "127.0.0.1:50051", "[::1]:50051", "unix:/path". */
   get address(): string {
-    const address = this.listener?.address();
-    if (!address) return '';
-    if (typeof address === 'string') return `unix:${address}`;
-    return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
-  }
-
-  /** RFC 9113 §3.2: HTTP/2 over TLS is negotiated with ALPN "h2"; anything else is refused in words. */
-  private handleTls(socket: tls.TLSSocket): void {
-    if (socket.alpnProtocol === 'h2') {
-      this.handle(socket);
-      return;
-    }
-    const message = 'This is a gRPC server: it speaks HTTP/2 only, negotiated with TLS ALPN "h2".\n';
-    socket.end(`HTTP/1.1 426 Upgrade Required\r\nContent-Type: text/plain\r\nContent-Length: ${message.length}\r\nConnection: close\r\n\r\n${message}`);
+    return listenerAddress(this.listener);
   }
 
   /** The port listened on. */
