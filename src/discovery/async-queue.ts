@@ -1,7 +1,7 @@
 /**
- * A bounded queue read as an async iterable: the requests of a streaming call that are produced over time. `offer`
- * drops the value when `limit` are already waiting (the newest keep-alive or watch request supersedes nothing, so
- * dropping is safe for these callers) and returns false; `end` finishes the iteration.
+ * A bounded queue read as an async iterable: the requests of a streaming call, produced over time. `offer` refuses a
+ * value (returns false) when `limit` are already waiting — for a keep-alive, a renewal still queued makes a second
+ * one pointless — and `end` finishes the iteration once the queue is empty.
  */
 export class AsyncQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];

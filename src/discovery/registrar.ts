@@ -82,7 +82,7 @@ export class Registrar extends EventEmitter {
     }
   }
 
-  /** Stops keeping the lease and revokes it (the key goes at once); a failing etcd is given `timeout` ms. */
+  /** Stops keeping the lease and revokes it, so the key goes at once; an unreachable etcd gets the client's call deadline. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
