@@ -1,8 +1,7 @@
-import dns from 'node:dns';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Channel, type ChannelOptions } from '../grpc/channel.js';
 import { createClient, type ServiceClient } from '../grpc/client.js';
+import { lookupAll } from '../grpc/dns-resolver.js';
 import type { ClientCall } from '../grpc/client-call.js';
 import type { Resolver, ResolverListener } from '../grpc/resolver.js';
 import { loadService } from '../grpc/schema.js';
@@ -251,8 +250,7 @@ class EndpointsResolver implements Resolver {
   refresh(): void {
     const listener = this.listener;
     if (!listener) return;
-    Promise.all(this.hosts.map(async ({ host, port }) =>
-      (net.isIP(host) ? [host] : (await dns.promises.lookup(host, { all: true })).map((a) => a.address)).map((h) => ({ host: h, port }))))
+    Promise.all(this.hosts.map(async ({ host, port }) => (await lookupAll(host)).map((h) => ({ host: h, port }))))
       .then((found) => listener.onAddresses(found.flat()), (err: Error) => listener.onError(err));
   }
 

@@ -97,7 +97,7 @@ export class Channel extends EventEmitter {
   async getConnection(waitForReady = false): Promise<Connection> {
     for (;;) {
       if (this.closed) throw new StatusError(Status.UNAVAILABLE, 'the channel is closed');
-      const picked = this.balancer?.pick()?.ready;
+      const picked = this.balancer?.pick();
       if (picked) return picked;
       if (!waitForReady && this.current === 'TRANSIENT_FAILURE') {
         throw new StatusError(Status.UNAVAILABLE, (this.balancer?.lastError ?? this.resolverError)?.message ?? 'no address is reachable');

@@ -3,6 +3,12 @@ import net from 'node:net';
 import type { Resolver, ResolverListener } from './resolver.js';
 import { parseHostPort, type SubchannelAddress, type Target } from './target.js';
 
+/** Every address the system resolver (getaddrinfo: /etc/hosts, then DNS) has for a host; an IP address is itself. */
+export async function lookupAll(host: string): Promise<string[]> {
+  if (net.isIP(host)) return [host];
+  return (await dns.promises.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+}
+
 /**
  * dns:[//dns-server/]host[:port] (and a plain host:port): every A and AAAA record of the name, each a subchannel.
  * Without a DNS server named it asks the system (getaddrinfo: /etc/hosts, then DNS), as gRPC's native resolver
@@ -72,8 +78,7 @@ export class DnsResolver implements Resolver {
   }
 
   private async lookup(): Promise<string[]> {
-    if (net.isIP(this.host)) return [this.host];
-    if (this.server === undefined) return (await dns.promises.lookup(this.host, { all: true, verbatim: true })).map((a) => a.address);
+    if (this.server === undefined || net.isIP(this.host)) return lookupAll(this.host);
     const resolver = new dns.promises.Resolver({ timeout: 5000, tries: 2 });
     const { host, port } = parseHostPort(this.server, 'DNS server', 53);
     resolver.setServers([net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`]);

@@ -1,3 +1,4 @@
+import type { Connection } from '../http2/index.js';
 import type { ConnectivityState } from './connectivity.js';
 import type { Subchannel } from './subchannel.js';
 import { addressText, type SubchannelAddress } from './target.js';
@@ -20,8 +21,8 @@ export interface LoadBalancer {
   readonly lastError: Error | undefined;
   /** The resolver's complete current list. */
   update(addresses: SubchannelAddress[]): void;
-  /** A READY subchannel for a new call, if there is one. */
-  pick(): Subchannel | undefined;
+  /** The connection of a READY subchannel for a new call, if there is one. */
+  pick(): Connection | undefined;
   /** A call waits: start connecting if nothing is. */
   exitIdle(): void;
   /** One of this policy's subchannels changed state. */
@@ -58,8 +59,8 @@ export class PickFirst implements LoadBalancer {
     else this.set('IDLE');
   }
 
-  pick(): Subchannel | undefined {
-    return this.selected?.ready ? this.selected : undefined;
+  pick(): Connection | undefined {
+    return this.selected?.ready;
   }
 
   exitIdle(): void {
@@ -69,10 +70,11 @@ export class PickFirst implements LoadBalancer {
   subchannelChanged(subchannel: Subchannel): void {
     if (!this.subchannels.includes(subchannel)) return;
     if (subchannel.state === 'READY') {
+      // one connection only: any other attempt or backoff (retries after a failed pass run side by side) is
+      // replaced by a fresh IDLE subchannel, in place, so a later pass still starts from the first address
       this.selected = subchannel;
       this.trying = -1;
-      for (const s of this.subchannels) if (s !== subchannel) s.shutdown();
-      this.subchannels = [subchannel, ...this.subchannels.filter((s) => s !== subchannel).map((s) => this.helper.createSubchannel(s.address))];
+      this.subchannels = this.subchannels.map((s) => (s === subchannel || s.state === 'IDLE' ? s : (s.shutdown(), this.helper.createSubchannel(s.address))));
       return this.set('READY');
     }
     if (subchannel === this.selected) {
@@ -150,11 +152,11 @@ export class RoundRobin implements LoadBalancer {
     this.recount();
   }
 
-  pick(): Subchannel | undefined {
+  pick(): Connection | undefined {
     const list = this.readyList;
     for (let tries = 0; tries < list.length; tries++) {
-      const s = list[this.next++ % list.length]!;
-      if (s.ready) return s;
+      const connection = list[this.next++ % list.length]!.ready;
+      if (connection) return connection;
     }
     return undefined;
   }
