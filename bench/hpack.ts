@@ -109,4 +109,9 @@ const encodeRatio = rate(results['encode h2grpc']) / rate(results['encode hpack.
 const decodeRatio = rate(results['decode h2grpc']) / rate(results['decode hpack.js']);
 console.log(`ratio encode h2grpc/hpack.js: ${encodeRatio.toFixed(2)}x`);
 console.log(`ratio decode h2grpc/hpack.js: ${decodeRatio.toFixed(2)}x`);
+if (process.argv.includes('--json')) {
+  // one line for bench/suite.ts: M fields/s of each measurement
+  const decode = (name: string) => name.startsWith('decode');
+  console.log(JSON.stringify(Object.fromEntries(Object.entries(results).map(([name, r]) => [name, (rate(r) * (decode(name) ? decodedFieldsPerPass : fieldsPerPass)) / 1e6]))));
+}
 if (sink < 0) console.log(sink);

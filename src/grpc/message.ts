@@ -1,3 +1,4 @@
+import { Fifo } from '../http2/index.js';
 import { Status, StatusError } from './status.js';
 
 /** The 5-octet prefix of every gRPC message: compressed flag (1), length (4, big-endian). */
@@ -20,6 +21,11 @@ export interface ReceivedMessage {
   data: Uint8Array;
 }
 
+/** Where MessageReader.push puts the messages it completes: an array, or the Inbox's queue. */
+export interface MessageSink {
+  push(message: ReceivedMessage): unknown;
+}
+
 /**
  * Reassembles length-prefixed messages from DATA payloads, which may split a message (or its prefix) anywhere or
  * carry several. A message wholly inside one payload is returned as a view of it; only split ones are copied.
@@ -38,7 +44,9 @@ export class MessageReader {
   }
 
   /** Feeds one DATA payload; returns the messages it completes. Throws RESOURCE_EXHAUSTED past maxLength. */
-  push(data: Uint8Array, out: ReceivedMessage[] = []): ReceivedMessage[] {
+  push(data: Uint8Array): ReceivedMessage[];
+  push<Out extends MessageSink>(data: Uint8Array, out: Out): Out;
+  push(data: Uint8Array, out: MessageSink = []): MessageSink {
     let at = 0;
     while (at < data.length) {
       if (this.expected < 0 && this.buffered === 0 && data.length - at >= PREFIX_LENGTH) {
@@ -94,7 +102,7 @@ function readLength(buf: Uint8Array, at: number): number {
  * reader's maximum length), so a message larger than the window can arrive at all.
  */
 export class Inbox {
-  private queue: ReceivedMessage[] = [];
+  private readonly queue = new Fifo<ReceivedMessage>(); // taken from the front in O(1), however long the backlog
   private unconsumed = 0; // DATA octets received but not yet given back
   private reader: MessageReader;
 
@@ -127,13 +135,13 @@ export class Inbox {
 
   /** Drops the messages not read yet (their window stays held until release()). */
   drop(): void {
-    this.queue.length = 0;
+    this.queue.clear();
   }
 
   /** Starts over with a new reader (a retried call's next attempt). */
   restart(): void {
     this.reader = new MessageReader(this.maxLength);
-    this.queue.length = 0;
+    this.queue.clear();
   }
 
   /** Gives back all the window still held: the call has ended, and the connection's window must not leak. */

@@ -7,3 +7,4 @@ export { type ConnectionLimits, DEFAULT_LIMITS, type Rate } from './limits.js';
 export type { ConnectionObserver, Direction, FrameTrace, HpackTrace } from './observer.js';
 export { duplexPair } from './duplex-pair.js';
 export { Keepalive, type KeepaliveOptions } from './keepalive.js';
+export { Fifo } from './fifo.js';

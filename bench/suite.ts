@@ -1,0 +1,243 @@
+// The benchmark suite: every scenario against grpc-js in the same run, in interleaved rounds, each client and server
+// in its own process, with the crossed pairs (our client → grpc-js server, grpc-js client → our server) so client
+// and server costs are seen apart. Prints a table of medians and spreads, the targets of docs/performance.md, and a
+// comparison with bench/baseline.json; writes the figures to bench/last-run.json.
+//
+//   npm run bench                      3 rounds, 2 s per measurement (about 6 minutes)
+//   npm run bench -- --quick           1 round, short measurements (under a minute): the ratios at a glance
+//   npm run bench -- --only pingpong,unary4m --rounds 5 --seconds 3
+//   npm run bench -- --profile --only pingpong      CPU profiles (node --cpu-prof) of every process, summarised
+//   npm run bench -- --save-baseline               also writes bench/baseline.json from this run
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { h2loadRun, startNghttpd } from './h2load.js';
+import { summariseProfiles } from './profile-summary.js';
+import { childFlags, type Driven, startClient, startServer } from './processes.js';
+import { type Job, type Outcome, type ScenarioName, scenarios } from './scenarios.js';
+import { figure, median, spread } from './stats.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'save-baseline': { type: 'boolean', default: false },
+  },
+});
+const quick = flags.quick!;
+const ROUNDS = Number(flags.rounds ?? (quick ? 1 : 3));
+const SECONDS = Number(flags.seconds ?? (quick ? 0.5 : 2));
+const IDLE_CONNECTIONS = quick ? 250 : 1000;
+const H2LOAD_REQUESTS = quick ? 20_000 : 100_000;
+const STREAMING: ScenarioName[] = ['unary1', 'unary100', 'serverStream', 'clientStream', 'bidi', 'pingpong', 'stream64k', 'unary4m'];
+const EXTRA = ['h2load', 'idle', 'startup', 'hpack'] as const;
+const only = new Set((flags.only ?? [...STREAMING, ...EXTRA].join(',')).split(','));
+for (const name of only) if (!(STREAMING as string[]).includes(name) && !(EXTRA as readonly string[]).includes(name)) throw new Error(`--only: no scenario ${name}`);
+let profileDir: string | undefined;
+if (flags.profile) {
+  profileDir = mkdtempSync(join(tmpdir(), 'h2grpc-profile-'));
+  childFlags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+}
+
+type Kind = 'ours' | 'grpc-js';
+const NAME: Record<Kind, string> = { ours: 'h2grpc', 'grpc-js': 'grpc-js' };
+const PAIRS: Array<[Kind, Kind]> = [['ours', 'ours'], ['grpc-js', 'grpc-js'], ['ours', 'grpc-js'], ['grpc-js', 'ours']];
+const pairName = ([c, s]: [Kind, Kind]) => `${NAME[c]} → ${NAME[s]}`;
+
+interface Cell { values: number[]; p50: number[]; p99: number[] }
+interface Row { key: string; title: string; unit: string; lowerIsBetter?: boolean; cells: Record<string, Cell> }
+const rows = new Map<string, Row>();
+function record(key: string, title: string, unit: string, column: string, value: number, extra: Partial<Outcome> = {}, lowerIsBetter = false): void {
+  const row = rows.get(key) ?? { key, title, unit, lowerIsBetter, cells: {} };
+  rows.set(key, row);
+  const cell = (row.cells[column] ??= { values: [], p50: [], p99: [] });
+  cell.values.push(value);
+  if (extra.p50 !== undefined) cell.p50.push(extra.p50);
+  if (extra.p99 !== undefined) cell.p99.push(extra.p99);
+}
+const rotate = <T>(list: T[], by: number) => list.map((_, i) => list[(i + by) % list.length]!);
+const hasCommand = (cmd: string, arg = '--version') => spawnSync(cmd, [arg], { stdio: 'ignore' }).status === 0;
+
+console.log(`h2grpc benchmark suite: node ${process.version}, ${ROUNDS} round(s), ${SECONDS} s per measurement${quick ? ' (--quick)' : ''}`);
+const began = Date.now();
+if (only.has('startup') && !quick || !existsSync('dist/index.js')) {
+  console.log('building dist/ for the start-up scenario (npm run build)');
+  if (spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' }).status !== 0) throw new Error('npm run build failed');
+}
+
+const servers = { ours: await startServer('ours'), 'grpc-js': await startServer('grpc-js') };
+const clients: Record<Kind, Driven> = { ours: await startClient('ours'), 'grpc-js': await startClient('grpc-js') };
+const echo = only.has('pingpong') ? await startServer('echo') : undefined;
+const raw = only.has('pingpong') ? await startClient('raw') : undefined;
+const everyone: Driven[] = [...Object.values(servers), ...Object.values(clients), ...(echo ? [echo, raw!] : [])];
+
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const scenario of STREAMING.filter((s) => only.has(s))) {
+      const s = scenarios[scenario];
+      for (const pair of rotate(PAIRS, round)) {
+        const job: Job = { scenario, port: servers[pair[1]].port, seconds: SECONDS };
+        const out = await clients[pair[0]].ask<Outcome>(JSON.stringify(job));
+        record(scenario, s.title, s.unit, pairName(pair), out.value, out);
+      }
+      if (scenario === 'pingpong' && raw) {
+        const out = await raw.ask<Outcome>(JSON.stringify({ scenario, port: echo!.port, seconds: SECONDS }));
+        record(scenario, s.title, s.unit, 'raw node:net echo', out.value, out);
+      }
+      await Promise.all(Object.values(clients).map((c) => c.ask('release')));
+    }
+    if (only.has('h2load')) await h2loadRound(round);
+    if (only.has('idle')) await idleRound(round);
+    if (only.has('startup')) await startupRound(round);
+    process.stdout.write(`round ${round + 1} of ${ROUNDS} done, ${((Date.now() - began) / 1000).toFixed(0)} s\n`);
+  }
+  if (only.has('hpack')) hpack();
+} finally {
+  await Promise.all(everyone.map((p) => p.stop()));
+}
+
+/** The servers under h2load, and nghttpd serving the same response as a static file: the ceiling. */
+async function h2loadRound(round: number): Promise<void> {
+  if (!hasCommand('h2load')) return void (round === 0 && console.log('h2load scenario skipped: install Debian nghttp2-client'));
+  const title = `server under h2load -n ${H2LOAD_REQUESTS} -c 4 -m 16, unary ${16} B`;
+  const targets: Array<[string, number, Driven | undefined]> = [['h2grpc server', servers.ours.port, servers.ours], ['grpc-js server', servers['grpc-js'].port, servers['grpc-js']]];
+  const nghttpd = hasCommand('nghttpd') ? await startNghttpd() : undefined;
+  if (nghttpd) targets.push(['nghttpd (C, static file)', nghttpd.port, undefined]);
+  else if (round === 0) console.log('nghttpd not installed (Debian nghttp2-server): no ceiling in the h2load row');
+  try {
+    for (const [name, port, server] of rotate(targets, round)) {
+      const before = server ? (await server.ask<{ ok: number }>('count')).ok : 0;
+      const r = await h2loadRun(port, H2LOAD_REQUESTS);
+      if (server) {
+        const ok = (await server.ask<{ ok: number }>('count')).ok - before;
+        if (ok !== r.succeeded) throw new Error(`${name}: h2load counted ${r.succeeded} successes, the server answered ${ok} OK`);
+      } else if (r.succeeded !== H2LOAD_REQUESTS) throw new Error(`nghttpd answered ${r.succeeded} of ${H2LOAD_REQUESTS}`);
+      record('h2load', title, 'calls/s', name, r.rate);
+    }
+  } finally {
+    nghttpd?.stop();
+  }
+}
+
+/** Fresh servers each holding IDLE_CONNECTIONS connections, one call made on each, then idle: memory per connection. */
+async function idleRound(round: number): Promise<void> {
+  for (const pair of rotate(PAIRS, round)) {
+    const server = await startServer(pair[1]);
+    try {
+      const before = await server.ask<{ heap: number; rss: number; fds: number }>('mem');
+      const out = await clients[pair[0]].ask<Outcome>(JSON.stringify({ scenario: 'idle', port: server.port, seconds: 0, connections: IDLE_CONNECTIONS }));
+      const after = await server.ask<{ heap: number; rss: number; fds: number }>('mem');
+      if (after.fds - before.fds < IDLE_CONNECTIONS) throw new Error(`idle ${pairName(pair)}: the server has ${after.fds - before.fds} new descriptors for ${IDLE_CONNECTIONS} connections`);
+      const per = (a: number, b: number) => (a - b) / IDLE_CONNECTIONS / 1024;
+      const title = `${IDLE_CONNECTIONS} idle connections`;
+      record('idle-server-heap', `${title}: server heap per connection`, 'KiB', pairName(pair), per(after.heap, before.heap), {}, true);
+      record('idle-server-rss', `${title}: server RSS per connection`, 'KiB', pairName(pair), per(after.rss, before.rss), {}, true);
+      const m = out.memory!;
+      record('idle-client-heap', `${title}: client heap per connection`, 'KiB', pairName(pair), per(m.after.heap, m.before.heap), {}, true);
+      record('idle-client-rss', `${title}: client RSS per connection`, 'KiB', pairName(pair), per(m.after.rss, m.before.rss), {}, true);
+      await clients[pair[0]].ask('release');
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+/** A new node process: import the client library, load bench.proto, one call, exit. Wall time from spawn to exit. */
+async function startupRound(round: number): Promise<void> {
+  for (const pair of rotate(PAIRS, round)) {
+    const runs: number[] = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      const t0 = process.hrtime.bigint();
+      const code = await new Promise<number | null>((resolve) => spawn(process.execPath, ['bench/startup.mjs', pair[0], String(servers[pair[1]].port)], { stdio: 'inherit' }).on('exit', resolve));
+      if (code !== 0) throw new Error(`start-up ${pairName(pair)} exited with ${code}`);
+      runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    record('startup', 'start-up to the first call (compiled package; node alone ≈ 40 ms of it)', 'ms', pairName(pair), median(runs), {}, true);
+  }
+}
+
+function hpack(): void {
+  const out = spawnSync(process.execPath, ['--import', 'tsx', 'bench/hpack.ts', '--json'], { encoding: 'utf8', env: { ...process.env, BENCH_SECONDS: String(quick ? 0.5 : 2) } });
+  const line = out.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (!line) return void console.log(`hpack scenario failed: ${out.stderr || out.stdout}`);
+  const r = JSON.parse(line) as Record<string, number>;
+  record('hpack-encode', 'HPACK encode, hpack-test-case raw-data stories', 'M fields/s', 'h2grpc', r['encode h2grpc']!);
+  record('hpack-encode', 'HPACK encode, hpack-test-case raw-data stories', 'M fields/s', 'hpack.js', r['encode hpack.js']!);
+  record('hpack-decode', 'HPACK decode, hpack-test-case nghttp2 stories', 'M fields/s', 'h2grpc', r['decode h2grpc']!);
+  record('hpack-decode', 'HPACK decode, hpack-test-case nghttp2 stories', 'M fields/s', 'hpack.js', r['decode hpack.js']!);
+}
+
+// ---- report ----
+const med = (key: string, column: string) => {
+  const cell = rows.get(key)?.cells[column];
+  return cell ? median(cell.values) : NaN;
+};
+const OURS = 'h2grpc → h2grpc';
+const THEIRS = 'grpc-js → grpc-js';
+function ratio(row: Row): number {
+  const columns = Object.keys(row.cells);
+  const a = row.cells[OURS] ? med(row.key, OURS) : med(row.key, columns[0]!);
+  const b = row.cells[THEIRS] ? med(row.key, THEIRS) : med(row.key, columns[1]!);
+  return row.lowerIsBetter ? b / a : a / b;
+}
+
+const lines: string[] = [];
+const summary: Record<string, unknown> = {};
+for (const row of rows.values()) {
+  lines.push(`\n${row.title} (${row.unit}${row.lowerIsBetter ? ', lower is better' : ''})`);
+  const entry: Record<string, unknown> = {};
+  for (const [column, cell] of Object.entries(row.cells)) {
+    const lat = cell.p50.length ? `  p50 ${figure(median(cell.p50))} ms, p99 ${figure(median(cell.p99))} ms` : '';
+    lines.push(`  ${column.padEnd(26)} ${figure(median(cell.values)).padStart(12)} ±${(spread(cell.values) * 100).toFixed(0).padStart(2)}%${lat}`);
+    entry[column] = { median: median(cell.values), spread: spread(cell.values), values: cell.values, ...(cell.p50.length ? { p50: median(cell.p50), p99: median(cell.p99) } : {}) };
+  }
+  const r = ratio(row);
+  lines.push(`  ${'ratio h2grpc / other'.padEnd(26)} ${`${r.toFixed(2)}x`.padStart(12)}`);
+  summary[row.key] = { title: row.title, unit: row.unit, lowerIsBetter: !!row.lowerIsBetter, ratio: r, cells: entry };
+}
+console.log(lines.join('\n'));
+
+// the targets of issue 14 (docs/performance.md)
+const targets: Array<[string, number, number]> = [
+  ['bidi ping-pong vs grpc-js', ratio(rows.get('pingpong')!), 1.5],
+  ['bidi ping-pong vs raw node:net echo', med('pingpong', OURS) / med('pingpong', 'raw node:net echo'), 0.8],
+  ['64 KiB server streaming vs grpc-js (MB/s)', ratio(rows.get('stream64k')!), 1.5],
+  ['4 MiB unary vs grpc-js (MB/s)', ratio(rows.get('unary4m')!), 1.5],
+  ['server under h2load vs nghttpd', med('h2load', 'h2grpc server') / med('h2load', 'nghttpd (C, static file)'), 0.25],
+  ['server heap per idle connection vs grpc-js', ratio(rows.get('idle-server-heap')!), 1],
+  ['client heap per idle connection vs grpc-js', ratio(rows.get('idle-client-heap')!), 1],
+  ['HPACK decode (M fields/s)', med('hpack-decode', 'h2grpc'), 6],
+  ['HPACK encode (M fields/s)', med('hpack-encode', 'h2grpc'), 4],
+  ['start-up to the first call vs grpc-js', ratio(rows.get('startup')!), 1],
+].filter(([, v]) => Number.isFinite(v)) as Array<[string, number, number]>;
+console.log('\ntargets');
+for (const [name, value, want] of targets) console.log(`  ${value >= want ? 'met ' : 'MISS'}  ${name.padEnd(44)} ${value.toFixed(2).padStart(7)}  (target ≥ ${want})`);
+
+const result = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, quick, rows: summary, targets: Object.fromEntries(targets.map(([n, v, w]) => [n, { value: v, target: w }])) };
+writeFileSync('bench/last-run.json', `${JSON.stringify(result, null, 2)}\n`);
+const baselinePath = 'bench/baseline.json';
+if (existsSync(baselinePath)) {
+  const base = JSON.parse(readFileSync(baselinePath, 'utf8')) as typeof result;
+  console.log(`\nagainst bench/baseline.json (${base.date.slice(0, 10)}, ${base.quick ? 'quick' : 'full'} run): ratios to grpc-js now / then`);
+  for (const [key, row] of Object.entries(summary) as Array<[string, { title: string; ratio: number }]>) {
+    const then = (base.rows[key] as { ratio: number } | undefined)?.ratio;
+    if (then === undefined) continue;
+    const change = row.ratio / then;
+    console.log(`  ${change < 0.85 ? 'WORSE' : '     '} ${row.title.slice(0, 60).padEnd(60)} ${then.toFixed(2).padStart(6)}x → ${row.ratio.toFixed(2).padStart(6)}x`);
+  }
+}
+if (flags['save-baseline']) writeFileSync(baselinePath, `${JSON.stringify(result, null, 2)}\n`);
+if (profileDir) {
+  const roles = new Map<number, string>([
+    [servers.ours.pid, 'h2grpc server'], [servers['grpc-js'].pid, 'grpc-js server'],
+    [clients.ours.child.pid!, 'h2grpc client'], [clients['grpc-js'].child.pid!, 'grpc-js client'],
+  ]);
+  console.log(`\nCPU profiles in ${profileDir}`);
+  console.log(summariseProfiles(profileDir, roles));
+}
+console.log(`\nfigures written to bench/last-run.json; ${((Date.now() - began) / 1000).toFixed(0)} s in all`);
