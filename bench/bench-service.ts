@@ -2,7 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
-import { loadService, type ServerCall } from '../src/grpc/index.js';
+import { loadService, type ServerCall } from './h2grpc.js';
 
 export const BENCH_PROTO = fileURLToPath(new URL('./bench.proto', import.meta.url));
 /** Message limits raised on both stacks so the 4 MiB case fits (the default is 4 MiB including the protobuf tag). */

@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
-import { type Client, createClient } from '../src/grpc/index.js';
+import { type Client, createClient } from './h2grpc.js';
 import { benchService, grpcJsBench, MESSAGE_LIMIT } from './bench-service.js';
 import { memory } from './memory.js';
 import { type Job, type Outcome, pingPong, SMALL, scenarios } from './scenarios.js';

@@ -8,7 +8,8 @@ interface Profile { nodes: ProfileNode[]; startTime: number; endTime: number; sa
 
 export function summariseProfiles(dir: string, roles: Map<number, string>, top = 12): string {
   const out: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+  // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread (1 is tsx's loader worker)
+  for (const file of readdirSync(dir).filter((f) => /\.0\.\d+\.cpuprofile$/.test(f))) {
     const pid = Number(/^CPU\.\d+\.\d+\.(\d+)\./.exec(file)?.[1]);
     const role = roles.get(pid);
     if (!role) continue;

@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import { Server } from '../src/grpc/index.js';
+import { Server } from './h2grpc.js';
 import { benchService, grpcJsBench, grpcJsHandlers, MESSAGE_LIMIT, ourHandlers } from './bench-service.js';
 import { memory } from './memory.js';
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadService } from './schema.js';
+import { lazyService, loadService } from './schema.js';
 import type { ServerCall } from './server-call.js';
 import { Status, StatusError } from './status.js';
 
@@ -9,7 +9,7 @@ import { Status, StatusError } from './status.js';
 /** The path of health.proto (grpc.health.v1) as shipped. */
 export const HEALTH_PROTO = fileURLToPath(new URL('./protos/health.proto', import.meta.url));
 /** grpc.health.v1.Health, for server.addService. */
-export const healthService = loadService(HEALTH_PROTO, 'grpc.health.v1.Health');
+export const healthService = lazyService('grpc.health.v1.Health', () => loadService(HEALTH_PROTO, 'grpc.health.v1.Health'));
 
 /** A service's health, as grpc.health.v1 reports it. */
 export type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'UNKNOWN';

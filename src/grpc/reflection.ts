@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { toBinary } from '@bufbuild/protobuf';
-import { type DescriptorProto, type FileDescriptorProto, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import protobuf from 'protobufjs';
-import { descriptorsOfRoots } from '../codegen/descriptors.js';
-import { loadService, serviceDefinition, type ServiceDefinition } from './schema.js';
+import type { Files } from './reflection-files.js';
+import { lazyService, loadService, serviceDefinition, type ServiceDefinition } from './schema.js';
 import { Status } from './status.js';
 
 // gRPC server reflection (grpc/doc/server-reflection.md): grpc.reflection.v1 and v1alpha ServerReflectionInfo, which
@@ -14,7 +12,7 @@ import { Status } from './status.js';
 /** The path of reflection.proto (grpc.reflection.v1) as shipped. */
 export const REFLECTION_PROTO = fileURLToPath(new URL('./protos/reflection.proto', import.meta.url));
 /** grpc.reflection.v1.ServerReflection, for server.addService. */
-export const reflectionService = loadService(REFLECTION_PROTO, 'grpc.reflection.v1.ServerReflection');
+export const reflectionService = lazyService('grpc.reflection.v1.ServerReflection', () => loadService(REFLECTION_PROTO, 'grpc.reflection.v1.ServerReflection'));
 
 /** The .proto text of v1alpha: the same messages and service as v1, under the older package name. */
 export function reflectionV1alphaText(): string {
@@ -22,57 +20,12 @@ export function reflectionV1alphaText(): string {
 }
 
 /** grpc.reflection.v1alpha.ServerReflection (older clients ask for it), for server.addService. */
-export const reflectionV1alphaService = (() => {
+export const reflectionV1alphaService = lazyService('grpc.reflection.v1alpha.ServerReflection', () => {
   const root = new protobuf.Root();
   protobuf.parse(reflectionV1alphaText(), root, { keepCase: true });
   root.resolveAll();
   return serviceDefinition(root, 'grpc.reflection.v1alpha.ServerReflection');
-})();
-
-interface Files {
-  byName: Map<string, FileDescriptorProto>;
-  bytes: Map<string, Uint8Array>;
-  bySymbol: Map<string, string>;
-  messages: Set<string>;
-}
-
-/** FileDescriptorProtos (as protoc writes them) for the files of every root, and the well-known files they import. */
-function describe(roots: protobuf.Root[]): Files {
-  const files: Files = { byName: new Map(), bytes: new Map(), bySymbol: new Map(), messages: new Set() };
-  const index = (file: string, pkg: string, messages: DescriptorProto[]) => {
-    for (const m of messages) {
-      const name = pkg + m.name;
-      files.bySymbol.set(name, file);
-      files.messages.add(name);
-      for (const e of m.enumType) files.bySymbol.set(`${name}.${e.name}`, file);
-      index(file, `${name}.`, m.nestedType.filter((n) => !n.options?.mapEntry));
-    }
-  };
-  for (const d of descriptorsOfRoots(roots)) {
-    files.byName.set(d.name, d);
-    files.bytes.set(d.name, toBinary(FileDescriptorProtoSchema, d));
-    const pkg = d.package ? `${d.package}.` : '';
-    index(d.name, pkg, d.messageType);
-    for (const e of d.enumType) files.bySymbol.set(pkg + e.name, d.name);
-    for (const service of d.service) {
-      files.bySymbol.set(pkg + service.name, d.name);
-      for (const m of service.method) files.bySymbol.set(`${pkg}${service.name}.${m.name}`, d.name);
-    }
-  }
-  return files;
-}
-
-/** The file and every file it depends on, directly or not, the file first. */
-function closure(files: Files, name: string): Uint8Array[] {
-  const seen: string[] = [];
-  const visit = (n: string) => {
-    if (seen.includes(n)) return;
-    seen.push(n);
-    for (const dep of files.byName.get(n)?.dependency ?? []) visit(dep);
-  };
-  visit(name);
-  return seen.map((n) => files.bytes.get(n)!);
-}
+});
 
 interface ReflectionRequest {
   host?: string;
@@ -90,10 +43,12 @@ interface ReflectionRequest {
  */
 export function reflectionHandler(services: () => ServiceDefinition[]) {
   let cache: { key: string; files: Files } | undefined;
+  let describe: ((roots: protobuf.Root[]) => Files) | undefined;
+  let closure: ((files: Files, name: string) => Uint8Array[]) | undefined;
   const current = () => {
     const list = services();
     const key = list.map((s) => s.name).join(',');
-    if (cache?.key !== key) cache = { key, files: describe([...new Set(list.map((s) => s.root))]) };
+    if (cache?.key !== key) cache = { key, files: describe!([...new Set(list.map((s) => s.root))]) };
     return { list, files: cache.files };
   };
   const error = (code: number, message: string) => ({ error_response: { error_code: code, error_message: message } });
@@ -104,11 +59,11 @@ export function reflectionHandler(services: () => ServiceDefinition[]) {
     }
     if (request.message_request === 'file_by_filename') {
       const name = request.file_by_filename!;
-      return files.byName.has(name) ? { file_descriptor_response: { file_descriptor_proto: closure(files, name) } } : error(Status.NOT_FOUND, `no file named ${name}`);
+      return files.byName.has(name) ? { file_descriptor_response: { file_descriptor_proto: closure!(files, name) } } : error(Status.NOT_FOUND, `no file named ${name}`);
     }
     if (request.message_request === 'file_containing_symbol') {
       const owner = files.bySymbol.get(request.file_containing_symbol!.replace(/^\./, ''));
-      return owner ? { file_descriptor_response: { file_descriptor_proto: closure(files, owner) } } : error(Status.NOT_FOUND, `no symbol named ${request.file_containing_symbol}`);
+      return owner ? { file_descriptor_response: { file_descriptor_proto: closure!(files, owner) } } : error(Status.NOT_FOUND, `no symbol named ${request.file_containing_symbol}`);
     }
     if (request.message_request === 'file_containing_extension') {
       return error(Status.NOT_FOUND, `no extension ${request.file_containing_extension?.extension_number} of ${request.file_containing_extension?.containing_type}`);
@@ -120,6 +75,8 @@ export function reflectionHandler(services: () => ServiceDefinition[]) {
     return error(Status.INVALID_ARGUMENT, 'the request names no message_request');
   };
   return async function* ServerReflectionInfo(requests: AsyncIterable<ReflectionRequest>) {
+    // the descriptor builder (and @bufbuild/protobuf) is loaded by the first reflection call, not at import
+    ({ describe, closure } = await import('./reflection-files.js'));
     for await (const request of requests) {
       const { message_request: _, ...original } = request;
       yield { valid_host: request.host ?? '', original_request: original, ...answer(request) };

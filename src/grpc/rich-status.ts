@@ -55,12 +55,25 @@ export interface RichStatus {
  * loaded) are encoded from and decoded to plain objects; unknown ones decode to { '@type', value: Buffer }.
  */
 export class RichStatusCodec {
-  private readonly root: protobuf.Root;
-  private readonly status: protobuf.Type;
+  private parsed: { root: protobuf.Root; status: protobuf.Type } | undefined;
 
-  constructor(private readonly extra?: protobuf.Root) {
-    this.root = richStatusRoot();
-    this.status = this.root.lookupType('google.rpc.Status');
+  constructor(private readonly extra?: protobuf.Root) {}
+
+  /** The schema, parsed on first use (the shared codec is made at import, and most programs never need it). */
+  private get root(): protobuf.Root {
+    return this.schema().root;
+  }
+
+  private get status(): protobuf.Type {
+    return this.schema().status;
+  }
+
+  private schema(): { root: protobuf.Root; status: protobuf.Type } {
+    if (!this.parsed) {
+      const root = richStatusRoot();
+      this.parsed = { root, status: root.lookupType('google.rpc.Status') };
+    }
+    return this.parsed;
   }
 
   private type(typeUrl: string): protobuf.Type | undefined {

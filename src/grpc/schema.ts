@@ -160,3 +160,21 @@ export function serviceDefinition(root: protobuf.Root, name: string): ServiceDef
 export function loadService(files: string | string[], name: string): ServiceDefinition {
   return serviceDefinition(loadProto(files), name);
 }
+
+/**
+ * A ServiceDefinition whose schema is loaded on first use: the services the library ships (health, reflection) cost
+ * nothing at import, which is most of a program's start-up otherwise.
+ */
+export function lazyService(name: string, load: () => ServiceDefinition): ServiceDefinition {
+  let loaded: ServiceDefinition | undefined;
+  const get = () => (loaded ??= load());
+  return {
+    name,
+    get methods() {
+      return get().methods;
+    },
+    get root() {
+      return get().root;
+    },
+  };
+}

@@ -10,8 +10,8 @@ import type { Duplex } from 'node:stream';
  */
 export function listenOn(where: net.ListenOptions, secure: tls.TlsOptions | undefined, handle: (socket: Duplex) => void): Promise<net.Server> {
   const listener = secure
-    ? tls.createServer({ ...secure, ALPNProtocols: ['h2'] }, (socket) => (socket.alpnProtocol === 'h2' ? handle(socket) : refuseWithoutH2(socket)))
-    : net.createServer(handle);
+    ? tls.createServer({ ...secure, ALPNProtocols: ['h2'], noDelay: true }, (socket) => (socket.alpnProtocol === 'h2' ? handle(socket) : refuseWithoutH2(socket)))
+    : net.createServer({ noDelay: true }, handle); // no Nagle delay: each turn's frames are one write already
   return new Promise((resolve, reject) => {
     listener.once('error', reject);
     listener.listen(where, () => {

@@ -9,6 +9,8 @@ export const DEFAULT_SENSITIVE = ['authorization', 'proxy-authorization', 'cooki
 
 /** Fields whose values change with every message, so indexing them would only evict useful entries. */
 export const DEFAULT_UNINDEXED = ['content-length', 'grpc-timeout', 'date', 'etag', 'if-modified-since', 'if-none-match', 'last-modified', 'age'];
+const SENSITIVE_SET: ReadonlySet<string> = new Set(DEFAULT_SENSITIVE);
+const UNINDEXED_SET: ReadonlySet<string> = new Set(DEFAULT_UNINDEXED);
 
 /** Options of the HPACK encoder: table size, which names are never indexed or not indexed, Huffman, observer. */
 export interface HpackEncoderOptions {
@@ -51,8 +53,9 @@ export class HpackEncoder {
     const size = options.maxTableSize ?? PROTOCOL_INITIAL_TABLE_SIZE;
     this.table = new DynamicTable(size, true);
     if (size !== PROTOCOL_INITIAL_TABLE_SIZE) this.pendingMin = this.pendingSize = size;
-    this.sensitive = new Set(options.sensitive ?? DEFAULT_SENSITIVE);
-    this.unindexed = new Set(options.unindexed ?? DEFAULT_UNINDEXED);
+    // the default sets are shared by every encoder (a connection holds two encoders' worth of nothing else)
+    this.sensitive = options.sensitive ? new Set(options.sensitive) : SENSITIVE_SET;
+    this.unindexed = options.unindexed ? new Set(options.unindexed) : UNINDEXED_SET;
     this.huffman = options.huffman ?? 'auto';
     this.observer = options.observer;
   }

@@ -10,17 +10,21 @@ export type CloseCause = 'end' | 'reset-sent' | 'reset-received' | 'forgotten';
 const END = -1;
 const RESET_RECEIVED = -2;
 
+/** Slots a table starts with; it grows (×4, up to `max`) as stream ids pass it. */
+const FIRST_CAPACITY = 16;
+
 /**
  * The closed streams among the most recent `max` stream ids of each side, each with its close cause and, for our
- * own resets, when we sent it: one slot per id modulo `max` (ids grow, so a newer stream takes the slot of one
- * `max` ids older, which is forgotten). Two typed arrays (12 octets a slot, allocated when the first stream closes),
- * no hashing and no allocation per stream.
+ * own resets, when we sent it: one slot per id modulo the capacity (ids grow, so a newer stream takes the slot of
+ * an older one, which is forgotten). Two typed arrays (12 octets a slot), no hashing and no allocation per stream.
+ * They start at 16 slots when the first stream closes and grow while ids pass the capacity, until `max`: a
+ * connection that served a few calls holds 192 octets, not 12 KiB.
  */
 export class ClosedStreams {
-  /** Allocated when the first stream closes, so an idle connection holds none of it. */
   private ids: Int32Array | undefined;
   /** The cause (END, RESET_RECEIVED) or the time of our RST_STREAM (performance.now()). */
   private values: Float64Array | undefined;
+  private capacity = 0;
 
   constructor(
     private readonly max: number,
@@ -29,13 +33,31 @@ export class ClosedStreams {
 
   remember(id: number, cause: Exclude<CloseCause, 'forgotten'>): void {
     if (this.max <= 0) return;
-    if (!this.ids) {
-      this.ids = new Int32Array(this.max);
-      this.values = new Float64Array(this.max);
-    }
-    const slot = (id >>> 1) % this.max;
-    this.ids[slot] = id;
+    const n = id >>> 1;
+    if (n >= this.capacity && this.capacity < this.max) this.grow(n);
+    const slot = n % this.capacity;
+    this.ids![slot] = id;
     this.values![slot] = cause === 'end' ? END : cause === 'reset-received' ? RESET_RECEIVED : performance.now();
+  }
+
+  /** A bigger table for ids up to n (or `max` slots), the entries kept at their new slots (the newer on a clash). */
+  private grow(n: number): void {
+    let capacity = Math.max(this.capacity, FIRST_CAPACITY);
+    while (capacity <= n && capacity < this.max) capacity *= 4;
+    capacity = Math.min(capacity, this.max);
+    const ids = new Int32Array(capacity);
+    const values = new Float64Array(capacity);
+    for (let i = 0; i < this.capacity; i++) {
+      const id = this.ids![i]!;
+      if (id === 0) continue;
+      const slot = (id >>> 1) % capacity;
+      if (ids[slot]! > id) continue;
+      ids[slot] = id;
+      values[slot] = this.values![i]!;
+    }
+    this.ids = ids;
+    this.values = values;
+    this.capacity = capacity;
   }
 
   cause(id: number): CloseCause {
@@ -54,7 +76,7 @@ export class ClosedStreams {
 
   private lookup(id: number): number | undefined {
     if (!this.ids) return undefined;
-    const slot = (id >>> 1) % this.max;
+    const slot = (id >>> 1) % this.capacity;
     return this.ids[slot] === id ? this.values![slot] : undefined;
   }
 }

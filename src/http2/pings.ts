@@ -1,6 +1,6 @@
 /** Outstanding PINGs of ours (RFC 9113 §6.7), matched to their ACKs by their opaque data. */
 export class PingTracker {
-  private readonly waiting = new Map<string, { started: bigint; resolve: (rtt: number) => void; reject: (e: Error) => void }>();
+  private waiting: Map<string, { started: bigint; resolve: (rtt: number) => void; reject: (e: Error) => void }> | undefined; // made on the first ping
   private counter = 0;
 
   /** New opaque data, and a promise of the round-trip time in milliseconds once its ACK arrives. */
@@ -8,7 +8,7 @@ export class PingTracker {
     const data = Buffer.alloc(8);
     data.writeUInt32BE(++this.counter, 4);
     const rtt = new Promise<number>((resolve, reject) => {
-      this.waiting.set(data.toString('hex'), { started: process.hrtime.bigint(), resolve, reject });
+      (this.waiting ??= new Map()).set(data.toString('hex'), { started: process.hrtime.bigint(), resolve, reject });
     });
     return { data, rtt };
   }
@@ -16,14 +16,15 @@ export class PingTracker {
   /** A PING ACK arrived; an ACK we did not ask for is ignored. */
   acknowledged(data: Uint8Array): void {
     const key = Buffer.from(data).toString('hex');
-    const ping = this.waiting.get(key);
+    const ping = this.waiting?.get(key);
     if (!ping) return;
-    this.waiting.delete(key);
+    this.waiting!.delete(key);
     ping.resolve(Number(process.hrtime.bigint() - ping.started) / 1e6);
   }
 
   /** The connection closed: every outstanding ping fails. */
   failAll(error: Error): void {
+    if (!this.waiting) return;
     for (const ping of this.waiting.values()) ping.reject(error);
     this.waiting.clear();
   }

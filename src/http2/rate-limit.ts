@@ -30,41 +30,36 @@ export class TokenBucket {
  * token or throws the connection error ENHANCE_YOUR_CALM naming the limit.
  */
 export class PeerRates {
-  private readonly resets: TokenBucket;
-  private readonly emptyData: TokenBucket;
-  private readonly priority: TokenBucket;
-  private readonly settings: TokenBucket;
-  private readonly glitches: TokenBucket;
+  // each bucket is made on the first action it counts: an idle connection holds none
+  private resets: TokenBucket | undefined;
+  private emptyData: TokenBucket | undefined;
+  private priority: TokenBucket | undefined;
+  private settings: TokenBucket | undefined;
+  private glitches: TokenBucket | undefined;
 
-  constructor(limits: ConnectionLimits) {
-    this.resets = new TokenBucket(limits.streamResetRate);
-    this.emptyData = new TokenBucket(limits.emptyDataRate);
-    this.priority = new TokenBucket(limits.priorityRate);
-    this.settings = new TokenBucket(limits.settingsRate);
-    this.glitches = new TokenBucket(limits.glitchRate);
-  }
+  constructor(private readonly limits: ConnectionLimits) {}
 
   /** The peer reset a stream of its own (Rapid Reset, CVE-2023-44487). */
   streamReset(): void {
-    if (!this.resets.take()) throw calm('streamResetRate', 'too many streams reset by the peer');
+    if (!(this.resets ??= new TokenBucket(this.limits.streamResetRate)).take()) throw calm('streamResetRate', 'too many streams reset by the peer');
   }
 
   /** A DATA frame with no payload and no END_STREAM (CVE-2019-9518). */
   emptyDataFrame(): void {
-    if (!this.emptyData.take()) throw calm('emptyDataRate', 'too many empty DATA frames');
+    if (!(this.emptyData ??= new TokenBucket(this.limits.emptyDataRate)).take()) throw calm('emptyDataRate', 'too many empty DATA frames');
   }
 
   priorityFrame(): void {
-    if (!this.priority.take()) throw calm('priorityRate', 'too many PRIORITY frames');
+    if (!(this.priority ??= new TokenBucket(this.limits.priorityRate)).take()) throw calm('priorityRate', 'too many PRIORITY frames');
   }
 
   settingsFrame(): void {
-    if (!this.settings.take()) throw calm('settingsRate', 'too many SETTINGS frames');
+    if (!(this.settings ??= new TokenBucket(this.limits.settingsRate)).take()) throw calm('settingsRate', 'too many SETTINGS frames');
   }
 
   /** A stream error the peer provoked (MadeYouReset, CVE-2025-8671). */
   glitch(): void {
-    if (!this.glitches.take()) throw calm('glitchRate', 'too many stream errors provoked by the peer');
+    if (!(this.glitches ??= new TokenBucket(this.limits.glitchRate)).take()) throw calm('glitchRate', 'too many stream errors provoked by the peer');
   }
 }
 

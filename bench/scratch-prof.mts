@@ -1,0 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { childFlags, startClient, startServer } from './processes.js';
+import { summariseProfiles } from './profile-summary.js';
+const [sk, ck, scen = 'pingpong', secs = '5'] = process.argv.slice(2) as any;
+const dir = mkdtempSync(join(tmpdir(), 'prof-'));
+childFlags.push('--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100');
+const server = await startServer(sk);
+const client = await startClient(ck);
+await client.ask(JSON.stringify({ scenario: scen, port: server.port, seconds: Number(secs) }));
+await client.stop(); await server.stop();
+console.log(summariseProfiles(dir, new Map([[server.pid, 'server'], [client.child.pid!, 'client']]), Number(process.env.TOP ?? 25)));
