@@ -20,17 +20,14 @@ export class DynamicTable {
   private values: string[] = [];
   private oldest = 0; // position of the oldest live entry in names/values
   private dropped = 0; // entries removed from the front of the arrays by compaction
-  private readonly byField: Map<string, Map<string, number>> | undefined;
-  private readonly byName: Map<string, number> | undefined;
+  /** For an encoder: name -> its newest entry's id and each value's newest id (one lookup per name). */
+  private readonly byName: Map<string, NameEntries> | undefined;
 
   constructor(
     public maxSize: number,
     searchable = false,
   ) {
-    if (searchable) {
-      this.byField = new Map();
-      this.byName = new Map();
-    }
+    if (searchable) this.byName = new Map();
   }
 
   /** The number of entries. */
@@ -66,12 +63,15 @@ export class DynamicTable {
     this.names.push(name);
     this.values.push(value);
     this.size += size;
-    if (this.byField) {
+    if (this.byName) {
       const id = this.dropped + this.names.length - 1;
-      let values = this.byField.get(name);
-      if (!values) this.byField.set(name, (values = new Map()));
-      values.set(value, id);
-      this.byName!.set(name, id);
+      const entries = this.byName.get(name);
+      if (entries) {
+        entries.newest = id;
+        entries.values.set(value, id);
+      } else {
+        this.byName.set(name, { newest: id, values: new Map([[value, id]]) });
+      }
     }
   }
 
@@ -83,13 +83,13 @@ export class DynamicTable {
 
   /** The wire index (62 and up) of the newest entry equal to (name, value), or 0. */
   fieldIndexOf(name: string, value: string): number {
-    const id = this.byField?.get(name)?.get(value);
+    const id = this.byName?.get(name)?.values.get(value);
     return id === undefined ? 0 : this.wireIndex(id);
   }
 
   /** The wire index of the newest entry with this name, or 0. */
   nameIndexOf(name: string): number {
-    const id = this.byName?.get(name);
+    const id = this.byName?.get(name)?.newest;
     return id === undefined ? 0 : this.wireIndex(id);
   }
 
@@ -102,14 +102,12 @@ export class DynamicTable {
       const name = this.names[this.oldest]!;
       const value = this.values[this.oldest]!;
       this.size -= entrySize(name, value);
-      if (this.byField) {
+      if (this.byName) {
         const id = this.dropped + this.oldest;
-        const values = this.byField.get(name)!;
-        if (values.get(value) === id) {
-          values.delete(value);
-          if (values.size === 0) this.byField.delete(name);
-        }
-        if (this.byName!.get(name) === id) this.byName!.delete(name);
+        const entries = this.byName.get(name)!;
+        // the oldest entry is the name's newest only when it is the last one with that name
+        if (entries.newest === id) this.byName.delete(name);
+        else if (entries.values.get(value) === id) entries.values.delete(value);
       }
       evicted?.push([name, value]);
       this.oldest++;
@@ -122,4 +120,10 @@ export class DynamicTable {
       this.oldest = 0;
     }
   }
+}
+
+/** The entries of one name in a searchable table. */
+interface NameEntries {
+  newest: number;
+  values: Map<string, number>;
 }

@@ -2,15 +2,43 @@ import { DynamicTable, entrySize } from './dynamic-table.js';
 import { huffmanEncode, huffmanLength } from './huffman.js';
 import { encodeInteger } from './integer.js';
 import type { HpackObserver, Representation } from './representation.js';
-import { staticFieldIndexOf, staticNameIndexOf } from './static-table.js';
+import { STATIC_TABLE } from './static-table.js';
 
 /** Fields sent never-indexed by default (RFC 7541 §7.1.3): credentials and cookies. */
 export const DEFAULT_SENSITIVE = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
 
 /** Fields whose values change with every message, so indexing them would only evict useful entries. */
 export const DEFAULT_UNINDEXED = ['content-length', 'grpc-timeout', 'date', 'etag', 'if-modified-since', 'if-none-match', 'last-modified', 'age'];
-const SENSITIVE_SET: ReadonlySet<string> = new Set(DEFAULT_SENSITIVE);
-const UNINDEXED_SET: ReadonlySet<string> = new Set(DEFAULT_UNINDEXED);
+
+/** What the encoder knows of a name before looking at the dynamic table: found with one lookup per field. */
+interface NameFacts {
+  /** The first static index with this name, or 0. */
+  staticIndex: number;
+  /** value -> static index, for the static table's exact matches. */
+  staticValues: Map<string, number> | undefined;
+  sensitive: boolean;
+  unindexed: boolean;
+}
+
+function nameFacts(sensitive: Iterable<string>, unindexed: Iterable<string>): ReadonlyMap<string, NameFacts> {
+  const facts = new Map<string, NameFacts>();
+  const of = (name: string) => {
+    let f = facts.get(name);
+    if (!f) facts.set(name, (f = { staticIndex: 0, staticValues: undefined, sensitive: false, unindexed: false }));
+    return f;
+  };
+  STATIC_TABLE.forEach(([name, value], i) => {
+    const f = of(name);
+    if (f.staticIndex === 0) f.staticIndex = i + 1;
+    (f.staticValues ??= new Map()).set(value, i + 1);
+  });
+  for (const name of sensitive) of(name).sensitive = true;
+  for (const name of unindexed) of(name).unindexed = true;
+  return facts;
+}
+
+/** The facts of the default options, shared by every encoder made with them. */
+const DEFAULT_FACTS = nameFacts(DEFAULT_SENSITIVE, DEFAULT_UNINDEXED);
 
 /** Options of the HPACK encoder: table size, which names are never indexed or not indexed, Huffman, observer. */
 export interface HpackEncoderOptions {
@@ -43,8 +71,7 @@ const PROTOCOL_INITIAL_TABLE_SIZE = 4096;
 export class HpackEncoder {
   readonly table: DynamicTable;
   observer: HpackObserver | undefined;
-  private readonly sensitive: ReadonlySet<string>;
-  private readonly unindexed: ReadonlySet<string>;
+  private readonly facts: ReadonlyMap<string, NameFacts>;
   private readonly huffman: 'auto' | 'always' | 'never';
   private pendingMin = -1; // smallest size set since the last block, or -1 when no update is pending
   private pendingSize = -1;
@@ -53,9 +80,9 @@ export class HpackEncoder {
     const size = options.maxTableSize ?? PROTOCOL_INITIAL_TABLE_SIZE;
     this.table = new DynamicTable(size, true);
     if (size !== PROTOCOL_INITIAL_TABLE_SIZE) this.pendingMin = this.pendingSize = size;
-    // the default sets are shared by every encoder (a connection holds two encoders' worth of nothing else)
-    this.sensitive = options.sensitive ? new Set(options.sensitive) : SENSITIVE_SET;
-    this.unindexed = options.unindexed ? new Set(options.unindexed) : UNINDEXED_SET;
+    this.facts = options.sensitive || options.unindexed
+      ? nameFacts(options.sensitive ?? DEFAULT_SENSITIVE, options.unindexed ?? DEFAULT_UNINDEXED)
+      : DEFAULT_FACTS;
     this.huffman = options.huffman ?? 'auto';
     this.observer = options.observer;
   }
@@ -98,21 +125,23 @@ export class HpackEncoder {
 
   private field(out: Buffer, pos: number, name: string, value: string, markedSensitive: boolean): number {
     const start = pos;
-    const sensitive = markedSensitive || this.sensitive.has(name);
-    let index = staticFieldIndexOf(name, value) || (sensitive ? 0 : this.table.fieldIndexOf(name, value));
+    const facts = this.facts.get(name);
+    const sensitive = markedSensitive || (facts !== undefined && facts.sensitive);
+    let index = facts?.staticValues?.get(value) ?? 0;
+    if (index === 0 && !sensitive) index = this.table.fieldIndexOf(name, value);
     if (index !== 0 && !sensitive) {
       // RFC 7541 §6.1: 1xxxxxxx
       pos = encodeInteger(out, pos, index, 7, 0x80);
-      this.report('indexed', name, value, index, false, false, undefined, start, pos);
+      if (this.observer) this.report('indexed', name, value, index, false, false, undefined, start, pos);
       return pos;
     }
-    index = staticNameIndexOf(name) || this.table.nameIndexOf(name);
+    index = facts !== undefined && facts.staticIndex !== 0 ? facts.staticIndex : this.table.nameIndexOf(name);
     let representation: Representation;
     if (sensitive) {
       // RFC 7541 §6.2.3: 0001xxxx
       representation = 'never-indexed';
       pos = encodeInteger(out, pos, index, 4, 0x10);
-    } else if (this.unindexed.has(name) || entrySize(name, value) > (this.table.maxSize * 3) >>> 2) {
+    } else if ((facts !== undefined && facts.unindexed) || entrySize(name, value) > (this.table.maxSize * 3) >>> 2) {
       // RFC 7541 §6.2.2: 0000xxxx
       representation = 'without-indexing';
       pos = encodeInteger(out, pos, index, 4, 0x00);
@@ -123,24 +152,27 @@ export class HpackEncoder {
     }
     let huffmanName = false;
     if (index === 0) {
-      huffmanName = this.useHuffman(name);
-      pos = writeString(out, pos, name, huffmanName);
+      const coded = this.huffmanLength(name);
+      huffmanName = coded >= 0;
+      pos = writeString(out, pos, name, coded);
     }
-    const huffmanValue = this.useHuffman(value);
-    pos = writeString(out, pos, value, huffmanValue);
+    const coded = this.huffmanLength(value);
+    const huffmanValue = coded >= 0;
+    pos = writeString(out, pos, value, coded);
     let evicted: Array<[string, string]> | undefined;
     if (representation === 'incremental') {
       if (this.observer) evicted = [];
       this.table.add(name, value, evicted);
     }
-    this.report(representation, name, value, index, huffmanName, huffmanValue, evicted, start, pos);
+    if (this.observer) this.report(representation, name, value, index, huffmanName, huffmanValue, evicted, start, pos);
     return pos;
   }
 
-  private useHuffman(s: string): boolean {
+  /** The Huffman-coded length of `s` if it is to be sent Huffman-coded, else -1. */
+  private huffmanLength(s: string): number {
     const coded = huffmanLength(s); // also rejects characters above U+00FF
-    if (this.huffman === 'auto') return coded < s.length;
-    return this.huffman === 'always';
+    if (this.huffman === 'auto') return coded < s.length ? coded : -1;
+    return this.huffman === 'always' ? coded : -1;
   }
 
   private report(
@@ -152,10 +184,10 @@ export class HpackEncoder {
   }
 }
 
-/** RFC 7541 §5.2: a string literal, H flag and 7-bit-prefix length, then the octets. */
-function writeString(out: Buffer, pos: number, s: string, huffman: boolean): number {
-  if (huffman) {
-    pos = encodeInteger(out, pos, huffmanLength(s), 7, 0x80);
+/** RFC 7541 §5.2: a string literal, H flag and 7-bit-prefix length, then the octets (Huffman-coded when huffmanLength ≥ 0). */
+function writeString(out: Buffer, pos: number, s: string, huffmanLength: number): number {
+  if (huffmanLength >= 0) {
+    pos = encodeInteger(out, pos, huffmanLength, 7, 0x80);
     return huffmanEncode(s, out, pos);
   }
   pos = encodeInteger(out, pos, s.length, 7, 0x00);

@@ -23,7 +23,8 @@ export function decodeInteger(cursor: Cursor, prefixBits: number): number {
   for (;;) {
     if (cursor.pos >= buf.length) throw new HpackError('field block ends inside an integer');
     const octet = buf[cursor.pos++]!;
-    value += (octet & 0x7f) * 2 ** shift;
+    // a shift in integer range keeps the value a small integer (a double here deoptimizes every caller)
+    value += shift <= 21 ? (octet & 0x7f) << shift : (octet & 0x7f) * 2 ** shift;
     if (value > MAX_INTEGER) throw new HpackError(`integer exceeds ${MAX_INTEGER}`);
     if ((octet & 0x80) === 0) return value;
     shift += 7;
