@@ -23,8 +23,9 @@ if (kind === 'ours') {
   port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
-} else if (kind === 'echo') {
-  const server = createServer({ noDelay: true }, (socket) => socket.on('data', (d) => socket.write(d)));
+} else if (kind === 'echo' || kind === 'echo-immediate') {
+  const later = kind === 'echo-immediate';
+  const server = createServer({ noDelay: true }, (socket) => socket.on('data', (d) => (later ? setImmediate(() => socket.write(d)) : socket.write(d))));
   port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
 } else {
   throw new Error(`usage: server-process.ts ours|grpc-js|echo, not ${kind}`);

@@ -89,6 +89,29 @@ t.test('an error mid-stream: the messages before it, then the status', async (t)
   await t.rejects(call.done, { code: Status.INVALID_ARGUMENT });
 });
 
+t.test('call.signal made after the cancellation (it is made on first use) is already aborted, with the reason', async (t) => {
+  let looked: { aborted: boolean; reason: unknown; cancelled: boolean } | undefined;
+  const { client } = await ours(t, {
+    ...streamingHandlers({ answerRate: 1 }),
+    async *Approximations(_req: { n: number }, call: ServerCall) {
+      // never touches call.signal while running: only call.cancelled
+      for (let i = 1; !call.cancelled; i++) {
+        yield { n: i, value: pi(i) };
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      looked = { aborted: call.signal.aborted, reason: call.signal.reason, cancelled: call.cancelled };
+    },
+  });
+  const call = client.Approximations({ n: 1 });
+  let count = 0;
+  await t.rejects((async () => {
+    for await (const _ of call) if (++count === 5) call.cancel();
+  })(), { code: Status.CANCELLED });
+  for (let i = 0; i < 100 && !looked; i++) await new Promise((r) => setTimeout(r, 5));
+  t.same({ aborted: looked?.aborted, cancelled: looked?.cancelled }, { aborted: true, cancelled: true });
+  t.equal((looked?.reason as StatusError).code, Status.CANCELLED, 'the reason is the CANCELLED StatusError');
+});
+
 t.test('cancellation from the client and from the server', async (t) => {
   let serverSaw: unknown;
   const { client } = await ours(t, {

@@ -9,6 +9,8 @@ import { richStatus } from './rich-status.js';
 import type { MethodDefinition } from './schema.js';
 import { Status, StatusError } from './status.js';
 
+const RESOLVED = Promise.resolve();
+
 /** What a handler gets besides the request: metadata, deadline, cancellation, and ways to answer with metadata. */
 export interface ServerCallOptions {
   method: MethodDefinition;
@@ -41,7 +43,14 @@ export class ServerCall implements StreamHandler {
   /** The client's address. */
   readonly peer: string;
   /** Aborted when the client cancels, the deadline passes, or the connection dies. */
-  readonly signal: AbortSignal;
+  get signal(): AbortSignal {
+    // made when first asked for: most handlers never look, and an AbortController is the costliest part of a call
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
   /** Metadata to send with the trailers; set it before the handler returns. */
   readonly trailers = new Metadata();
   /** The client half-closed its side. */
@@ -63,8 +72,10 @@ export class ServerCall implements StreamHandler {
   private readonly acceptedEncodings: ReadonlySet<string>;
   private readonly maxReceiveMessageLength: number;
   private readonly minCompressLength: number;
-  private writing: Promise<void> = Promise.resolve();
-  private readonly controller = new AbortController();
+  private writing: Promise<void> | undefined; // the last write still in progress
+  private writesInProgress = 0;
+  private controller: AbortController | undefined;
+  private abortReason: StatusError | undefined;
   private readonly inbox: Inbox;
   private readonly maxSendMessageLength: number;
   private readonly onFinish: (call: ServerCall) => void;
@@ -83,7 +94,6 @@ export class ServerCall implements StreamHandler {
     this.metadata = options.metadata;
     this.deadline = options.deadline;
     this.peer = options.peer;
-    this.signal = this.controller.signal;
     this.inbox = new Inbox(options.maxReceiveMessageLength, (n) => stream.consume(n));
     this.maxSendMessageLength = options.maxSendMessageLength;
     this.maxReceiveMessageLength = options.maxReceiveMessageLength;
@@ -99,7 +109,13 @@ export class ServerCall implements StreamHandler {
   }
 
   get cancelled(): boolean {
-    return this.signal.aborted;
+    return this.abortReason !== undefined;
+  }
+
+  private abort(reason: StatusError): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
   }
 
   /**
@@ -140,7 +156,7 @@ export class ServerCall implements StreamHandler {
   /** The next request message, or undefined once the client has half-closed and all were read. */
   private async next(): Promise<unknown> {
     for (;;) {
-      if (this.finished) throw this.signal.reason ?? new StatusError(Status.CANCELLED, 'the call has ended');
+      if (this.finished) throw this.abortReason ?? new StatusError(Status.CANCELLED, 'the call has ended');
       // flow control follows the handler: window is given back as it takes messages (Inbox)
       const message = this.inbox.take();
       if (message) {
@@ -179,13 +195,50 @@ export class ServerCall implements StreamHandler {
    * Sends one response message; resolves once the stream can take more (flow control). Writes keep their order.
    * `compress` overrides, for this message, whether it is compressed with the call's encoding.
    */
-  write(message: unknown, options: { compress?: boolean } = {}): Promise<void> {
-    this.writing = this.writing.then(() => this.writeNow(message, options.compress));
-    return this.writing;
+  write(message: unknown, options?: { compress?: boolean }): Promise<void> {
+    // nothing in progress and nothing to compress: sent now, without waiting a turn of the microtask queue
+    if (this.writesInProgress === 0 && this.responseEncoding === 'identity' && !this.finished) {
+      let room: boolean;
+      try {
+        room = this.sendNow(message);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return room ? RESOLVED : this.track(this.roomToWrite());
+    }
+    const previous = this.writing;
+    return this.track(previous ? previous.then(() => this.writeNow(message, options?.compress)) : this.writeNow(message, options?.compress));
+  }
+
+  /** Keeps writes in order: the next one starts after this one (and fails with it). */
+  private track(write: Promise<void>): Promise<void> {
+    this.writesInProgress++;
+    const done = write.finally(() => {
+      if (--this.writesInProgress === 0) this.writing = undefined;
+    });
+    this.writing = done;
+    return done;
+  }
+
+  /** Serializes and queues one uncompressed message; true when the stream can take more at once. */
+  private sendNow(message: unknown): boolean {
+    const bytes = this.method.serializeResponse(message);
+    if (bytes.length > this.maxSendMessageLength) {
+      throw new StatusError(Status.RESOURCE_EXHAUSTED, `response message of ${bytes.length} octets is larger than the limit of ${this.maxSendMessageLength}`);
+    }
+    if (!this.headersSent) this.sendResponseHeaders();
+    return this.stream.write(frameMessage(bytes));
+  }
+
+  /** Resolves once the stream's queue is under the high-water mark (or the call has ended). */
+  private async roomToWrite(): Promise<void> {
+    while (!this.finished && this.stream.pendingBytes >= this.stream.connection.highWaterMark) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
   }
 
   private async writeNow(message: unknown, compressThis: boolean | undefined): Promise<void> {
-    if (this.finished) throw this.signal.reason ?? new StatusError(Status.CANCELLED, 'the call has ended');
+    if (this.finished) throw this.abortReason ?? new StatusError(Status.CANCELLED, 'the call has ended');
     const bytes = this.method.serializeResponse(message);
     if (bytes.length > this.maxSendMessageLength) {
       throw new StatusError(Status.RESOURCE_EXHAUSTED, `response message of ${bytes.length} octets is larger than the limit of ${this.maxSendMessageLength}`);
@@ -194,10 +247,7 @@ export class ServerCall implements StreamHandler {
     const compressed = this.responseEncoding !== 'identity' && (compressThis ?? bytes.length >= this.minCompressLength);
     const framed = frameMessage(compressed ? await compress(this.responseEncoding, bytes) : bytes, compressed);
     if (this.finished) return;
-    if (this.stream.write(framed)) return;
-    while (!this.finished && this.stream.pendingBytes >= this.stream.connection.highWaterMark) {
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
+    if (!this.stream.write(framed)) await this.roomToWrite();
   }
 
   /** Ends the call with OK, after the messages sent. */
@@ -239,7 +289,7 @@ export class ServerCall implements StreamHandler {
     if (statusDetails) fields.push(['grpc-status-details-bin', Buffer.from(statusDetails).toString('base64').replace(/=+$/, '')]);
     if (this.retryPushback !== undefined && code !== Status.OK) fields.push(['grpc-retry-pushback-ms', String(Math.trunc(this.retryPushback))]);
     this.trailers.appendTo(fields);
-    if (code !== Status.OK) this.controller.abort(new StatusError(code, details));
+    if (code !== Status.OK) this.abort(new StatusError(code, details));
     if (this.stream.closed) return;
     try {
       if (fields[0]![0] === ':status') this.stream.sendHeaders(fields, true);
@@ -310,7 +360,7 @@ export class ServerCall implements StreamHandler {
     if (this.finished) return;
     const status = code === ErrorCode.CANCEL ? Status.CANCELLED : Status.UNAVAILABLE;
     this.status = { code: status, details: reason };
-    this.controller.abort(new StatusError(status, reason));
+    this.abort(new StatusError(status, reason));
     this.finish();
   }
 }
