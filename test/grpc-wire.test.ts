@@ -92,3 +92,19 @@ t.test('metadata: received fields become metadata, -bin values decoded, protocol
   new Metadata({ 'x-bin': Buffer.from([0xff]) }).set('x-k', 'v').appendTo(fields);
   t.same(fields, [['x-bin', '/w'], ['x-k', 'v']], '-bin sent as unpadded base64');
 });
+
+t.test('framePieces: a large message goes as the prefix with its first 16 KiB − 5 octets, then a view of the rest', async (t) => {
+  const { framePieces, frameMessage: whole } = await import('../src/grpc/message.js');
+  const small = Buffer.alloc(64 * 1024 - 1, 1);
+  t.equal(framePieces(small).length, 1, 'under 64 KiB: one buffer');
+  t.same(framePieces(small)[0], whole(small));
+  for (const size of [64 * 1024, 4 * 1024 * 1024]) {
+    const message = Buffer.alloc(size);
+    for (let i = 0; i < size; i += 4096) message[i] = i / 4096;
+    const pieces = framePieces(message, true);
+    t.equal(pieces.length, 2, `${size}: two pieces`);
+    t.equal(pieces[0]!.length, 16 * 1024, 'the first fills one default DATA frame');
+    t.equal(pieces[1]!.buffer, message.buffer, 'the second is a view of the message, not a copy');
+    t.ok(Buffer.concat(pieces).equals(whole(message, true)), 'together, the same octets as one framed message');
+  }
+});

@@ -2,7 +2,7 @@ import { ErrorCode } from '../frames/index.js';
 import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../http2/index.js';
 import { DeadlineTimer, encodeTimeout } from './deadline.js';
 import { ACCEPT_ENCODING, compress, decompress, WithCompression } from './compression.js';
-import { frameMessage, Inbox } from './message.js';
+import { framePieces, Inbox } from './message.js';
 import { Metadata } from './metadata.js';
 import { type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
 export { type CallChannel, type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
@@ -188,9 +188,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
           return this.cancel(Status.RESOURCE_EXHAUSTED, `request message of ${bytes.length} octets is larger than the limit of ${this.config.maxSendMessageLength}`);
         }
         const compressed = this.config.compression !== 'identity' && (item instanceof WithCompression ? item.compress : bytes.length >= this.config.minCompressLength);
-        const framed = frameMessage(compressed ? await compress(this.config.compression, bytes) : bytes, compressed);
+        const pieces = framePieces(compressed ? await compress(this.config.compression, bytes) : bytes, compressed);
         if (this.settled) return;
-        this.remember(framed);
+        for (const piece of pieces) this.remember(piece);
         // between attempts the message waits in `sent`; the next attempt replays it
         if (this.retrying || !this.stream) {
           if (!this.method.requestStream) this.requestsDone = true;
@@ -202,10 +202,12 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         if (!this.method.requestStream) {
           // the one request of a unary or server-streaming call carries END_STREAM itself
           this.requestsDone = true;
-          target.write(framed, true);
+          pieces.forEach((piece, i) => target.write(piece, i === pieces.length - 1));
           return;
         }
-        if (!target.write(framed)) await this.drained(target);
+        let room = true;
+        for (const piece of pieces) room = target.write(piece);
+        if (!room) await this.drained(target);
       }
       this.requestsDone = true;
       if (!this.settled && !this.retrying && this.stream && !this.stream.closed) this.stream.end();

@@ -7,13 +7,28 @@ export const PREFIX_LENGTH = 5;
 /** Default limits, as in grpc-js and grpc-go: 4 MiB received, unlimited sent. */
 export const DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH = 4 * 1024 * 1024;
 
-/** A message with its length prefix, in one buffer. */
-export function frameMessage(message: Uint8Array, compressed = false): Buffer {
+/** A message with its length prefix, in one buffer (`length`: the whole message's, when this is its first part). */
+export function frameMessage(message: Uint8Array, compressed = false, length = message.length): Buffer {
   const out = Buffer.allocUnsafe(PREFIX_LENGTH + message.length);
   out[0] = compressed ? 1 : 0;
-  out.writeUInt32BE(message.length, 1);
+  out.writeUInt32BE(length, 1);
   out.set(message, PREFIX_LENGTH);
   return out;
+}
+
+/** Messages at least this long are sent as two pieces, so that most of their octets are never copied. */
+const LARGE_MESSAGE = 64 * 1024;
+/** The first piece: the prefix and the start of the message, filling a DATA frame of the default 16 KiB. */
+const FIRST_PIECE = 16 * 1024 - PREFIX_LENGTH;
+
+/**
+ * A message with its length prefix as the octets to queue on a stream: one buffer for a small message; for a large
+ * one, the prefix with the first 16 KiB − 5 octets (a copy of those only), then a view of the rest, which goes to
+ * the socket as it is.
+ */
+export function framePieces(message: Uint8Array, compressed = false): Uint8Array[] {
+  if (message.length < LARGE_MESSAGE) return [frameMessage(message, compressed)];
+  return [frameMessage(message.subarray(0, FIRST_PIECE), compressed, message.length), message.subarray(FIRST_PIECE)];
 }
 
 export interface ReceivedMessage {

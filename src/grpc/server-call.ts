@@ -2,7 +2,7 @@ import { ErrorCode } from '../frames/index.js';
 import type { HeaderList, Http2Stream, StreamHandler } from '../http2/index.js';
 import { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
 import { DeadlineTimer } from './deadline.js';
-import { frameMessage, Inbox } from './message.js';
+import { framePieces, Inbox } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
 import { richStatus } from './rich-status.js';
@@ -227,7 +227,13 @@ export class ServerCall implements StreamHandler {
       throw new StatusError(Status.RESOURCE_EXHAUSTED, `response message of ${bytes.length} octets is larger than the limit of ${this.maxSendMessageLength}`);
     }
     if (!this.headersSent) this.sendResponseHeaders();
-    return this.stream.write(frameMessage(bytes));
+    return this.queue(framePieces(bytes));
+  }
+
+  private queue(pieces: Uint8Array[]): boolean {
+    let room = true;
+    for (const piece of pieces) room = this.stream.write(piece);
+    return room;
   }
 
   /** Resolves once the stream's queue is under the high-water mark (or the call has ended). */
@@ -245,9 +251,9 @@ export class ServerCall implements StreamHandler {
     }
     if (!this.headersSent) this.sendResponseHeaders();
     const compressed = this.responseEncoding !== 'identity' && (compressThis ?? bytes.length >= this.minCompressLength);
-    const framed = frameMessage(compressed ? await compress(this.responseEncoding, bytes) : bytes, compressed);
+    const pieces = framePieces(compressed ? await compress(this.responseEncoding, bytes) : bytes, compressed);
     if (this.finished) return;
-    if (!this.stream.write(framed)) await this.roomToWrite();
+    if (!this.queue(pieces)) await this.roomToWrite();
   }
 
   /** Ends the call with OK, after the messages sent. */
