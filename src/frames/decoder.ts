@@ -38,6 +38,8 @@ export interface FrameDecoderOptions {
   expectPreface?: boolean;
 }
 
+const EMPTY = new Uint8Array(0);
+
 /**
  * An incremental HTTP/2 frame decoder. Push the socket's chunks in as they come, in any sizes (one octet at a time
  * works), and call `next()` until it returns undefined. A frame that lies inside one chunk is returned as views of
@@ -51,8 +53,10 @@ export class FrameDecoder {
   maxFrameSize: number;
   /** The header of the frame last returned or rejected. */
   lastHeader: FrameHeader | undefined;
-  /** All octets (header and payload) of the frame last returned or rejected: for tracing. */
+  /** All octets (header and payload) of the frame last returned or rejected: for tracing, when keepFrameBytes. */
   lastFrameBytes: Uint8Array = new Uint8Array(0);
+  /** Keep lastFrameBytes (a tracer wants them); otherwise each frame costs one view fewer. */
+  keepFrameBytes = true;
 
   private readonly chunks: Uint8Array[] = [];
   private offset = 0; // read position in chunks[0]
@@ -112,7 +116,9 @@ export class FrameDecoder {
     let header = this.pendingHeader;
     if (!header) {
       if (this.buffered < FRAME_HEADER_LENGTH) return undefined;
-      header = readFrameHeader(this.peek(FRAME_HEADER_LENGTH), 0);
+      const first = this.chunks[0]!;
+      // read in place when the header lies in one chunk (no view made)
+      header = first.length - this.offset >= FRAME_HEADER_LENGTH ? readFrameHeader(first, this.offset) : readFrameHeader(this.peek(FRAME_HEADER_LENGTH), 0);
       // RFC 9113 §4.2: a frame longer than SETTINGS_MAX_FRAME_SIZE is a FRAME_SIZE_ERROR; we end the connection,
       // since the payload is not read and the frame may have carried connection state
       if (header.length > this.maxFrameSize) {
@@ -127,10 +133,16 @@ export class FrameDecoder {
     const total = FRAME_HEADER_LENGTH + header.length;
     if (this.buffered < total) return undefined;
     this.pendingHeader = undefined;
-    const bytes = this.take(total);
     this.lastHeader = header;
-    this.lastFrameBytes = bytes;
-    const payload = bytes.subarray(FRAME_HEADER_LENGTH);
+    let payload: Uint8Array;
+    if (this.keepFrameBytes) {
+      const bytes = this.take(total);
+      this.lastFrameBytes = bytes;
+      payload = bytes.subarray(FRAME_HEADER_LENGTH);
+    } else {
+      this.skip(FRAME_HEADER_LENGTH);
+      payload = header.length === 0 ? EMPTY : this.take(header.length);
+    }
     const parse = parsers[header.type];
     // RFC 9113 §4.1, §5.5: frames of unknown types are passed over by the caller
     if (!parse) return { type: header.type, streamId: header.streamId, flags: header.flags, payload };
@@ -157,6 +169,12 @@ export class FrameDecoder {
   /** Consumes n octets: a view when they lie in one chunk, else one gathered copy. */
   private take(n: number): Uint8Array {
     const out = this.peek(n);
+    this.skip(n);
+    return out;
+  }
+
+  /** Consumes n octets without looking at them. */
+  private skip(n: number): void {
     this.buffered -= n;
     let left = n;
     while (left > 0) {
@@ -170,7 +188,6 @@ export class FrameDecoder {
       this.chunks.shift();
       this.offset = 0;
     }
-    return out;
   }
 }
 

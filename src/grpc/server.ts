@@ -246,12 +246,21 @@ export class Server {
     }
   }
 
+  private readonly callFinished = (call: ServerCall) => this.calls.delete(call);
+  /** The last grpc-accept-encoding parsed: a client sends the same one with every call. */
+  private lastAccept: { header: string | undefined; encodings: ReadonlySet<string> } = { header: undefined, encodings: parseAcceptEncoding(undefined) };
+
+  private acceptedEncodings(header: string | undefined): ReadonlySet<string> {
+    if (header !== this.lastAccept.header) this.lastAccept = { header, encodings: parseAcceptEncoding(header) };
+    return this.lastAccept.encodings;
+  }
+
   private onStream(stream: Http2Stream, headers: HeaderList, peer: string): void {
     const method = headerValue(headers, ':method');
     const contentType = headerValue(headers, 'content-type') ?? '';
     // gRPC PROTOCOL-HTTP2: a request that is not gRPC gets an HTTP status, so no HTTP client mistakes it for a success
     if (method !== 'POST') return this.notGrpc(stream, method, 405, `method ${method} is not POST`);
-    if (!/^application\/grpc(\+proto|$|;)/.test(contentType)) {
+    if (contentType !== 'application/grpc' && !/^application\/grpc(\+proto|$|;)/.test(contentType)) {
       return this.notGrpc(stream, method, 415, `content-type ${JSON.stringify(contentType)} is not application/grpc`);
     }
     const path = headerValue(headers, ':path')!;
@@ -271,7 +280,7 @@ export class Server {
     if (!isEncoding(encoding)) {
       return trailersOnly(stream, Status.UNIMPLEMENTED, `grpc-encoding ${encoding} is not supported`, [['grpc-accept-encoding', ACCEPT_ENCODING]]);
     }
-    const accepted = parseAcceptEncoding(headerValue(headers, 'grpc-accept-encoding'));
+    const accepted = this.acceptedEncodings(headerValue(headers, 'grpc-accept-encoding'));
     const preferred = this.options.compression ?? 'identity';
     let metadata: Metadata;
     try {
@@ -290,7 +299,7 @@ export class Server {
       responseEncoding: accepted.has(preferred) ? preferred : 'identity',
       acceptedEncodings: accepted,
       minCompressLength: this.options.minCompressLength ?? MIN_COMPRESS_LENGTH,
-      onFinish: (c) => this.calls.delete(c),
+      onFinish: this.callFinished,
     });
     this.calls.add(call);
     stream.handler = call;

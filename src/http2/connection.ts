@@ -120,6 +120,7 @@ export class Connection extends EventEmitter {
     this.rates = new PeerRates(this.limits);
     this.store = new StreamStore(role, this.limits.maxClosedStreams, this.limits.resetStreamGrace);
     this.decoder = new FrameDecoder({ expectPreface: role === 'server', maxFrameSize: PROTOCOL_DEFAULTS.maxFrameSize });
+    this.decoder.keepFrameBytes = this.observer?.frame !== undefined; // the octets are kept only for a tracer
     const observer = this.observer;
     this.hpackIn = new HpackDecoder({
       maxTableSize: this.local.headerTableSize,
@@ -182,6 +183,7 @@ export class Connection extends EventEmitter {
   set observer(observer: ConnectionObserver | undefined) {
     this.observed = observer;
     if (this.out) this.out.observer = observer;
+    if (this.decoder) this.decoder.keepFrameBytes = observer?.frame !== undefined;
   }
 
   // ---- opening streams --------------------------------------------------------------------------------------
