@@ -47,3 +47,15 @@ t.test('Inbox: a backlog of 50,000 messages is taken in order and every octet of
   t.equal(inbox.take(), undefined, 'then empty');
   t.equal(credited, pushed, 'the whole window given back');
 });
+
+t.test('Fifo.remove takes one entry out of the middle, drain empties it in order', async (t) => {
+  const q = new Fifo<string>();
+  for (const s of ['a', 'b', 'c', 'd']) q.push(s);
+  t.equal(q.shift(), 'a');
+  t.equal(q.remove('c'), true, 'a queued entry is removed');
+  t.equal(q.remove('a'), false, 'one already taken is not there');
+  t.equal(q.remove('x'), false, 'nor one never queued');
+  t.same(q.drain(), ['b', 'd'], 'the rest, oldest first');
+  t.equal(q.length, 0);
+  t.same(q.drain(), []);
+});

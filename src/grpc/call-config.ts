@@ -1,4 +1,4 @@
-import type { Connection } from '../http2/index.js';
+import type { Connection, HeaderList } from '../http2/index.js';
 import type { Encoding } from './compression.js';
 import type { Metadata } from './metadata.js';
 import type { NormalizedRetryPolicy, RetryThrottle } from './retry.js';
@@ -44,6 +44,8 @@ export interface CallChannel {
 
 export interface ClientCallConfig {
   channel: CallChannel;
+  /** The header lists of plain calls (no deadline, metadata or compression) by method path, shared by a client's calls. */
+  headerCache?: Map<string, HeaderList>;
   method: MethodDefinition;
   options: CallOptions;
   deadline: number | undefined;

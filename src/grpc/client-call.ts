@@ -152,6 +152,29 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       return this.fail(error);
     }
     if (this.settled) return;
+    const headers = this.requestHeaders();
+    try {
+      this.stream = connection.request(headers, this);
+    } catch (err) {
+      return this.fail(new StatusError(Status.UNAVAILABLE, (err as Error).message));
+    }
+    if (this.attempts === 1) return this.pump();
+    // a retry, or a replay after REFUSED_STREAM: what was sent before goes again
+    this.sent.forEach((bytes, i) => this.stream!.write(bytes, this.requestsDone && i === this.sent.length - 1));
+    if (this.requestsDone && this.sent.length === 0) this.stream.end();
+  }
+
+  /**
+   * The request's header list. A call with no deadline, metadata or compression sends the same list as every other
+   * such call of its method on this channel: that one is built once and shared (the HPACK encoder only reads it).
+   */
+  private requestHeaders(): HeaderList {
+    const plain = this.deadline === undefined && this.config.compression === 'identity' && this.attempts === 1 && !this.options.metadata;
+    const cache = this.config.headerCache;
+    if (plain && cache) {
+      const cached = cache.get(this.method.path);
+      if (cached) return cached;
+    }
     const headers: HeaderList = [
       [':method', 'POST'],
       [':scheme', this.config.channel.scheme],
@@ -166,15 +189,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     if (this.attempts > 1) headers.push(['grpc-previous-rpc-attempts', String(this.attempts - 1)]);
     headers.push(['grpc-accept-encoding', ACCEPT_ENCODING]);
     this.options.metadata?.appendTo(headers);
-    try {
-      this.stream = connection.request(headers, this);
-    } catch (err) {
-      return this.fail(new StatusError(Status.UNAVAILABLE, (err as Error).message));
-    }
-    if (this.attempts === 1) return this.pump();
-    // a retry, or a replay after REFUSED_STREAM: what was sent before goes again
-    this.sent.forEach((bytes, i) => this.stream!.write(bytes, this.requestsDone && i === this.sent.length - 1));
-    if (this.requestsDone && this.sent.length === 0) this.stream.end();
+    if (plain && cache) cache.set(this.method.path, headers);
+    return headers;
   }
 
   /** Sends the request messages as the iterable yields them, waiting while the stream's queue is full. */

@@ -1,3 +1,4 @@
+import type { HeaderList } from '../http2/index.js';
 import { Channel, type ChannelOptions } from './channel.js';
 import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js';
 import { type Encoding, MIN_COMPRESS_LENGTH } from './compression.js';
@@ -46,6 +47,7 @@ export type StubMethod = (request: any, options?: CallOptions) => any;
  */
 export class Client {
   readonly channel: Channel;
+  private readonly headerCache = new Map<string, HeaderList>();
 
   constructor(
     address: string,
@@ -59,6 +61,7 @@ export class Client {
     this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) =>
       new ClientCall({
         channel: this.channel,
+        headerCache: this.headerCache,
         method,
         options: callOptions,
         deadline: deadlineFrom(callOptions),

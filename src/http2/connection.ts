@@ -10,6 +10,7 @@ import { FrameWriter } from './frame-writer.js';
 import { ReceiveWindow } from './flow-control.js';
 import { FrameOutput } from './frame-output.js';
 import { HeaderBlock } from './header-block.js';
+import { Fifo } from './fifo.js';
 import { Keepalive, type KeepaliveOptions } from './keepalive.js';
 import { PingPolicy, PingTracker } from './pings.js';
 import { type ConnectionLimits, DEFAULT_LIMITS } from './limits.js';
@@ -97,7 +98,7 @@ export class Connection extends EventEmitter {
   private readonly rates: PeerRates;
   private goawayLastStreamId = 0; // the last-stream-id of the GOAWAY we sent
   private stallTimer: NodeJS.Timeout | undefined;
-  private readonly waitingToOpen: Http2Stream[] = [];
+  private readonly waitingToOpen = new Fifo<Http2Stream>(); // streams over the peer's MAX_CONCURRENT_STREAMS, in order
   private headerBlock: HeaderBlock | undefined;
   private prefaceReceived = false;
   private readonly settings: SettingsInFlight;
@@ -256,8 +257,7 @@ export class Connection extends EventEmitter {
 
   resetStream(stream: Http2Stream, code: number): void {
     if (stream.pendingOpen) {
-      const i = this.waitingToOpen.indexOf(stream);
-      if (i >= 0) this.waitingToOpen.splice(i, 1);
+      this.waitingToOpen.remove(stream);
       stream.pendingOpen = undefined;
       stream.state = 'closed';
       return;
@@ -324,7 +324,7 @@ export class Connection extends EventEmitter {
       this.closeStream(stream, 'reset-received');
       stream.handler.onReset(stream, CONNECTION_LOST, reason, false);
     }
-    for (const stream of this.waitingToOpen.splice(0)) {
+    for (const stream of this.waitingToOpen.drain()) {
       stream.state = 'closed';
       stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
     }
@@ -530,7 +530,7 @@ export class Connection extends EventEmitter {
         stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
       }
     }
-    for (const stream of this.waitingToOpen.splice(0)) {
+    for (const stream of this.waitingToOpen.drain()) {
       stream.state = 'closed';
       stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
     }

@@ -35,6 +35,21 @@ export class Fifo<T> {
     return this.head < this.items.length ? this.items[this.head] : undefined;
   }
 
+  /** Removes `item` (O(n): for the rare entry that leaves before its turn); false when it is not queued. */
+  remove(item: T): boolean {
+    const i = this.items.indexOf(item, this.head);
+    if (i < 0) return false;
+    this.items.splice(i, 1);
+    return true;
+  }
+
+  /** Every item, oldest first, leaving the queue empty. */
+  drain(): T[] {
+    const out = this.items.slice(this.head) as T[];
+    this.clear();
+    return out;
+  }
+
   clear(): void {
     this.items.length = 0;
     this.head = 0;
