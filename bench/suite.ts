@@ -95,9 +95,9 @@ try {
     if (only.has('h2load')) await h2loadRound(round);
     if (only.has('idle')) await idleRound(round);
     if (only.has('startup')) await startupRound(round);
+    if (only.has('hpack')) hpackRound(round);
     process.stdout.write(`round ${round + 1} of ${ROUNDS} done, ${((Date.now() - began) / 1000).toFixed(0)} s\n`);
   }
-  if (only.has('hpack')) hpack();
 } finally {
   await Promise.all(everyone.map((p) => p.stop()));
 }
@@ -162,15 +162,16 @@ async function startupRound(round: number): Promise<void> {
   }
 }
 
-function hpack(): void {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', 'bench/hpack.ts', '--json'], { encoding: 'utf8', env: { ...process.env, BENCH_SECONDS: String(quick ? 0.5 : 2) } });
-  const line = out.stdout.split('\n').find((l) => l.startsWith('{'));
-  if (!line) return void console.log(`hpack scenario failed: ${out.stderr || out.stdout}`);
-  const r = JSON.parse(line) as Record<string, number>;
-  record('hpack-encode', 'HPACK encode, hpack-test-case raw-data stories', 'M fields/s', 'h2grpc', r['encode h2grpc']!);
-  record('hpack-encode', 'HPACK encode, hpack-test-case raw-data stories', 'M fields/s', 'hpack.js', r['encode hpack.js']!);
-  record('hpack-decode', 'HPACK decode, hpack-test-case nghttp2 stories', 'M fields/s', 'h2grpc', r['decode h2grpc']!);
-  record('hpack-decode', 'HPACK decode, hpack-test-case nghttp2 stories', 'M fields/s', 'hpack.js', r['decode hpack.js']!);
+/** HPACK on the corpus, each library in its own process (bench/hpack.ts), the order alternating by round. */
+function hpackRound(round: number): void {
+  for (const lib of round % 2 ? ['hpack.js', 'h2grpc'] : ['h2grpc', 'hpack.js']) {
+    const out = spawnSync(process.execPath, ['--import', 'tsx', 'bench/hpack.ts', '--json', `--only=${lib}`], { encoding: 'utf8', env: { ...process.env, BENCH_SECONDS: String(quick ? 0.5 : 2) } });
+    const line = out.stdout.split('\n').find((l) => l.startsWith('{'));
+    if (!line) throw new Error(`bench/hpack.ts --only=${lib} failed: ${out.stderr || out.stdout}`);
+    const r = JSON.parse(line) as Record<string, number>;
+    record('hpack-encode', 'HPACK encode, hpack-test-case raw-data stories', 'M fields/s', lib, r[`encode ${lib}`]!);
+    record('hpack-decode', 'HPACK decode, hpack-test-case nghttp2 stories', 'M fields/s', lib, r[`decode ${lib}`]!);
+  }
 }
 
 // ---- report ----

@@ -126,3 +126,26 @@ t.test('never-indexed and without-indexing literals decode with literal and inde
   t.same(decoder.decode(hex('1001780131')), [['x', '1']], 'never-indexed, literal name');
   t.equal(decoder.table.length, 0, 'none of them is added to the table');
 });
+
+t.test('the encoder: any Latin-1 text of 0–300 octets round-trips, Huffman-coded only when shorter; U+0100 and above refused', async (t) => {
+  // a fixed-seed generator: the same strings every run
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const encoder = new HpackEncoder();
+  const decoder = new HpackDecoder();
+  let wrong = 0;
+  let huffmanChosenWhenLonger = 0;
+  for (let i = 0; i < 2000; i++) {
+    const length = Math.floor(next() * 300);
+    const high = next() < 0.3; // some strings of octets 0x80–0xff, whose codes are 20–30 bits
+    const value = String.fromCharCode(...Array.from({ length }, () => (high ? 0x80 + Math.floor(next() * 128) : 0x20 + Math.floor(next() * 95))));
+    const block = encoder.encode([[`x-${i % 7}`, value]]);
+    const got = decoder.decode(block);
+    if (got.length !== 1 || got[0]![1] !== value) wrong++;
+    if (length > 0 && length < 127 && block.length > 2 + `x-${i % 7}`.length + 2 + length) huffmanChosenWhenLonger++;
+  }
+  t.equal(wrong, 0, 'every value decodes to itself');
+  t.equal(huffmanChosenWhenLonger, 0, 'no block is longer than the raw literal would be');
+  t.throws(() => new HpackEncoder().encode([['x', 'ab\u0100']]), TypeError, 'a character above U+00FF is a TypeError');
+  t.throws(() => new HpackEncoder().encode([['x', 'ab\u0100'.repeat(100)]]), TypeError, 'also in a long value');
+});

@@ -73,6 +73,7 @@ export class HpackEncoder {
   observer: HpackObserver | undefined;
   private readonly facts: ReadonlyMap<string, NameFacts>;
   private readonly huffman: 'auto' | 'always' | 'never';
+  private huffmanUsed = false; // whether string() last chose Huffman coding
   private pendingMin = -1; // smallest size set since the last block, or -1 when no update is pending
   private pendingSize = -1;
 
@@ -152,13 +153,11 @@ export class HpackEncoder {
     }
     let huffmanName = false;
     if (index === 0) {
-      const coded = this.huffmanLength(name);
-      huffmanName = coded >= 0;
-      pos = writeString(out, pos, name, coded);
+      pos = this.string(out, pos, name);
+      huffmanName = this.huffmanUsed;
     }
-    const coded = this.huffmanLength(value);
-    const huffmanValue = coded >= 0;
-    pos = writeString(out, pos, value, coded);
+    pos = this.string(out, pos, value);
+    const huffmanValue = this.huffmanUsed;
     let evicted: Array<[string, string]> | undefined;
     if (representation === 'incremental') {
       if (this.observer) evicted = [];
@@ -166,6 +165,27 @@ export class HpackEncoder {
     }
     if (this.observer) this.report(representation, name, value, index, huffmanName, huffmanValue, evicted, start, pos);
     return pos;
+  }
+
+  /**
+   * RFC 7541 §5.2: writes `s` as a string literal, Huffman-coded when that is shorter ('auto'); sets huffmanUsed.
+   * A short string is Huffman-coded straight into place and rewritten raw if that turned out no shorter: one pass
+   * over it instead of two (measuring, then coding).
+   */
+  private string(out: Buffer, pos: number, s: string): number {
+    if (this.huffman === 'auto' && s.length < 127) {
+      const end = huffmanEncode(s, out, pos + 1); // the length fits the first octet either way
+      const coded = end - pos - 1;
+      if ((this.huffmanUsed = coded < s.length)) {
+        out[pos] = 0x80 | coded;
+        return end;
+      }
+      out[pos] = s.length;
+      return pos + 1 + out.write(s, pos + 1, 'latin1');
+    }
+    const coded = this.huffmanLength(s);
+    this.huffmanUsed = coded >= 0;
+    return writeString(out, pos, s, coded);
   }
 
   /** The Huffman-coded length of `s` if it is to be sent Huffman-coded, else -1. */

@@ -15,21 +15,28 @@ export function huffmanLength(s: string): number {
   let bits = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c > 0xff) throw new TypeError(`header field text ${JSON.stringify(s.slice(0, 40))} has a character above U+00FF`);
+    if (c > 0xff) throw notLatin1(s);
     bits += LENGTHS[c]!;
   }
   return (bits + 7) >>> 3;
 }
 
+function notLatin1(s: string): TypeError {
+  return new TypeError(`header field text ${JSON.stringify(s.slice(0, 40))} has a character above U+00FF`);
+}
+
 /**
  * Huffman-codes the Latin-1 string `s` into `out` at `pos` and returns the new position. The last octet is
- * padded with the most significant bits of EOS, that is with ones (RFC 7541 §5.2).
+ * padded with the most significant bits of EOS, that is with ones (RFC 7541 §5.2). A character above U+00FF is a
+ * TypeError. Octets past the end of `out` are dropped (a typed array ignores them): callers that encode on the chance
+ * of a shorter result check the length returned.
  */
 export function huffmanEncode(s: string, out: Uint8Array, pos: number): number {
   let acc = 0; // pending bits, fewer than 8 between symbols
   let pending = 0;
   for (let i = 0; i < s.length; i++) {
-    const symbol = s.charCodeAt(i) & 0xff;
+    const symbol = s.charCodeAt(i);
+    if (symbol > 0xff) throw notLatin1(s);
     let code = CODES[symbol]!;
     let bits = LENGTHS[symbol]!;
     if (bits > 24) {
