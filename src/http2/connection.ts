@@ -117,7 +117,7 @@ export class Connection extends EventEmitter {
     this.observer = options.observer;
     this.maxEncoderTableSize = options.maxEncoderTableSize ?? 4096;
     this.pingPolicy = new PingPolicy(options.minPingInterval ?? 0, options.maxPingStrikes ?? 2);
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.limits = options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS; // the defaults are shared
     this.rates = new PeerRates(this.limits);
     this.store = new StreamStore(role, this.limits.maxClosedStreams, this.limits.resetStreamGrace);
     this.decoder = new FrameDecoder({ expectPreface: role === 'server', maxFrameSize: PROTOCOL_DEFAULTS.maxFrameSize });
