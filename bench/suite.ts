@@ -152,7 +152,7 @@ async function idleRound(round: number): Promise<void> {
 async function startupRound(round: number): Promise<void> {
   for (const pair of rotate(PAIRS, round)) {
     const runs: number[] = [];
-    for (let i = 0; i < (quick ? 1 : 3); i++) {
+    for (let i = 0; i < (quick ? 1 : 5); i++) {
       const t0 = process.hrtime.bigint();
       const code = await new Promise<number | null>((resolve) => spawn(process.execPath, ['bench/startup.mjs', pair[0], String(servers[pair[1]].port)], { stdio: 'inherit' }).on('exit', resolve));
       if (code !== 0) throw new Error(`start-up ${pairName(pair)} exited with ${code}`);
@@ -165,7 +165,7 @@ async function startupRound(round: number): Promise<void> {
 /** HPACK on the corpus, each library in its own process (bench/hpack.ts), the order alternating by round. */
 function hpackRound(round: number): void {
   for (const lib of round % 2 ? ['hpack.js', 'h2grpc'] : ['h2grpc', 'hpack.js']) {
-    const out = spawnSync(process.execPath, ['--import', 'tsx', 'bench/hpack.ts', '--json', `--only=${lib}`], { encoding: 'utf8', env: { ...process.env, BENCH_SECONDS: String(quick ? 0.5 : 2) } });
+    const out = spawnSync(process.execPath, ['--import', 'tsx', 'bench/hpack.ts', '--json', `--only=${lib}`], { encoding: 'utf8', env: { ...process.env, BENCH_SECONDS: String(quick ? 1 : 2) } });
     const line = out.stdout.split('\n').find((l) => l.startsWith('{'));
     if (!line) throw new Error(`bench/hpack.ts --only=${lib} failed: ${out.stderr || out.stdout}`);
     const r = JSON.parse(line) as Record<string, number>;

@@ -1,17 +1,17 @@
 import protobuf from 'protobufjs';
-import 'protobufjs/ext/descriptor/index.js';
 import { Client, type ClientOptions } from './client.js';
 import type { CallOptions, ClientCall } from './client-call.js';
 import { reflectionService } from './reflection.js';
 import { StatusError, Status } from './status.js';
-
-const descriptor = (protobuf as unknown as { descriptor: Record<string, protobuf.Type> }).descriptor;
 
 /**
  * Asks a server's reflection service (grpc.reflection.v1) for its services and their schema: a protobufjs root, and
  * the serialized FileDescriptorProtos as the server sent them.
  */
 export async function reflect(address: string, options: ClientOptions = {}, callOptions: CallOptions = {}): Promise<{ services: string[]; root: protobuf.Root; files: Uint8Array[] }> {
+  // protobufjs's descriptor extension (descriptor.proto's types) is loaded by the first reflect(), not at import
+  await import('protobufjs/ext/descriptor/index.js');
+  const descriptor = (protobuf as unknown as { descriptor: Record<string, protobuf.Type> }).descriptor;
   const client = new Client(address, reflectionService, options);
   // one deadline for all the questions
   const deadline = callOptions.deadline ?? (callOptions.timeout !== undefined ? Date.now() + callOptions.timeout : undefined);
