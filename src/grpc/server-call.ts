@@ -10,6 +10,9 @@ import type { MethodDefinition } from './schema.js';
 import { Status, StatusError } from './status.js';
 
 const RESOLVED = Promise.resolve();
+/** The header lists every plain call sends: shared, since the HPACK encoder only reads them. */
+const RESPONSE_HEADERS: HeaderList = [[':status', '200'], ['content-type', 'application/grpc'], ['grpc-accept-encoding', ACCEPT_ENCODING]];
+const OK_TRAILERS: HeaderList = [['grpc-status', '0']];
 
 /** What a handler gets besides the request: metadata, deadline, cancellation, and ways to answer with metadata. */
 export interface ServerCallOptions {
@@ -52,7 +55,9 @@ export class ServerCall implements StreamHandler {
     return this.controller.signal;
   }
   /** Metadata to send with the trailers; set it before the handler returns. */
-  readonly trailers = new Metadata();
+  get trailers(): Metadata {
+    return (this.trailerMetadata ??= new Metadata()); // made when first used: most calls send none
+  }
   /** The client half-closed its side. */
   halfClosed = false;
   /** The call has ended: status sent, or cancelled. */
@@ -75,6 +80,7 @@ export class ServerCall implements StreamHandler {
   private writing: Promise<void> | undefined; // the last write still in progress
   private writesInProgress = 0;
   private controller: AbortController | undefined;
+  private trailerMetadata: Metadata | undefined;
   private abortReason: StatusError | undefined;
   private readonly inbox: Inbox;
   private readonly maxSendMessageLength: number;
@@ -284,17 +290,9 @@ export class ServerCall implements StreamHandler {
     if (this.finished) return;
     this.status = { code, details };
     this.finish();
-    const fields: HeaderList = [];
-    if (!this.headersSent) {
-      this.headersSent = true;
-      fields.push([':status', '200'], ['content-type', 'application/grpc']);
-      this.initialMetadata?.appendTo(fields);
-    }
-    fields.push(['grpc-status', String(code)]);
-    if (details) fields.push(['grpc-message', percentEncode(details)]);
-    if (statusDetails) fields.push(['grpc-status-details-bin', Buffer.from(statusDetails).toString('base64').replace(/=+$/, '')]);
-    if (this.retryPushback !== undefined && code !== Status.OK) fields.push(['grpc-retry-pushback-ms', String(Math.trunc(this.retryPushback))]);
-    this.trailers.appendTo(fields);
+    // the usual end of a call, OK after the response and no trailing metadata: the same list every time
+    const plainOk = code === Status.OK && !details && !statusDetails && this.headersSent && !this.trailerMetadata?.size;
+    const fields = plainOk ? OK_TRAILERS : this.statusFields(code, details, statusDetails);
     if (code !== Status.OK) this.abort(new StatusError(code, details));
     if (this.stream.closed) return;
     try {
@@ -308,8 +306,25 @@ export class ServerCall implements StreamHandler {
     if (!this.halfClosed && !this.stream.closed) this.stream.reset(ErrorCode.NO_ERROR);
   }
 
+  /** The trailers of a call ending with this status (with the response headers in front: Trailers-Only). */
+  private statusFields(code: number, details: string, statusDetails: Uint8Array | undefined): HeaderList {
+    const fields: HeaderList = [];
+    if (!this.headersSent) {
+      this.headersSent = true;
+      fields.push([':status', '200'], ['content-type', 'application/grpc']);
+      this.initialMetadata?.appendTo(fields);
+    }
+    fields.push(['grpc-status', String(code)]);
+    if (details) fields.push(['grpc-message', percentEncode(details)]);
+    if (statusDetails) fields.push(['grpc-status-details-bin', Buffer.from(statusDetails).toString('base64').replace(/=+$/, '')]);
+    if (this.retryPushback !== undefined && code !== Status.OK) fields.push(['grpc-retry-pushback-ms', String(Math.trunc(this.retryPushback))]);
+    this.trailerMetadata?.appendTo(fields);
+    return fields;
+  }
+
   private sendResponseHeaders(): void {
     this.headersSent = true;
+    if (this.responseEncoding === 'identity' && !this.initialMetadata) return this.stream.sendHeaders(RESPONSE_HEADERS);
     const fields: HeaderList = [[':status', '200'], ['content-type', 'application/grpc']];
     if (this.responseEncoding !== 'identity') fields.push(['grpc-encoding', this.responseEncoding]);
     fields.push(['grpc-accept-encoding', ACCEPT_ENCODING]);
