@@ -1,8 +1,9 @@
-// A Bench server in its own process: `node --expose-gc --import tsx bench/server-process.ts ours|grpc-js|echo`.
+// A Bench server in its own process: `node --expose-gc --import tsx bench/server-process.ts ours|grpc-js|echo|echo-immediate`.
 // Prints "port N" once listening. Commands on stdin, one per line, each answered with one JSON line:
 //   count  calls answered         mem   heap and RSS after a full GC, and open file descriptors
 //   quit   exit (writes the --cpu-prof profile, if any)
-// `echo` is the raw node:net echo server the ping-pong scenario is bounded by: every octet straight back.
+// `echo` is the raw node:net echo server the ping-pong scenario is bounded by: every octet straight back;
+// `echo-immediate` writes them back one setImmediate later, as our frame writer batches (what that delay costs).
 import * as grpc from '@grpc/grpc-js';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
