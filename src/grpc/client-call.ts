@@ -2,7 +2,7 @@ import { ErrorCode } from '../frames/index.js';
 import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../http2/index.js';
 import { DeadlineTimer, encodeTimeout } from './deadline.js';
 import { ACCEPT_ENCODING, compress, decompress, WithCompression } from './compression.js';
-import { framePieces, Inbox } from './message.js';
+import { framePieces, Inbox, writePieces } from './message.js';
 import { Metadata } from './metadata.js';
 import { type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
 export { type CallChannel, type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
@@ -218,12 +218,10 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         if (!this.method.requestStream) {
           // the one request of a unary or server-streaming call carries END_STREAM itself
           this.requestsDone = true;
-          pieces.forEach((piece, i) => target.write(piece, i === pieces.length - 1));
+          writePieces(target, pieces, true);
           return;
         }
-        let room = true;
-        for (const piece of pieces) room = target.write(piece);
-        if (!room) await this.drained(target);
+        if (!writePieces(target, pieces)) await this.drained(target);
       }
       this.requestsDone = true;
       if (!this.settled && !this.retrying && this.stream && !this.stream.closed) this.stream.end();

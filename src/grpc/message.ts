@@ -36,6 +36,13 @@ export interface ReceivedMessage {
   data: Uint8Array;
 }
 
+/** Queues a message's pieces on a stream, END_STREAM with the last when asked; false when the stream is full. */
+export function writePieces(stream: { write(data: Uint8Array, endStream?: boolean): boolean }, pieces: Uint8Array[], endStream = false): boolean {
+  let room = true;
+  for (let i = 0; i < pieces.length; i++) room = stream.write(pieces[i]!, endStream && i === pieces.length - 1);
+  return room;
+}
+
 /** Where MessageReader.push puts the messages it completes: an array, or the Inbox's queue. */
 export interface MessageSink {
   push(message: ReceivedMessage): unknown;

@@ -2,7 +2,7 @@ import { ErrorCode } from '../frames/index.js';
 import type { HeaderList, Http2Stream, StreamHandler } from '../http2/index.js';
 import { ACCEPT_ENCODING, compress, decompress, type Encoding } from './compression.js';
 import { DeadlineTimer } from './deadline.js';
-import { framePieces, Inbox } from './message.js';
+import { framePieces, Inbox, writePieces } from './message.js';
 import { Metadata } from './metadata.js';
 import { percentEncode } from './percent.js';
 import { richStatus } from './rich-status.js';
@@ -228,18 +228,17 @@ export class ServerCall implements StreamHandler {
 
   /** Serializes and queues one uncompressed message; true when the stream can take more at once. */
   private sendNow(message: unknown): boolean {
+    return writePieces(this.stream, framePieces(this.serialize(message)));
+  }
+
+  /** A response message's octets, within maxSendMessageLength; the response headers go first if they are due. */
+  private serialize(message: unknown): Uint8Array {
     const bytes = this.method.serializeResponse(message);
     if (bytes.length > this.maxSendMessageLength) {
       throw new StatusError(Status.RESOURCE_EXHAUSTED, `response message of ${bytes.length} octets is larger than the limit of ${this.maxSendMessageLength}`);
     }
     if (!this.headersSent) this.sendResponseHeaders();
-    return this.queue(framePieces(bytes));
-  }
-
-  private queue(pieces: Uint8Array[]): boolean {
-    let room = true;
-    for (const piece of pieces) room = this.stream.write(piece);
-    return room;
+    return bytes;
   }
 
   /** Resolves once the stream's queue is under the high-water mark (or the call has ended). */
@@ -251,15 +250,11 @@ export class ServerCall implements StreamHandler {
 
   private async writeNow(message: unknown, compressThis: boolean | undefined): Promise<void> {
     if (this.finished) throw this.abortReason ?? new StatusError(Status.CANCELLED, 'the call has ended');
-    const bytes = this.method.serializeResponse(message);
-    if (bytes.length > this.maxSendMessageLength) {
-      throw new StatusError(Status.RESOURCE_EXHAUSTED, `response message of ${bytes.length} octets is larger than the limit of ${this.maxSendMessageLength}`);
-    }
-    if (!this.headersSent) this.sendResponseHeaders();
+    const bytes = this.serialize(message);
     const compressed = this.responseEncoding !== 'identity' && (compressThis ?? bytes.length >= this.minCompressLength);
     const pieces = framePieces(compressed ? await compress(this.responseEncoding, bytes) : bytes, compressed);
     if (this.finished) return;
-    if (!this.queue(pieces)) await this.roomToWrite();
+    if (!writePieces(this.stream, pieces)) await this.roomToWrite();
   }
 
   /** Ends the call with OK, after the messages sent. */
