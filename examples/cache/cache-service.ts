@@ -26,26 +26,28 @@ function asStatus(err: unknown): StatusError {
 }
 
 export function cacheHandlers(backend: CacheBackend, address: () => string) {
+  // A unary call names its server once the backend has answered, so the header leaves with the answer: response
+  // headers sent before a server dies commit the call, and gRPC (A6) does not retry a committed call elsewhere.
   const served = (call: ServerCall) => call.sendMetadata(new Metadata().set(SERVED_BY, address()));
   return {
     Get: async ({ key }: { key: string }, call: ServerCall) => {
       checkKey(key);
-      served(call);
       const value = await backend.get(key).catch((err) => Promise.reject(asStatus(err)));
+      served(call);
       if (value === undefined) throw new StatusError(Status.NOT_FOUND, `no key ${JSON.stringify(key)}`);
       return { value };
     },
     Set: async ({ key, value, ttl_seconds: ttl }: { key: string; value: Buffer; ttl_seconds?: number | null }, call: ServerCall) => {
       checkKey(key);
       if (ttl != null && ttl < 0) throw new StatusError(Status.INVALID_ARGUMENT, `ttl_seconds is negative (${ttl})`);
-      served(call);
       await backend.set(key, Buffer.from(value), ttl ?? undefined).catch((err) => Promise.reject(asStatus(err)));
+      served(call);
       return {};
     },
     Delete: async ({ key }: { key: string }, call: ServerCall) => {
       checkKey(key);
-      served(call);
       const deleted = await backend.delete(key).catch((err) => Promise.reject(asStatus(err)));
+      served(call);
       if (!deleted) throw new StatusError(Status.NOT_FOUND, `no key ${JSON.stringify(key)}`);
       return {};
     },
