@@ -66,24 +66,3 @@ export const STATIC_TABLE: ReadonlyArray<readonly [name: string, value: string]>
 
 /** The static table's 61 entries. */
 export const STATIC_TABLE_LENGTH = STATIC_TABLE.length;
-
-/** name -> the first static index with that name. */
-const staticNameIndex = new Map<string, number>();
-/** name -> value -> static index: exact matches, looked up without building a key string. */
-const staticFieldIndex = new Map<string, Map<string, number>>();
-STATIC_TABLE.forEach(([name, value], i) => {
-  if (!staticNameIndex.has(name)) staticNameIndex.set(name, i + 1);
-  let values = staticFieldIndex.get(name);
-  if (!values) staticFieldIndex.set(name, (values = new Map()));
-  values.set(value, i + 1);
-});
-
-/** The static index of exactly (name, value), or 0. */
-export function staticFieldIndexOf(name: string, value: string): number {
-  return staticFieldIndex.get(name)?.get(value) ?? 0;
-}
-
-/** The first static index with this name, or 0. */
-export function staticNameIndexOf(name: string): number {
-  return staticNameIndex.get(name) ?? 0;
-}
