@@ -30,10 +30,14 @@ function kindOf(symbol: ts.Symbol, checker: ts.TypeChecker): string {
 /** The first sentence of the doc comment (or of the leading // comment of a const), on one line. */
 function summaryOf(symbol: ts.Symbol, checker: ts.TypeChecker): string {
   const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-  const declaration = symbol.declarations?.[0];
-  const onExport = declaration && ts.isNamespaceExport(declaration)
-    ? ts.getJSDocCommentsAndTags(declaration.parent).map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join(' ')
-    : '';
+  // `export * as ns` carries its comment on the export; a re-export of it (`export { ns }`) leads back to that one
+  let onExport = '';
+  for (let alias: ts.Symbol | undefined = symbol; alias && alias.flags & ts.SymbolFlags.Alias && !onExport; alias = checker.getImmediateAliasedSymbol(alias)) {
+    const declaration = alias.declarations?.[0];
+    if (declaration && ts.isNamespaceExport(declaration)) {
+      onExport = ts.getJSDocCommentsAndTags(declaration.parent).map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join(' ');
+    }
+  }
   const own = onExport || ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
   const text = (own || ts.displayPartsToString(target.getDocumentationComment(checker))).replace(/\s+/g, ' ').trim();
   if (!text) return '';

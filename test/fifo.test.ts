@@ -1,7 +1,7 @@
 // The O(1) queue under Inbox (received messages waiting for the reader): order, compaction, window accounting.
 import t from 'tap';
 import { Fifo } from '../src/http2/index.js';
-import { frameMessage, Inbox } from '../src/grpc/message.js';
+import { frameMessage, Inbox } from '../src/grpc/call/message.js';
 
 t.test('Fifo keeps order across compactions, and is empty at the end', async (t) => {
   const q = new Fifo<number>();

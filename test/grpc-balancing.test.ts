@@ -7,7 +7,7 @@ import t from 'tap';
 import {
   Channel, type ConnectivityState, createClient, parseTarget, type ResolverListener, type ServiceConfig, Status, StatusError,
 } from '../src/grpc/index.js';
-import { builtInResolvers } from '../src/grpc/resolver.js';
+import { builtInResolvers } from '../src/grpc/channel/built-in-resolvers.js';
 import { tally, whoServer, whoService } from './balancing-helpers.js';
 import { dnsServer } from './dns-server.js';
 

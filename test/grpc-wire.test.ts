@@ -94,7 +94,7 @@ t.test('metadata: received fields become metadata, -bin values decoded, protocol
 });
 
 t.test('framePieces: a large message goes as the prefix with its first 16 KiB − 5 octets, then a view of the rest', async (t) => {
-  const { framePieces, frameMessage: whole } = await import('../src/grpc/message.js');
+  const { framePieces, frameMessage: whole } = await import('../src/grpc/call/message.js');
   const small = Buffer.alloc(64 * 1024 - 1, 1);
   t.equal(framePieces(small).length, 1, 'under 64 KiB: one buffer');
   t.same(framePieces(small)[0], whole(small));

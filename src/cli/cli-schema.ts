@@ -1,8 +1,7 @@
 import { fromBinary, type FileRegistry } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import type protobuf from 'protobufjs';
-import { descriptorsOf, registryOf } from '../codegen/descriptors.js';
-import { loadProtos } from '../codegen/proto-files.js';
+import { descriptorsOf, loadProtos, registryOf } from '../codegen/index.js';
 import { type ClientOptions, reflect } from '../grpc/index.js';
 import { LocalError } from './errors.js';
 

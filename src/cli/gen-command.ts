@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadProtos } from '../codegen/proto-files.js';
-import { generate } from '../codegen/typescript.js';
+import { generate, loadProtos } from '../codegen/index.js';
 import { UsageError } from './errors.js';
 
 // `h2grpc gen [--out DIR] [-I PATH]... [--runtime MODULE] FILE.proto...`: typed TypeScript modules from .proto files.

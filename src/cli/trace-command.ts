@@ -2,13 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { flagNames, FrameType, frameTypeName, readFrameHeader } from '../frames/index.js';
-import { annotateFieldBlock, annotateFrame, formatAnnotations, mirrorDecoders } from '../trace/annotate.js';
-import { traceToPcap } from '../trace/pcap.js';
-import { parseLevels, TracePrinter } from '../trace/printer.js';
-import { readTrace, type TraceEntry, type TraceHeader } from '../trace/trace-file.js';
-import { traceHtml } from '../trace/html.js';
-import { MessageOctets } from '../trace/message-octets.js';
-import { readSchema } from '../trace/trace-schema.js';
+import { annotateFieldBlock, annotateFrame, formatAnnotations, MessageOctets, mirrorDecoders, parseLevels, readSchema, readTrace, type TraceEntry, type TraceHeader, traceHtml, TracePrinter, traceToPcap } from '../trace/index.js';
 import { traceScreen } from './trace-screen.js';
 
 export const TRACE_USAGE = `usage: h2grpc trace show FILE [--levels frames,hpack,messages] [--proto FILE]

@@ -4,3 +4,5 @@ export { loadProtos, type LoadedProtos } from './proto-files.js';
 export { modelsOfDescriptors } from './descriptor-files.js';
 export { generate, type GeneratedFile, type GenerateOptions } from './typescript.js';
 export { runPlugin } from './plugin.js';
+export { descriptorsOf, descriptorsOfRoots, registryOf } from './descriptors.js';
+export { protobufJson } from './typescript.js';

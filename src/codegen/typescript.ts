@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type EnumModel, type FieldModel, type FileModel, LONGS, type MessageModel, schemaModel, type SchemaModel, type ServiceModel } from './model.js';
 
 // The generator's back end: one TypeScript module per .proto file. Each message gets two interfaces — `Foo` as the
-// runtime hands it over (TO_OBJECT in src/grpc/schema.ts: defaults filled in, 64-bit integers as strings, enums as
+// runtime hands it over (TO_OBJECT in src/grpc/schema/schema.ts: defaults filled in, 64-bit integers as strings, enums as
 // names, unset message fields null) and `FooInit` as it may be sent (every field optional, what protobufjs's
 // fromObject accepts) — each enum a union of its names and a const object of its numbers, each service a typed
 // ServiceDefinition built from the schema embedded as protobufjs JSON.

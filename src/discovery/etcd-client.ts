@@ -1,11 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Channel, type ChannelOptions } from '../grpc/channel.js';
-import { createClient, type ServiceClient } from '../grpc/client.js';
-import { lookupAll } from '../grpc/dns-resolver.js';
-import type { ClientCall } from '../grpc/client-call.js';
-import type { Resolver, ResolverListener } from '../grpc/resolver.js';
-import { loadService } from '../grpc/schema.js';
-import { parseHostPort } from '../grpc/target.js';
+import { Channel, type ChannelOptions, type ClientCall, createClient, loadService, lookupAll, parseHostPort, type Resolver, type ResolverListener, type ServiceClient } from '../grpc/index.js';
 import { AsyncQueue } from './async-queue.js';
 
 // etcd v3's gRPC API (etcdserverpb), spoken by h2grpc's own client: KV Range/Put/DeleteRange, Lease

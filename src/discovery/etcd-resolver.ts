@@ -1,5 +1,4 @@
-import type { Resolver, ResolverFactory, ResolverListener } from '../grpc/resolver.js';
-import { parseHostPort, type SubchannelAddress, type Target } from '../grpc/target.js';
+import { parseHostPort, type Resolver, type ResolverFactory, type ResolverListener, type SubchannelAddress, type Target } from '../grpc/index.js';
 import type { EtcdClient, Watcher } from './etcd-client.js';
 
 /**

@@ -1,34 +1,36 @@
-// gRPC over our HTTP/2 (grpc/doc/PROTOCOL-HTTP2.md): server, client, status codes, metadata, deadlines.
+// gRPC over our HTTP/2 (grpc/doc/PROTOCOL-HTTP2.md): the public names of every room of src/grpc, room by room.
+// The rooms import one way (docs/architecture.md): schema ← call ← services ← server, and call ← channel ← client.
+
+// schema/: service definitions, generated code's runtime, the well-known types
+export { defineFile, type FileDefinition, loadProto, loadService, type MethodDefinition, serviceDefinition, type ServiceDefinition, TO_OBJECT } from './schema/index.js';
+export type { BidiStreaming, ClientStreaming, MethodShape, ServerStreaming, ServiceShape, TypedServiceDefinition, Unary } from './schema/index.js';
+export { wkt } from './schema/index.js';
+
+// call/: what both sides of a call share
+export { Metadata, type MetadataValue, Status, StatusError, statusName, type StatusCode } from './call/index.js';
+export { DeadlineTimer, encodeTimeout, parseTimeout, percentDecode, percentEncode } from './call/index.js';
+export { frameMessage, MessageReader, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, statusFromHttp, statusFromRstStream } from './call/index.js';
+export { ACCEPT_ENCODING, compress, decompress, type Encoding, type Sent, withCompression, WithCompression } from './call/index.js';
+export { RichStatusCodec, richStatus, richStatusRoot, type RichStatus, type StatusDetail } from './call/index.js';
+
+// services/: the services a server ships (health, reflection)
+export { HEALTH_PROTO, HealthStatus, healthService, type ServingStatus } from './services/index.js';
+export { REFLECTION_PROTO, reflectionHandler, reflectionService, reflectionV1alphaService, reflectionV1alphaText } from './services/index.js';
+
+// server/: the server, its calls, interceptors and handler types, worker processes
 export {
   Server, type ServerOptions, type Handler, type HandlersFor, type UnaryHandler, type ServerStreamingHandler, type ClientStreamingHandler, type BidiStreamingHandler,
-} from './server.js';
-export { ServerCall } from './server-call.js';
-export { Client, createClient, type ClientOptions, type ServiceClient, type StubMethod } from './client.js';
-export { type CallOptions, ClientCall, type UnaryResult, USER_AGENT } from './client-call.js';
-export { Channel, type ChannelOptions, type BackoffOptions } from './channel.js';
-export type { ConnectivityState } from './connectivity.js';
-export { builtInResolvers, StaticResolver, type Resolver, type ResolverFactory, type ResolverListener, type ResolverOptions } from './resolver.js';
-export { addressText, DEFAULT_PORT, parseHostPort, parseTarget, type SubchannelAddress, type Target } from './target.js';
-export { Metadata, type MetadataValue } from './metadata.js';
-export { Status, StatusError, statusName, type StatusCode } from './status.js';
-export { loadProto, loadService, serviceDefinition, type MethodDefinition, type ServiceDefinition, TO_OBJECT } from './schema.js';
-export { DeadlineTimer, encodeTimeout, parseTimeout } from './deadline.js';
-export { percentDecode, percentEncode } from './percent.js';
-export { frameMessage, MessageReader, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH } from './message.js';
-export { statusFromHttp, statusFromRstStream } from './status-mapping.js';
-export { ACCEPT_ENCODING, compress, decompress, type Encoding, withCompression, WithCompression } from './compression.js';
-export { RichStatusCodec, richStatus, richStatusRoot, type RichStatus, type StatusDetail } from './rich-status.js';
-export { type ClientCallInfo, type ClientInterceptor, type ServerInterceptor } from './interceptors.js';
-export { backoffMs, normalizeRetryPolicy, retryPolicyFor, RetryThrottle } from './retry.js';
-export type { RetryPolicy, RetryThrottling, ServiceConfig } from './service-config.js';
-export { isWorker, listenWithWorkers } from './workers.js';
-export { HEALTH_PROTO, HealthStatus, healthService, type ServingStatus } from './health.js';
-export { REFLECTION_PROTO, reflectionHandler, reflectionService, reflectionV1alphaService, reflectionV1alphaText } from './reflection.js';
-export { reflect } from './reflection-client.js';
-export { defineFile, type FileDefinition } from './file-definition.js';
-export type {
-  BidiStreaming, ClientStreaming, HandlerOf, MethodShape, Sent, ServerStreaming, ServiceHandlers, ServiceShape, ServiceStubs, StubOf, TypedServiceDefinition, Unary,
-} from './service-types.js';
-export { type TypedClient } from './client.js';
-/** The well-known types (google/protobuf/*.proto) as generated code types them: `wkt.Timestamp`, `wkt.Struct`… */
-export * as wkt from './wkt/index.js';
+} from './server/index.js';
+export { ServerCall, type ServerInterceptor, type HandlerOf, type ServiceHandlers, isWorker, listenWithWorkers } from './server/index.js';
+
+// channel/: targets, resolvers, subchannels, load balancing, service config
+export { Channel, type ChannelOptions, type BackoffOptions, type ConnectivityState } from './channel/index.js';
+export { builtInResolvers, lookupAll, StaticResolver, type Resolver, type ResolverFactory, type ResolverListener, type ResolverOptions } from './channel/index.js';
+export { addressText, DEFAULT_PORT, parseHostPort, parseTarget, type SubchannelAddress, type Target } from './channel/index.js';
+export type { RetryPolicy, RetryThrottling, ServiceConfig } from './channel/index.js';
+
+// client/: the client, its calls and stubs, interceptors, retries, the reflection client
+export { Client, createClient, type ClientOptions, type ServiceClient, type StubMethod, type TypedClient } from './client/index.js';
+export { type CallOptions, ClientCall, type UnaryResult, USER_AGENT } from './client/index.js';
+export { type ClientCallInfo, type ClientInterceptor, type ServiceStubs, type StubOf } from './client/index.js';
+export { backoffMs, normalizeRetryPolicy, retryPolicyFor, RetryThrottle, reflect } from './client/index.js';

@@ -6,3 +6,7 @@ export { formatTranscript } from './transcript.js';
 export { readTrace, type TraceEntry, type TraceHeader } from './trace-file.js';
 export { Tracer, type TracerOptions } from './tracer.js';
 export { traceObserver, traceSettings, type TraceSettings } from './options.js';
+export { traceToPcap } from './pcap.js';
+export { traceHtml } from './html.js';
+export { MessageOctets } from './message-octets.js';
+export { readSchema } from './trace-schema.js';

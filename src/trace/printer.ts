@@ -9,7 +9,7 @@ import {
 import type { HpackEvent } from '../hpack/index.js';
 import { fromBinary, toJson } from '@bufbuild/protobuf';
 import type protobuf from 'protobufjs';
-import { descriptorsOfRoots, registryOf } from '../codegen/descriptors.js';
+import { descriptorsOfRoots, registryOf } from '../codegen/index.js';
 import { MessageReader, type MethodDefinition, type ServiceDefinition, TO_OBJECT } from '../grpc/index.js';
 import type { Direction } from '../http2/index.js';
 import { describeRepresentation, formatAnnotations, mirrorDecoders } from './annotate.js';

@@ -1,9 +1,7 @@
 import { create, fromBinary, type FileRegistry, toBinary, toJson } from '@bufbuild/protobuf';
 import { type FileDescriptorProto, FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import protobuf from 'protobufjs';
-import { descriptorsOfRoots, registryOf } from '../codegen/descriptors.js';
-import { modelsOfDescriptors } from '../codegen/descriptor-files.js';
-import { protobufJson } from '../codegen/typescript.js';
+import { descriptorsOfRoots, modelsOfDescriptors, protobufJson, registryOf } from '../codegen/index.js';
 import { loadProto, serviceDefinition, type ServiceDefinition } from '../grpc/index.js';
 import { traceSchema, type TraceSchema } from './message-octets.js';
 import type { TraceHeader } from './trace-file.js';

@@ -1,0 +1,11 @@
+// What both sides of a call share (grpc/doc/PROTOCOL-HTTP2.md): status codes and errors, metadata, message framing,
+// deadlines and grpc-timeout, compression, rich status details, percent-encoding, HTTP and RST_STREAM status mapping.
+// Imports: schema/.
+export { Metadata, type MetadataValue } from './metadata.js';
+export { Status, type StatusCode, StatusError, statusName } from './status.js';
+export { deadlineFrom, DeadlineTimer, encodeTimeout, parseTimeout } from './deadline.js';
+export { percentDecode, percentEncode } from './percent.js';
+export { DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, frameMessage, framePieces, Inbox, MessageReader, writePieces } from './message.js';
+export { statusFromHttp, statusFromRstStream } from './status-mapping.js';
+export { ACCEPT_ENCODING, compress, decompress, type Encoding, isEncoding, MIN_COMPRESS_LENGTH, parseAcceptEncoding, type Sent, withCompression, WithCompression } from './compression.js';
+export { richStatus, type RichStatus, RichStatusCodec, richStatusRoot, type StatusDetail } from './rich-status.js';

@@ -1,0 +1,195 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { Connection, type ConnectionObserver, type ConnectionOptions } from '../../http2/index.js';
+import type { ConnectivityState } from './connectivity.js';
+import type { HealthChecker } from './health-checker.js';
+import { addressText, type SubchannelAddress } from './target.js';
+
+/** gRPC connection-backoff.md: the defaults for reconnecting after a failure. */
+export interface BackoffOptions {
+  initialBackoff?: number; // ms, default 1000
+  multiplier?: number; // default 1.6
+  jitter?: number; // default 0.2
+  maxBackoff?: number; // ms, default 120000
+}
+
+/** How a subchannel connects: the connection's options, transport, TLS, timeouts, backoff, observer. */
+export interface SubchannelOptions extends Omit<ConnectionOptions, 'observer'> {
+  /** Makes the transport instead of a socket to the address (any Duplex: a TLS socket, an in-memory pair). */
+  createConnection?: (address: string) => Duplex;
+  /** Give up a connection attempt after this long. Default 20000 ms. */
+  connectTimeout?: number;
+  /** Connect over TLS (node:tls) with ALPN "h2". Default: plaintext. */
+  tls?: tls.ConnectionOptions;
+  /** Close a connection after this long (ms) without a call; the next call reconnects. Default 30 minutes. */
+  idleTimeout?: number;
+  backoff?: BackoffOptions;
+  /** Makes an observer for each new connection (tracing). */
+  observer?: (socket: Duplex) => ConnectionObserver | undefined;
+}
+
+/** What a subchannel needs from its channel. */
+export interface SubchannelHelper {
+  /** The TLS server name when the channel's target is a name (not an IP address). */
+  servername: string | undefined;
+  /** The :authority and :scheme of the health-checking calls. */
+  authority: string;
+  scheme: string;
+  /** gRPC health-checking.md: Watch this service on every connection; READY only while it is SERVING. */
+  healthService: string | undefined;
+  /** Starts the health check of a connection (undefined: no checker was given to the channel). */
+  checkHealth: HealthChecker | undefined;
+  /** True while calls wait for this channel to be ready: backoff timers then keep the process alive. */
+  waiting(): boolean;
+  /** The subchannel changed state. */
+  changed(subchannel: Subchannel): void;
+}
+
+/**
+ * One address of a channel and its one HTTP/2 connection, with gRPC's connectivity states: IDLE until asked to
+ * connect, CONNECTING, READY (and, under health checking, only while the server reports SERVING), after a failure
+ * TRANSIENT_FAILURE for an exponential backoff, then IDLE again; a connection that closes or receives GOAWAY
+ * returns it to IDLE (its calls in flight finish on the old connection). SHUTDOWN is final.
+ */
+export class Subchannel {
+  readonly key: string;
+  state: ConnectivityState = 'IDLE';
+  /** Why the last attempt failed (or the health check's verdict). */
+  lastError: Error | undefined;
+  private connection: Connection | undefined;
+  private dialing: Duplex | undefined;
+  private backoff: number;
+  private backoffTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private health: { stop(): void } | undefined;
+
+  constructor(
+    readonly address: SubchannelAddress,
+    private readonly options: SubchannelOptions,
+    private readonly helper: SubchannelHelper,
+  ) {
+    this.key = addressText(address);
+    this.backoff = options.backoff?.initialBackoff ?? 1000;
+  }
+
+  /** The connection for a new call, when READY. */
+  get ready(): Connection | undefined {
+    const connection = this.connection;
+    if (this.state !== 'READY' || !connection?.acceptingStreams) return undefined;
+    clearTimeout(this.idleTimer);
+    return connection;
+  }
+
+  /** Connects if IDLE; otherwise nothing (a backoff in progress runs its course). */
+  requestConnection(): void {
+    if (this.state !== 'IDLE') return;
+    this.setState('CONNECTING');
+    this.connect();
+  }
+
+  /** Final: no new calls; the connection's calls in flight finish (GOAWAY), then it closes. */
+  shutdown(): void {
+    if (this.state === 'SHUTDOWN') return;
+    this.state = 'SHUTDOWN';
+    clearTimeout(this.backoffTimer);
+    clearTimeout(this.idleTimer);
+    this.health?.stop();
+    this.dialing?.destroy(new Error('the subchannel was shut down while connecting'));
+    this.connection?.goaway();
+    this.connection = undefined;
+  }
+
+  /** A waiting call arrived: keep the process alive for the backoff in progress. */
+  holdProcess(): void {
+    this.backoffTimer?.ref();
+  }
+
+  private setState(state: ConnectivityState, error?: Error): void {
+    if (this.state === 'SHUTDOWN') return;
+    if (error) this.lastError = error;
+    if (state === this.state) return;
+    this.state = state;
+    this.helper.changed(this);
+  }
+
+  private connect(): void {
+    if (this.options.createConnection) {
+      this.up(this.options.createConnection(this.key));
+      return;
+    }
+    const address = this.address;
+    const secure = this.options.tls;
+    const where = 'path' in address ? { path: address.path } : { host: address.host, port: address.port };
+    const socket = secure
+      ? tls.connect({ servername: this.helper.servername, ...secure, ...where, ALPNProtocols: ['h2'] })
+      : net.connect({ ...where, noDelay: true });
+    const timer = setTimeout(() => socket.destroy(new Error(`connecting to ${this.key} timed out`)), this.options.connectTimeout ?? 20_000);
+    this.dialing = socket;
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      if (this.dialing !== socket) return;
+      this.dialing = undefined;
+      this.failed(new Error(`cannot connect to ${this.key}: ${err.message}`));
+    });
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      if (this.dialing !== socket) return;
+      this.dialing = undefined;
+      if (secure && (socket as tls.TLSSocket).alpnProtocol !== 'h2') {
+        socket.destroy();
+        this.failed(new Error(`${this.key} did not negotiate HTTP/2 (ALPN h2) over TLS`));
+        return;
+      }
+      this.up(socket);
+    });
+  }
+
+  /** The transport is up: HTTP/2 on it. */
+  private up(socket: Duplex): void {
+    const { observer, ...options } = this.options;
+    const connection = new Connection(socket, 'client', { ...options, observer: observer?.(socket) });
+    this.connection = connection;
+    this.backoff = this.options.backoff?.initialBackoff ?? 1000;
+    const lost = (error?: Error) => {
+      if (this.connection !== connection) return;
+      this.connection = undefined;
+      this.health?.stop();
+      this.health = undefined;
+      clearTimeout(this.idleTimer);
+      this.setState('IDLE', error);
+    };
+    connection.on('close', lost);
+    connection.on('goaway', () => lost(new Error(`${this.key} sent GOAWAY`)));
+    connection.on('idle', () => {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => connection.streams.size === 0 && connection.goaway(), this.options.idleTimeout ?? 30 * 60_000);
+      this.idleTimer.unref();
+    });
+    const service = this.helper.healthService;
+    // without a checker (a Channel made and used without a Client) the connection counts as healthy, as in grpc-go
+    if (service === undefined || !this.helper.checkHealth) return this.setState('READY');
+    // gRPC health-checking.md: CONNECTING until the server first says SERVING
+    this.health = this.helper.checkHealth(connection, service, this.helper, (serving, reason) => {
+      if (this.connection !== connection) return;
+      if (serving) this.setState('READY');
+      else this.setState('TRANSIENT_FAILURE', new Error(`${this.key} is not serving ${JSON.stringify(service)}: ${reason}`));
+    });
+  }
+
+  /** A connection attempt failed: TRANSIENT_FAILURE for the backoff, then IDLE. */
+  private failed(error: Error): void {
+    if (this.state === 'SHUTDOWN') return;
+    const b = this.options.backoff ?? {};
+    const jitter = b.jitter ?? 0.2;
+    const wait = this.backoff * (1 + jitter * (Math.random() * 2 - 1));
+    this.backoff = Math.min(this.backoff * (b.multiplier ?? 1.6), b.maxBackoff ?? 120_000);
+    clearTimeout(this.backoffTimer);
+    this.backoffTimer = setTimeout(() => {
+      this.backoffTimer = undefined;
+      this.setState('IDLE');
+    }, wait);
+    if (!this.helper.waiting()) this.backoffTimer.unref();
+    this.setState('TRANSIENT_FAILURE', error);
+  }
+}

@@ -1,0 +1,368 @@
+import { ErrorCode } from '../../frames/index.js';
+import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../../http2/index.js';
+import { ACCEPT_ENCODING, compress, DeadlineTimer, decompress, encodeTimeout, framePieces, Inbox, Metadata, Status, StatusError, statusFromRstStream, WithCompression, writePieces } from '../call/index.js';
+import { type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
+export { type CallChannel, type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
+import { backoffMs } from './retry.js';
+import type { MethodDefinition } from '../schema/index.js';
+import { notGrpcResponse, trailersStatus } from './response-status.js';
+
+/** Request messages already sent are kept (up to this many octets) so a refused stream can be replayed. */
+const REPLAY_LIMIT = 64 * 1024;
+
+/**
+ * One call of any kind, on the client: the StreamHandler of its stream. It sends the request headers and pumps the
+ * request messages (waiting while the server's window is full), and hands out the response messages as they are
+ * read, giving back flow-control window only then, so a slow reader slows the server down. It ends with the
+ * trailers' status. Iterate it for the responses; `unary()` for the one response of a unary call.
+ */
+export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<Res> {
+  /** The response's initial metadata, once it arrives (rejects if the call fails first). */
+  readonly headers: Promise<Metadata>;
+  /** The final status: resolves with the trailers on OK, rejects with a StatusError otherwise. */
+  readonly done: Promise<Metadata>;
+
+  private readonly method: MethodDefinition;
+  private readonly options: CallOptions;
+  private readonly deadline: number | undefined;
+  private readonly inbox: Inbox;
+  /** For each response message handed out so far: whether it arrived compressed (flag 1). */
+  readonly receivedCompressed: boolean[] = [];
+  private responseHeaders: Metadata | undefined;
+  private responseEncoding = 'identity';
+  private stream: Http2Stream | undefined;
+  private timer: DeadlineTimer | undefined;
+  private error: StatusError | undefined;
+  private settled = false;
+  private attempts = 0;
+  private readonly waiters: Array<() => void> = [];
+  private readonly sent: Uint8Array[] = [];
+  private sentBytes = 0;
+  private requestsDone = false;
+  private committed = false; // response headers arrived: no more retries (gRPC A6)
+  private retrying = false; // waiting out a retry's backoff
+  private retryTimer: NodeJS.Timeout | undefined;
+  private resolveHeaders!: (m: Metadata) => void;
+  private rejectHeaders!: (e: StatusError) => void;
+  private resolveDone!: (m: Metadata) => void;
+  private rejectDone!: (e: StatusError) => void;
+  private readonly abort = () => this.cancel(Status.CANCELLED, 'the call was cancelled by the client');
+
+  constructor(
+    private readonly config: ClientCallConfig,
+    private readonly requests: AsyncIterable<unknown> | Iterable<unknown>,
+  ) {
+    this.method = config.method;
+    this.options = config.options;
+    this.deadline = config.deadline;
+    this.inbox = new Inbox(config.maxReceiveMessageLength, (n) => this.stream?.consume(n));
+    this.headers = new Promise((resolve, reject) => {
+      this.resolveHeaders = resolve;
+      this.rejectHeaders = reject;
+    });
+    this.done = new Promise((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    // a caller that only iterates must not see these as unhandled rejections
+    this.headers.catch(() => {});
+    this.done.catch(() => {});
+    if (this.deadline !== undefined) {
+      this.timer = new DeadlineTimer(this.deadline, () => this.cancel(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
+    }
+    if (this.options.signal) {
+      if (this.options.signal.aborted) queueMicrotask(this.abort);
+      else this.options.signal.addEventListener('abort', this.abort, { once: true });
+    }
+    void this.attempt();
+  }
+
+  /** Cancels the call: RST_STREAM CANCEL; it fails with CANCELLED. */
+  cancel(code: number = Status.CANCELLED, details = 'the call was cancelled by the client'): void {
+    if (this.settled) return;
+    if (this.stream && !this.stream.closed) this.stream.reset(ErrorCode.CANCEL);
+    this.inbox.drop(); // what was not read yet is dropped with the call
+    this.fail(new StatusError(code, details));
+  }
+
+  /** The one response of a unary or client-streaming call, with the headers and trailers. */
+  async unary(): Promise<UnaryResult<Res>> {
+    const messages: Res[] = [];
+    for await (const message of this) messages.push(message);
+    const trailers = await this.done;
+    if (messages.length !== 1) {
+      throw new StatusError(Status.INTERNAL, `a unary call expects exactly one response message, not ${messages.length}`, trailers);
+    }
+    return { message: messages[0]!, headers: this.responseHeaders ?? new Metadata(), trailers };
+  }
+
+  /** The response messages; throws the call's StatusError after the messages that came before it. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Res> {
+    for (;;) {
+      const message = this.inbox.take();
+      if (message) {
+        this.receivedCompressed.push(message.compressed);
+        let data = message.data;
+        if (message.compressed) {
+          try {
+            data = await decompress(this.responseEncoding, data, this.config.maxReceiveMessageLength);
+          } catch (err) {
+            this.cancel((err as StatusError).code, (err as StatusError).details);
+            throw this.error;
+          }
+        }
+        let decoded: Res;
+        try {
+          decoded = this.method.deserializeResponse(data) as Res;
+        } catch (err) {
+          this.cancel(Status.INTERNAL, `response message does not parse: ${(err as Error).message}`);
+          throw this.error;
+        }
+        yield decoded;
+        continue;
+      }
+      if (this.settled) {
+        if (this.error) throw this.error;
+        return;
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  // ---- sending ----------------------------------------------------------------------------------------------
+
+  /** How many attempts the call has made so far (retries and transparent retries included). */
+  get attemptCount(): number {
+    return this.attempts;
+  }
+
+  private async attempt(): Promise<void> {
+    this.attempts++;
+    let connection: Connection;
+    try {
+      connection = await this.config.channel.getConnection(this.options.waitForReady);
+    } catch (err) {
+      const error = err instanceof StatusError ? err : new StatusError(Status.UNAVAILABLE, (err as Error).message);
+      if (!this.settled && this.retry(error.code, [])) return;
+      return this.fail(error);
+    }
+    if (this.settled) return;
+    const headers = this.requestHeaders();
+    try {
+      this.stream = connection.request(headers, this);
+    } catch (err) {
+      return this.fail(new StatusError(Status.UNAVAILABLE, (err as Error).message));
+    }
+    if (this.attempts === 1) return this.pump();
+    // a retry, or a replay after REFUSED_STREAM: what was sent before goes again
+    this.sent.forEach((bytes, i) => this.stream!.write(bytes, this.requestsDone && i === this.sent.length - 1));
+    if (this.requestsDone && this.sent.length === 0) this.stream.end();
+  }
+
+  /**
+   * The request's header list. A call with no deadline, metadata or compression sends the same list as every other
+   * such call of its method on this channel: that one is built once and shared (the HPACK encoder only reads it).
+   */
+  private requestHeaders(): HeaderList {
+    const plain = this.deadline === undefined && this.config.compression === 'identity' && this.attempts === 1 && !this.options.metadata;
+    const cache = this.config.headerCache;
+    if (plain && cache) {
+      const cached = cache.get(this.method.path);
+      if (cached) return cached;
+    }
+    const headers: HeaderList = [
+      [':method', 'POST'],
+      [':scheme', this.config.channel.scheme],
+      [':path', this.method.path],
+      [':authority', this.config.channel.authority],
+      ['te', 'trailers'],
+      ['content-type', 'application/grpc'],
+      ['user-agent', USER_AGENT],
+    ];
+    if (this.deadline !== undefined) headers.push(['grpc-timeout', encodeTimeout(this.deadline - Date.now())]);
+    if (this.config.compression !== 'identity') headers.push(['grpc-encoding', this.config.compression]);
+    if (this.attempts > 1) headers.push(['grpc-previous-rpc-attempts', String(this.attempts - 1)]);
+    headers.push(['grpc-accept-encoding', ACCEPT_ENCODING]);
+    this.options.metadata?.appendTo(headers);
+    if (plain && cache) cache.set(this.method.path, headers);
+    return headers;
+  }
+
+  /** Sends the request messages as the iterable yields them, waiting while the stream's queue is full. */
+  private async pump(): Promise<void> {
+    try {
+      for await (const item of this.requests) {
+        if (this.settled) return;
+        const request = item instanceof WithCompression ? item.message : item;
+        const bytes = this.method.serialize(request);
+        if (bytes.length > this.config.maxSendMessageLength) {
+          return this.cancel(Status.RESOURCE_EXHAUSTED, `request message of ${bytes.length} octets is larger than the limit of ${this.config.maxSendMessageLength}`);
+        }
+        const compressed = this.config.compression !== 'identity' && (item instanceof WithCompression ? item.compress : bytes.length >= this.config.minCompressLength);
+        const pieces = framePieces(compressed ? await compress(this.config.compression, bytes) : bytes, compressed);
+        if (this.settled) return;
+        for (const piece of pieces) this.remember(piece);
+        // between attempts the message waits in `sent`; the next attempt replays it
+        if (this.retrying || !this.stream) {
+          if (!this.method.requestStream) this.requestsDone = true;
+          if (!this.method.requestStream) return;
+          continue;
+        }
+        const target = this.stream;
+        if (target.closed) return;
+        if (!this.method.requestStream) {
+          // the one request of a unary or server-streaming call carries END_STREAM itself
+          this.requestsDone = true;
+          writePieces(target, pieces, true);
+          return;
+        }
+        if (!writePieces(target, pieces)) await this.drained(target);
+      }
+      this.requestsDone = true;
+      if (!this.settled && !this.retrying && this.stream && !this.stream.closed) this.stream.end();
+    } catch (err) {
+      if (this.settled) return;
+      const details = err instanceof StatusError ? err.details : `the request stream failed: ${(err as Error)?.message ?? err}`;
+      this.cancel(err instanceof StatusError ? err.code : Status.CANCELLED, details);
+    }
+  }
+
+  private remember(framed: Uint8Array): void {
+    if (this.sentBytes > REPLAY_LIMIT) return;
+    this.sentBytes += framed.length;
+    if (this.sentBytes <= REPLAY_LIMIT) this.sent.push(framed);
+    else this.sent.length = 0; // too much to replay: a refused stream will fail instead
+  }
+
+  private async drained(stream: Http2Stream): Promise<void> {
+    while (!this.settled && !stream.closed && stream.pendingBytes >= stream.connection.highWaterMark) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** Wakes every reader and writer waiting on the stream; each checks again what it waits for. */
+  private resume(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  // ---- ending -----------------------------------------------------------------------------------------------
+
+  private fail(err: StatusError): void {
+    if (this.settled) return;
+    err.headers = this.responseHeaders;
+    this.error = err;
+    this.settle();
+    this.rejectHeaders(err);
+    this.rejectDone(err);
+  }
+
+  private settle(): void {
+    this.settled = true;
+    this.timer?.clear();
+    clearTimeout(this.retryTimer);
+    this.options.signal?.removeEventListener('abort', this.abort);
+    this.inbox.release();
+    this.resume();
+  }
+
+  // ---- StreamHandler ----------------------------------------------------------------------------------------
+
+  onHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
+    if (this.settled || stream !== this.stream) return; // a finished attempt's stream says nothing more
+    if (!this.responseHeaders) {
+      const notGrpc = notGrpcResponse(headers);
+      if (notGrpc) return this.cancel(notGrpc.code, notGrpc.details);
+      if (!endStream) {
+        this.committed = true;
+        this.sent.length = 0; // committed: no more retries of any kind
+        this.responseEncoding = headerValue(headers, 'grpc-encoding') ?? 'identity';
+        this.responseHeaders = Metadata.fromHeaders(headers);
+        this.resolveHeaders(this.responseHeaders);
+        return;
+      }
+      this.responseHeaders = new Metadata(); // Trailers-Only: the one block holds the trailers
+      this.resolveHeaders(this.responseHeaders);
+    }
+    this.finish(headers);
+    // gRPC PROTOCOL-HTTP2: trailers before we half-closed are answered with RST_STREAM(NO_ERROR)
+    if (!stream.closed) stream.reset(ErrorCode.NO_ERROR);
+  }
+
+  onData(stream: Http2Stream, data: Uint8Array): void {
+    if (this.settled || stream !== this.stream) return stream.consume(data.length);
+    try {
+      this.inbox.push(data);
+    } catch (err) {
+      return this.cancel((err as StatusError).code, (err as StatusError).details);
+    }
+    this.resume();
+  }
+
+  onDrain(): void {
+    this.resume();
+  }
+
+  onReset(stream: Http2Stream, code: number, reason: string, retryable: boolean): void {
+    if (this.settled || stream !== this.stream) return;
+    // the server never saw this stream (REFUSED_STREAM, above a GOAWAY's last-stream-id): retry it transparently
+    // once, if what was already sent can be replayed
+    const replayable = this.sentBytes <= REPLAY_LIMIT && !this.committed;
+    if (retryable && this.attempts < 2 && replayable) {
+      this.stream = undefined;
+      void this.attempt();
+      return;
+    }
+    // a connection that went away is UNAVAILABLE; a reset stream maps by its error code
+    const status = code === CONNECTION_LOST ? Status.UNAVAILABLE : statusFromRstStream(code);
+    // gRPC: a call cancelled after its deadline is reported as DEADLINE_EXCEEDED
+    if (status === Status.CANCELLED && this.deadline !== undefined && Date.now() >= this.deadline) {
+      return this.fail(new StatusError(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
+    }
+    // gRPC A6: a stream lost before the response began is retried by the policy like any other failure
+    if (this.retry(status, [])) return;
+    this.fail(new StatusError(status, reason));
+  }
+
+  onClose(stream: Http2Stream): void {
+    if (!this.settled && stream === this.stream) this.fail(new StatusError(Status.INTERNAL, 'the stream closed without trailers'));
+  }
+
+  /**
+   * gRPC A6: another attempt after a backoff when the status is retryable, the call is not committed, attempts and
+   * throttle tokens are left, and what was sent can be replayed. A server's grpc-retry-pushback-ms overrides the
+   * backoff (and a malformed one forbids the retry).
+   */
+  private retry(code: number, trailers: HeaderList): boolean {
+    const policy = this.config.retryPolicy;
+    if (!policy || !policy.retryableStatusCodes.has(code)) return false;
+    this.config.throttle?.failure();
+    if (this.committed || this.attempts >= policy.maxAttempts || this.sentBytes > REPLAY_LIMIT) return false;
+    if (this.config.throttle && !this.config.throttle.allowsRetry) return false;
+    const pushback = headerValue(trailers, 'grpc-retry-pushback-ms');
+    if (pushback !== undefined && !/^\d+$/.test(pushback)) return false;
+    const delay = pushback !== undefined ? Number(pushback) : backoffMs(policy, this.attempts);
+    if (this.deadline !== undefined && Date.now() + delay >= this.deadline) return false;
+    this.retrying = true;
+    this.stream = undefined;
+    this.inbox.restart();
+    this.responseHeaders = undefined;
+    this.retryTimer = setTimeout(() => {
+      this.retrying = false;
+      void this.attempt();
+      this.resume();
+    }, delay);
+    return true;
+  }
+
+  private finish(trailers: HeaderList): void {
+    const { code, metadata, error, malformed } = trailersStatus(trailers);
+    if (error) {
+      if (!malformed && this.retry(code, trailers)) return;
+      return this.fail(error);
+    }
+    this.config.throttle?.success();
+    if (this.inbox.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));
+    this.settle();
+    this.resolveDone(metadata);
+  }
+}

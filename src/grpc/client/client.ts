@@ -1,0 +1,138 @@
+import type { HeaderList } from '../../http2/index.js';
+import { Channel, type ChannelOptions, type ServiceConfig } from '../channel/index.js';
+import { watchHealth } from './health-watch.js';
+import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js';
+import { deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, MIN_COMPRESS_LENGTH, Status, StatusError } from '../call/index.js';
+import { chainClient, type ClientCallInfo, type ClientInterceptor } from './interceptors.js';
+import { type NormalizedRetryPolicy, retryPolicyFor, RetryThrottle } from './retry.js';
+import type { MethodDefinition, ServiceDefinition, ServiceShape, TypedServiceDefinition } from '../schema/index.js';
+import type { ServiceStubs } from './stub-types.js';
+
+/** Options of a client: the channel's, message limits, compression, interceptors, service config. */
+export interface ClientOptions extends ChannelOptions {
+  /** Largest response message accepted. Default 4 MiB. */
+  maxReceiveMessageLength?: number;
+  /** Largest request message sent. Default unlimited. */
+  maxSendMessageLength?: number;
+  /** Compress request messages with this encoding unless a call says otherwise. Default identity. */
+  compression?: Encoding;
+  /** Messages shorter than this go uncompressed even under an encoding. Default 64 octets. */
+  minCompressLength?: number;
+  /** Run around every call, the first outermost. */
+  interceptors?: ClientInterceptor[];
+  /** gRPC service config: load balancing, health checking, per-method retry policies and retry throttling. */
+  serviceConfig?: ServiceConfig;
+  /** Share this channel (its connections) with other clients instead of making one; the address is then unused. */
+  channel?: Channel;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * A stub method, shaped by its method's kind:
+ * - unary: `await client.Calc({ n: 100 })` resolves with the response;
+ * - server streaming: `for await (const r of client.Stream({ n: 10 }))`;
+ * - client streaming: `await client.Sum(requests)` with requests any (async) iterable;
+ * - bidirectional: `for await (const r of client.Chat(requests))`.
+ * The streaming forms return the ClientCall: also `headers`, `done` (trailers or the error) and `cancel()`.
+ */
+export type StubMethod = (request: any, options?: CallOptions) => any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/**
+ * A client for one service at one address. Its stub methods are made at run time from the loaded service, one per
+ * rpc, named as in the .proto file.
+ */
+export class Client {
+  readonly channel: Channel;
+  private readonly headerCache = new Map<string, HeaderList>();
+
+  constructor(
+    address: string,
+    readonly service: ServiceDefinition,
+    options: ClientOptions = {},
+  ) {
+    this.channel = options.channel ?? new Channel(address, options);
+    this.channel.healthChecker ??= watchHealth;
+    const throttle = options.serviceConfig?.retryThrottling && new RetryThrottle(options.serviceConfig.retryThrottling);
+    const policies = new Map<string, NormalizedRetryPolicy | undefined>();
+    for (const method of Object.values(service.methods)) policies.set(method.path, retryPolicyFor(options.serviceConfig, method.path));
+    this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) =>
+      new ClientCall({
+        channel: this.channel,
+        headerCache: this.headerCache,
+        method,
+        options: callOptions,
+        deadline: deadlineFrom(callOptions),
+        maxReceiveMessageLength: options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
+        maxSendMessageLength: options.maxSendMessageLength ?? Infinity,
+        compression: callOptions.compression ?? options.compression ?? 'identity',
+        minCompressLength: options.minCompressLength ?? MIN_COMPRESS_LENGTH,
+        retryPolicy: policies.get(method.path),
+        throttle,
+      }, requests));
+    for (const [name, method] of Object.entries(service.methods)) {
+      if (name in this) continue; // never shadow the client's own members
+      Object.defineProperty(this, name, { value: this.stub(method), enumerable: true });
+    }
+  }
+
+  private stub(method: MethodDefinition): StubMethod {
+    const { requestStream, responseStream } = method;
+    if (!requestStream && !responseStream) {
+      return (request: unknown, options?: CallOptions) => this.start(method, [request], options).unary().then((r) => r.message);
+    }
+    if (!requestStream) return (request: unknown, options?: CallOptions) => this.start(method, [request], options);
+    if (!responseStream) {
+      return (requests: AsyncIterable<unknown> | Iterable<unknown>, options?: CallOptions) => this.start(method, requests, options).unary().then((r) => r.message);
+    }
+    return (requests: AsyncIterable<unknown> | Iterable<unknown>, options?: CallOptions) => this.start(method, requests, options);
+  }
+
+  /** A unary (or client-streaming) call by method name, resolving with the message, headers and trailers. */
+  unary<Res = unknown>(methodName: string, request: unknown, options: CallOptions = {}): Promise<UnaryResult<Res>> {
+    const method = this.service.methods[methodName];
+    if (!method) return Promise.reject(new StatusError(Status.UNIMPLEMENTED, `${this.service.name} has no method ${methodName}`));
+    const requests = method.requestStream ? (request as Iterable<unknown>) : [request];
+    return this.start<Res>(method, requests, options).unary();
+  }
+
+  /** A call of any kind by method name: the requests as an (async) iterable, the responses by iterating the call. */
+  call<Res = unknown>(methodName: string, requests: AsyncIterable<unknown> | Iterable<unknown>, options: CallOptions = {}): ClientCall<Res> {
+    const method = this.service.methods[methodName];
+    if (!method) throw new StatusError(Status.UNIMPLEMENTED, `${this.service.name} has no method ${methodName}`);
+    return this.start<Res>(method, requests, options);
+  }
+
+  private start<Res>(method: MethodDefinition, requests: AsyncIterable<unknown> | Iterable<unknown>, options: CallOptions = {}): ClientCall<Res> {
+    return this.startIntercepted({ method, requests, options }) as ClientCall<Res>;
+  }
+
+  /** The interceptors, then the call itself. */
+  private readonly startIntercepted: (info: ClientCallInfo) => ClientCall<unknown>;
+
+  close(): void {
+    this.channel.close();
+  }
+}
+
+/**
+ * A client with one stub per method, of a service only known at run time (loadService): name the methods for the
+ * type checker if you like, `createClient<'Calc'>(address, piService)`.
+ */
+export type ServiceClient<M extends string = string> = Client & Record<M, StubMethod>;
+
+/**
+ * A client of a generated (typed) service: every stub typed by its method. A method named like a member of Client
+ * (`close`, `call`, `unary`, `channel`, `service`) has no stub; reach it with `client.call(name, requests)`.
+ */
+export type TypedClient<S extends ServiceShape> = Client & Omit<ServiceStubs<S>, keyof Client>;
+
+/**
+ * A client for `service` at `address`. With a service from generated code (`h2grpc gen`) the stubs are typed:
+ * `await createClient(address, PiCalculator).Calc({ n: 1 })` is a `PiResponse`.
+ */
+export function createClient<S extends ServiceShape>(address: string, service: TypedServiceDefinition<S>, options?: ClientOptions): TypedClient<S>;
+export function createClient<M extends string = string>(address: string, service: ServiceDefinition, options?: ClientOptions): ServiceClient<M>;
+export function createClient(address: string, service: ServiceDefinition, options?: ClientOptions): Client {
+  return new Client(address, service, options);
+}
