@@ -37,7 +37,7 @@ t.test('h2grpc gen writes the committed modules of the fixture (runtime path mad
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout.trim().split('\n').length, 2, 'one line per file written');
   t.same(tree(out), tree(`${DIR}/gen`));
-  t.match(readFileSync(join(out, 'shapes/common.ts'), 'utf8'), "import * as h2grpc from '../../../src/index.js';");
+  t.match(readFileSync(join(out, 'shapes/common.ts'), 'utf8'), "import * as h2grpc from '../../../../../src/index.js';");
 });
 
 t.test('protoc --h2grpc_out writes the same files as h2grpc gen', async (t) => {
