@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { Server, type ServerCall } from '../src/index.js';
+import type { Connection, Http2Stream } from '../src/http2/index.js';
 import { calcHandler, piService } from '../examples/pi-service.js';
 import { commandWorks, H2GRPC_CLI, havePeer, run } from './peers.js';
 
@@ -22,10 +23,18 @@ interface Row {
 }
 
 const ours = new Server({ reflection: true });
+// each stream's connection, so a handler can end its whole connection (streams do not hold their connection)
+const owners = new WeakMap<Http2Stream, Connection>();
+const handle = ours.handle.bind(ours);
+ours.handle = (socket) => {
+  const connection = handle(socket);
+  connection.on('stream', (stream: Http2Stream) => owners.set(stream, connection));
+  return connection;
+};
 ours.addService(piService, {
   Calc: async (request, call: ServerCall) => {
     if (request.n === 13) {
-      call.stream.connection.destroy(new Error('the server dies mid-call')); // a server process that dies
+      owners.get(call.stream)!.destroy(new Error('the server dies mid-call')); // a server process that dies
       return new Promise(() => {});
     }
     return calcHandler()(request, call);

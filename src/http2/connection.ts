@@ -1,69 +1,30 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import {
-  CLIENT_PREFACE, connectionError, ErrorCode, errorCodeName, type Frame,
-  FrameDecoder, FrameType, type GoawayFrame, type HeadersFrame, Http2Error, MAX_WINDOW_SIZE, type SettingsFrame,
+  CLIENT_PREFACE, connectionError, type ContinuationFrame, type DataFrame, ErrorCode, type Frame, FrameDecoder,
+  FrameType, type GoawayFrame, type HeadersFrame, Http2Error, MAX_WINDOW_SIZE, type PingFrame, type RstStreamFrame,
+  type SettingsFrame, type WindowUpdateFrame,
 } from '../frames/index.js';
 import { HpackDecoder, HpackError } from '../hpack/index.js';
-import { DataScheduler } from './data-scheduler.js';
-import { FrameWriter } from './frame-writer.js';
+import { FrameWriter, type WriterEvents } from './frame-writer.js';
 import { ReceiveWindow } from './flow-control.js';
 import { FrameOutput } from './frame-output.js';
+import { GoAway, type GoAwayHost } from './goaway.js';
 import { HeaderBlock } from './header-block.js';
-import { Fifo } from './fifo.js';
-import { Keepalive, type KeepaliveOptions } from './keepalive.js';
-import { PingPolicy, PingTracker } from './pings.js';
+import type { ConnectionOptions } from './connection-options.js';
+import { Keepalive, type KeepaliveHost } from './keepalive.js';
+import { Pings } from './pings.js';
 import { type ConnectionLimits, DEFAULT_LIMITS } from './limits.js';
 import { PeerRates } from './rate-limit.js';
-import { StreamReceiver } from './stream-receiver.js';
+import { type ReceiverHost, StreamReceiver } from './stream-receiver.js';
+import { type SenderHost, StreamSender } from './stream-sender.js';
 import { StreamStore } from './stream-store.js';
 import type { ConnectionObserver } from './observer.js';
-import { applyRemoteSettings, PROTOCOL_DEFAULTS, type Settings, SettingsInFlight } from './settings.js';
-import { type HeaderList, Http2Stream, type StreamHandler } from './stream.js';
-
-/** Options of a connection: settings, windows, timeouts, keepalive and ping policy, limits, observer. */
-export interface ConnectionOptions {
-  /** The settings we advertise. Defaults: see DEFAULT_LOCAL_SETTINGS. */
-  settings?: Partial<Settings>;
-  /** Our connection-level receive window, opened right after the preface. Default 16 MiB. */
-  connectionWindowSize?: number;
-  /** How long to wait for the peer to acknowledge our SETTINGS (RFC 9113 §6.5.3). Default 10000 ms. */
-  settingsTimeout?: number;
-  /** Octets queued on a stream before write() returns false. Default 65536. */
-  highWaterMark?: number;
-  /** The largest HPACK table our encoder uses, whatever the peer allows. Default 4096. */
-  maxEncoderTableSize?: number;
-  /** Our own keepalive PINGs. Default none. */
-  keepalive?: KeepaliveOptions;
-  /**
-   * PINGs from the peer closer together than this (ms) while no stream sends anything are strikes; after
-   * `maxPingStrikes` of them we send GOAWAY ENHANCE_YOUR_CALM "too_many_pings", as gRPC servers do. Default 0 (off).
-   */
-  minPingInterval?: number;
-  /** Default 2. */
-  maxPingStrikes?: number;
-  /** Bounds on what the peer can make us hold or do (src/http2/limits.ts; docs/security.md). */
-  limits?: Partial<ConnectionLimits>;
-  observer?: ConnectionObserver;
-}
+import { DEFAULT_LOCAL_SETTINGS, PROTOCOL_DEFAULTS, type Settings, SettingsExchange } from './settings.js';
+import { CONNECTION_LOST, type HeaderList, type Http2Stream, type StreamHandler } from './stream.js';
 
 /** The start of an HTTP/1.x request line (a method, then a space), which no HTTP/2 client preface is. */
 const HTTP1_REQUEST = /^(?!PRI )[A-Z]{3,10} /;
-
-/** How long a connection ended by an error keeps its socket open (reading nothing) so the peer can read our GOAWAY. */
-const LINGER_MS = 250;
-
-/** The code StreamHandler.onReset gets when the whole connection went away (closed, failed, keepalive timeout). */
-export const CONNECTION_LOST = -1;
-
-/** The settings an h2grpc endpoint advertises unless told otherwise. */
-export const DEFAULT_LOCAL_SETTINGS: Readonly<Settings> = {
-  ...PROTOCOL_DEFAULTS,
-  enablePush: 0,
-  maxConcurrentStreams: 1000,
-  initialWindowSize: 1 << 20,
-  maxHeaderListSize: 16384,
-};
 
 /**
  * One HTTP/2 connection over any Duplex (a net.Socket, a TLS socket, a test pipe), in the client or the server
@@ -72,16 +33,13 @@ export const DEFAULT_LOCAL_SETTINGS: Readonly<Settings> = {
  *
  * Events: 'stream' (server: stream, headers, endStream), 'goaway' (frame), 'remoteSettings' (settings),
  * 'close' (error?), 'error' is never emitted; failures end the connection and are reported through 'close'.
+ *
+ * The frame dispatch is here; SETTINGS, PING, GOAWAY, keepalive and both sides of streams are parts it calls.
  */
 export class Connection extends EventEmitter {
-  readonly role: 'client' | 'server';
   readonly local: Settings;
-  readonly remote: Settings = { ...PROTOCOL_DEFAULTS };
+  readonly remote: Settings;
   private observed: ConnectionObserver | undefined;
-  /** GOAWAY received from the peer: no new streams on this connection. */
-  goawayReceived: GoawayFrame | undefined;
-  /** We sent GOAWAY: no new streams accepted. */
-  goawaySent = false;
   closed = false;
   closeError: Error | undefined;
 
@@ -89,34 +47,34 @@ export class Connection extends EventEmitter {
   private readonly hpackIn: HpackDecoder;
   private readonly out: FrameOutput;
   private readonly writer: FrameWriter;
-  private readonly data: DataScheduler;
-  private readonly receiveWindow: ReceiveWindow;
-  private readonly maxEncoderTableSize: number;
   private readonly store: StreamStore;
   private readonly receiver: StreamReceiver;
+  private readonly sender: StreamSender;
   private readonly limits: ConnectionLimits;
   private readonly rates: PeerRates;
-  private goawayLastStreamId = 0; // the last-stream-id of the GOAWAY we sent
+  private readonly settings: SettingsExchange;
+  private readonly pings: Pings;
+  private readonly closing: GoAway;
+  private readonly keepalive: Keepalive | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
-  private readonly waitingToOpen = new Fifo<Http2Stream>(); // streams over the peer's MAX_CONCURRENT_STREAMS, in order
   private headerBlock: HeaderBlock | undefined;
   private prefaceReceived = false;
-  private readonly settings: SettingsInFlight;
-  private readonly pings = new PingTracker();
-  private hpackStreamId = 0; // the stream whose block the HPACK observer is being told about
-  private readonly pingPolicy: PingPolicy;
 
   constructor(
     readonly socket: Duplex,
-    role: 'client' | 'server',
+    readonly role: 'client' | 'server',
     options: ConnectionOptions = {},
   ) {
     super();
-    this.role = role;
-    this.local = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
+    const local = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
+    const maxEncoderTableSize = options.maxEncoderTableSize ?? 4096;
+    this.settings = new SettingsExchange(local, role, maxEncoderTableSize, options.settingsTimeout ?? 10_000, () => {
+      this.fail(connectionError(ErrorCode.SETTINGS_TIMEOUT, 'the peer did not acknowledge our SETTINGS'));
+    });
+    this.local = this.settings.local;
+    this.remote = this.settings.remote;
     this.observer = options.observer;
-    this.maxEncoderTableSize = options.maxEncoderTableSize ?? 4096;
-    this.pingPolicy = new PingPolicy(options.minPingInterval ?? 0, options.maxPingStrikes ?? 2);
+    this.pings = new Pings(options.minPingInterval ?? 0, options.maxPingStrikes ?? 2);
     this.limits = options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS; // the defaults are shared
     this.rates = new PeerRates(this.limits);
     this.store = new StreamStore(role, this.limits.maxClosedStreams, this.limits.resetStreamGrace);
@@ -126,31 +84,15 @@ export class Connection extends EventEmitter {
     this.hpackIn = new HpackDecoder({
       maxTableSize: this.local.headerTableSize,
       maxHeaderListSize: this.local.maxHeaderListSize,
-      observer: observer?.hpack ? (event) => observer.hpack!({ direction: 'in', streamId: this.hpackStreamId, event }) : undefined,
+      observer: observer?.hpack ? (event) => observer.hpack!({ direction: 'in', streamId: this.receiver.decodingStreamId, event }) : undefined,
     });
-    this.receiveWindow = new ReceiveWindow(PROTOCOL_DEFAULTS.initialWindowSize);
-    this.writer = new FrameWriter(socket, {
-      drain: () => this.data.flushBlocked(),
-      overflow: (limit) => this.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `${limit}: the peer is not reading what we send`)),
-      pressure: (high) => this.onPressure(high),
-    }, this.limits.maxQueuedControlFrames, this.limits.maxOutboundBuffer);
-    this.out = new FrameOutput(this.writer, this.observer, Math.min(PROTOCOL_DEFAULTS.headerTableSize, this.maxEncoderTableSize));
-    this.receiver = new StreamReceiver(this, {
-      newStream: () => new Http2Stream(this, NO_HANDLER, this.remote.initialWindowSize, this.local.initialWindowSize),
-      goawayLastStreamId: () => this.goawayLastStreamId,
-      giveBackConnection: (length) => this.giveBackConnection(length),
-      closeRemote: (stream) => this.closeRemote(stream),
-      streamClosed: (stream) => this.streamClosed(stream),
-      closeStream: (stream, cause) => this.closeStream(stream, cause),
-      flush: (stream) => this.data.flush(stream),
-      decoding: (streamId) => (this.hpackStreamId = streamId),
-    }, this.store, this.rates, this.hpackIn, this.receiveWindow);
-    this.data = new DataScheduler({
-      sendData: (streamId, data, endStream) => this.out.data(streamId, data, endStream),
-      sendTrailers: (stream, trailers) => this.sendHeaders(stream, trailers, true),
-      closeLocal: (stream) => this.closeLocal(stream),
-      maxFrameSize: () => this.remote.maxFrameSize,
-    }, this.writer, options.highWaterMark ?? 65536);
+    const receiveWindow = new ReceiveWindow(PROTOCOL_DEFAULTS.initialWindowSize);
+    const host = this.host();
+    this.writer = new FrameWriter(socket, host, this.limits.maxQueuedControlFrames, this.limits.maxOutboundBuffer);
+    this.out = new FrameOutput(this.writer, this.observer, Math.min(PROTOCOL_DEFAULTS.headerTableSize, maxEncoderTableSize));
+    this.closing = new GoAway(socket, this.writer, host);
+    this.sender = new StreamSender(host, this.out, this.writer, this.store, this.local, this.remote, receiveWindow, options.highWaterMark ?? 65536);
+    this.receiver = new StreamReceiver(host, this.store, this.sender, this.rates, this.hpackIn, receiveWindow);
 
     socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
     socket.on('error', (err: Error) => this.destroy(err));
@@ -165,15 +107,36 @@ export class Connection extends EventEmitter {
     } else {
       this.writer.held = true;
     }
-    this.settings = new SettingsInFlight(options.settingsTimeout ?? 10_000, () => {
-      this.fail(connectionError(ErrorCode.SETTINGS_TIMEOUT, 'the peer did not acknowledge our SETTINGS'));
-    });
-    this.out.frame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: this.settings.sent(this.local) });
+    this.settings.send(this.out);
     const window = options.connectionWindowSize ?? 16 << 20;
     if (window > PROTOCOL_DEFAULTS.initialWindowSize) {
-      this.out.frame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment: this.receiveWindow.grow(window - PROTOCOL_DEFAULTS.initialWindowSize) });
+      this.out.frame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment: receiveWindow.grow(window - PROTOCOL_DEFAULTS.initialWindowSize) });
     }
-    if (options.keepalive) new Keepalive(this, options.keepalive);
+    if (options.keepalive) this.keepalive = new Keepalive(host, options.keepalive);
+  }
+
+  /** The one object through which the parts of this connection reach it, built once (they hold no reference to it). */
+  private host(): ReceiverHost & SenderHost & GoAwayHost & KeepaliveHost & WriterEvents {
+    const connection = this; // for the getters below
+    return {
+      role: this.role,
+      get closed() { return connection.closed; },
+      get acceptingStreams() { return connection.acceptingStreams; },
+      get goawaySent() { return connection.closing.sent; },
+      get goawayLastStreamId() { return connection.closing.lastStreamId; },
+      get maxConcurrentStreams() { return connection.local.maxConcurrentStreams; },
+      get observer() { return connection.observer; },
+      opened: (stream, headers, endStream) => this.emit('stream', stream, headers, endStream),
+      streamClosed: (stream) => this.streamClosed(stream),
+      closeStream: (stream: Http2Stream, cause: 'reset-sent' | 'reset-received') => this.closeStream(stream, cause),
+      drain: () => this.sender.data.flushBlocked(),
+      overflow: (limit) => this.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `${limit}: the peer is not reading what we send`)),
+      pressure: (high) => this.onPressure(high),
+      ping: () => this.ping(),
+      streamCount: () => this.streams.size,
+      dead: (error) => this.destroy(error),
+      destroy: () => this.destroy(),
+    };
   }
 
   /** Told about every frame, HPACK step and error (tracing); none by default. */
@@ -187,11 +150,21 @@ export class Connection extends EventEmitter {
     if (this.decoder) this.decoder.keepFrameBytes = observer?.frame !== undefined;
   }
 
+  /** GOAWAY received from the peer: no new streams on this connection. */
+  get goawayReceived(): GoawayFrame | undefined {
+    return this.closing.received;
+  }
+
+  /** We sent GOAWAY: no new streams accepted. */
+  get goawaySent(): boolean {
+    return this.closing.sent;
+  }
+
   // ---- opening streams --------------------------------------------------------------------------------------
 
   /** Octets queued on a stream before write() returns false. */
   get highWaterMark(): number {
-    return this.data.highWaterMark;
+    return this.sender.highWaterMark;
   }
 
   /** The streams open or half-closed, by id. */
@@ -201,12 +174,12 @@ export class Connection extends EventEmitter {
 
   /** True while new streams may be opened here (client): no GOAWAY either way, ids not exhausted, not closed. */
   get acceptingStreams(): boolean {
-    return !this.closed && !this.goawayReceived && !this.goawaySent && this.store.nextLocalId <= MAX_WINDOW_SIZE;
+    return !this.closed && !this.closing.either && this.store.nextLocalId <= MAX_WINDOW_SIZE;
   }
 
   /** Streams opened or waiting to open. */
   get activeStreams(): number {
-    return this.streams.size + this.waitingToOpen.length;
+    return this.streams.size + this.sender.waitingCount;
   }
 
   /**
@@ -216,73 +189,12 @@ export class Connection extends EventEmitter {
   request(headers: HeaderList, handler: StreamHandler, endStream = false): Http2Stream {
     if (this.role !== 'client') throw new Error('only a client opens streams');
     if (!this.acceptingStreams) throw new Error('the connection does not accept new streams');
-    const stream = new Http2Stream(this, handler, this.remote.initialWindowSize, this.local.initialWindowSize);
-    stream.pendingOpen = { headers, endStream };
-    if (this.store.activeLocal < this.remote.maxConcurrentStreams) this.open(stream);
-    else this.waitingToOpen.push(stream);
-    return stream;
-  }
-
-  private open(stream: Http2Stream): void {
-    const { headers, endStream } = stream.pendingOpen!;
-    stream.pendingOpen = undefined;
-    this.store.add(stream);
-    this.sendHeaders(stream, headers, endStream);
-    if (stream.pendingBytes > 0 || stream.pendingEnd) this.data.flush(stream);
-  }
-
-  private openWaiting(): void {
-    while (this.waitingToOpen.length > 0 && this.store.activeLocal < this.remote.maxConcurrentStreams && this.acceptingStreams) {
-      this.open(this.waitingToOpen.shift()!);
-    }
-  }
-
-  // ---- sending ----------------------------------------------------------------------------------------------
-
-  /** A header block as HEADERS and, past the peer's SETTINGS_MAX_FRAME_SIZE, CONTINUATION frames. */
-  sendHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
-    if (stream.pendingOpen) throw new Error('headers were already given for a stream that is still waiting to open');
-    if (stream.localClosed) throw new Error(`stream ${stream.id} is already closed for sending`);
-    this.out.headers(stream.id, headers, endStream, this.remote.maxFrameSize, this.remote.maxHeaderListSize);
-    if (endStream) this.closeLocal(stream);
-  }
-
-  writeData(stream: Http2Stream, data: Uint8Array, endStream: boolean): boolean {
-    return this.data.write(stream, data, endStream);
-  }
-
-  endStream(stream: Http2Stream, trailers?: HeaderList): void {
-    this.data.end(stream, trailers);
-  }
-
-  resetStream(stream: Http2Stream, code: number): void {
-    if (stream.pendingOpen) {
-      this.waitingToOpen.remove(stream);
-      stream.pendingOpen = undefined;
-      stream.state = 'closed';
-      return;
-    }
-    if (stream.state === 'closed') return;
-    this.out.control({ type: FrameType.RST_STREAM, streamId: stream.id, errorCode: code });
-    this.closeStream(stream, 'reset-sent');
-  }
-
-  /** The application consumed received DATA: give the window back, in batches. */
-  consume(stream: Http2Stream, length: number): void {
-    if (length <= 0 || this.closed) return;
-    const connection = this.receiveWindow.consume(length);
-    if (connection > 0) this.out.frame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment: connection });
-    if (!stream.remoteClosed) {
-      const own = stream.receiveWindow.consume(length);
-      if (own > 0) this.out.frame({ type: FrameType.WINDOW_UPDATE, streamId: stream.id, increment: own });
-    }
+    return this.sender.request(handler, headers, endStream);
   }
 
   /** RFC 9113 §6.7: resolves with the round-trip time in milliseconds. */
   ping(): Promise<number> {
-    const { data, rtt } = this.pings.start();
-    this.out.frame({ type: FrameType.PING, streamId: 0, ack: false, data });
-    return rtt;
+    return this.pings.send(this.out);
   }
 
   /**
@@ -290,24 +202,9 @@ export class Connection extends EventEmitter {
    * the streams in flight finish and the connection closes when the last one does.
    */
   goaway(code: number = ErrorCode.NO_ERROR, debug = ''): void {
-    if (this.closed || this.goawaySent) return;
-    this.goawaySent = true;
-    this.goawayLastStreamId = this.store.highestPeerId;
-    this.out.frame({ type: FrameType.GOAWAY, streamId: 0, lastStreamId: this.goawayLastStreamId, errorCode: code, debugData: Buffer.from(debug) });
-    if (code !== ErrorCode.NO_ERROR || this.streams.size === 0) this.closeSoon();
-  }
-
-  /** Flushes what is queued, then closes the socket. */
-  private closeSoon(): void {
-    this.writer.flush(true);
-    this.socket.end();
-    // a closing connection does not keep the process alive (what was written still goes out)
-    (this.socket as Duplex & { unref?: () => void }).unref?.();
-    // a peer that never closes its side must not keep us open
-    setTimeout(() => {
-      this.destroy();
-      this.socket.destroy();
-    }, 1000).unref();
+    if (this.closed || this.closing.sent) return;
+    this.closing.send(this.out, code, debug, this.store.highestPeerId);
+    if (code !== ErrorCode.NO_ERROR || this.streams.size === 0) this.closing.closeSoon();
   }
 
   /** Closes the connection now; every open stream fails (retryable when it never reached the peer). */
@@ -316,6 +213,7 @@ export class Connection extends EventEmitter {
     this.closed = true;
     this.closeError = error;
     this.settings.stop();
+    this.keepalive?.stop();
     clearTimeout(this.stallTimer);
     let reason = error ? error.message : 'the connection closed';
     // RFC 9113 §3.4: a peer's first frame is SETTINGS; one that closes before it may not speak HTTP/2 at all
@@ -324,18 +222,10 @@ export class Connection extends EventEmitter {
       this.closeStream(stream, 'reset-received');
       stream.handler.onReset(stream, CONNECTION_LOST, reason, false);
     }
-    for (const stream of this.waitingToOpen.drain()) {
-      stream.state = 'closed';
-      stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
-    }
+    this.sender.refuseWaiting(reason);
     this.pings.failAll(new Error(reason));
-    if (linger) {
-      // nothing more is read; the socket closes once the GOAWAY had time to be read by the peer
-      this.socket.pause();
-      setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
-    } else if (!this.socket.destroyed) {
-      this.socket.destroy();
-    }
+    if (linger) this.closing.linger(); // nothing more is read; the socket closes once the peer could read our GOAWAY
+    else if (!this.socket.destroyed) this.socket.destroy();
     this.observer?.closed?.(error);
     this.emit('close', error);
   }
@@ -356,12 +246,11 @@ export class Connection extends EventEmitter {
     }
   }
 
+  /** A connection error: GOAWAY with its code, then the socket lingers so that the peer can read it. */
   private fail(error: Http2Error): void {
     if (this.closed) return;
     this.observer?.error?.(error, 0);
-    // the GOAWAY must reach the peer: closing at once with its octets unread would reset the TCP connection and
-    // could discard the GOAWAY before the peer reads it, so the socket lingers (reading nothing) for LINGER_MS
-    this.goawaySent = false; // RFC 9113 §6.8: a GOAWAY with an error may follow a graceful one
+    this.closing.sent = false; // RFC 9113 §6.8: a GOAWAY with an error may follow a graceful one
     this.goaway(error.code, error.message.slice(0, 200));
     this.destroy(error, true);
   }
@@ -404,15 +293,7 @@ export class Connection extends EventEmitter {
 
   private onError(err: unknown): void {
     if (err instanceof Http2Error && err.scope === 'stream') {
-      this.observer?.error?.(err, err.streamId);
-      const stream = this.store.get(err.streamId);
-      if (stream) {
-        this.resetStream(stream, err.code);
-        stream.handler.onReset(stream, err.code, err.message, false);
-      } else {
-        this.out.control({ type: FrameType.RST_STREAM, streamId: err.streamId, errorCode: err.code });
-        this.store.rememberReset(err.streamId);
-      }
+      this.receiver.streamError(err);
       // RFC 9113 §10.5: stream errors the peer provokes cost it (MadeYouReset, CVE-2025-8671)
       try {
         this.rates.glitch();
@@ -442,41 +323,34 @@ export class Connection extends EventEmitter {
       throw connectionError(ErrorCode.PROTOCOL_ERROR, `a ${frame.type === FrameType.CONTINUATION ? 'CONTINUATION for another stream' : 'frame other than CONTINUATION'} arrived inside a header block`);
     }
     switch (frame.type) {
-      case FrameType.DATA: return this.receiver.data(frame as Extract<Frame, { type: 0 }>);
+      case FrameType.DATA: return this.receiver.data(frame as DataFrame);
       case FrameType.HEADERS: return this.onHeadersFrame(frame as HeadersFrame);
       case FrameType.CONTINUATION: {
         const block = this.headerBlock;
         if (!block) throw connectionError(ErrorCode.PROTOCOL_ERROR, 'CONTINUATION without a header block in progress');
         // the block is dropped before the error so a failed CONTINUATION does not leave it half-built
         this.headerBlock = undefined;
-        block.add((frame as Extract<Frame, { type: 9 }>).headerBlock);
-        if ((frame as Extract<Frame, { type: 9 }>).endHeaders) this.receiver.headerBlock(block.streamId, block.join(), block.endStream);
+        block.add((frame as ContinuationFrame).headerBlock);
+        if ((frame as ContinuationFrame).endHeaders) this.receiver.headerBlock(block.streamId, block.join(), block.endStream);
         else this.headerBlock = block;
         return;
       }
       case FrameType.PRIORITY: return this.rates.priorityFrame(); // RFC 9113 §5.3.2: priority signals may be ignored
-      case FrameType.RST_STREAM: return this.receiver.rstStream(frame.streamId, (frame as Extract<Frame, { type: 3 }>).errorCode);
+      case FrameType.RST_STREAM: return this.receiver.rstStream(frame.streamId, (frame as RstStreamFrame).errorCode);
       case FrameType.SETTINGS: return this.onSettings(frame as SettingsFrame);
       case FrameType.PUSH_PROMISE:
         // RFC 9113 §8.4: we advertise SETTINGS_ENABLE_PUSH 0, and a client never pushes
         throw connectionError(ErrorCode.PROTOCOL_ERROR, 'PUSH_PROMISE received, but push is disabled');
-      case FrameType.PING: {
-        const ping = frame as Extract<Frame, { type: 6 }>;
-        if (!ping.ack) {
-          if (!this.pingPolicy.allow(this.streams.size)) {
-            // gRPC keepalive.md: too many PINGs with nothing else going on earn GOAWAY ENHANCE_YOUR_CALM
-            this.goaway(ErrorCode.ENHANCE_YOUR_CALM, 'too_many_pings');
-            return this.destroy(new Error('the peer sent too many PINGs'));
-          }
-          this.out.control({ type: FrameType.PING, streamId: 0, ack: true, data: Buffer.from(ping.data) });
-          this.writer.flush(); // RFC 9113 §6.7: answer PINGs promptly
-        } else {
-          this.pings.acknowledged(ping.data);
-        }
-        return;
-      }
+      case FrameType.PING:
+        if (this.pings.recv(frame as PingFrame, this.out, this.streams.size)) return;
+        // gRPC keepalive.md: too many PINGs with nothing else going on earn GOAWAY ENHANCE_YOUR_CALM
+        this.goaway(ErrorCode.ENHANCE_YOUR_CALM, 'too_many_pings');
+        return this.destroy(new Error('the peer sent too many PINGs'));
       case FrameType.GOAWAY: return this.onGoaway(frame as GoawayFrame);
-      case FrameType.WINDOW_UPDATE: return this.onWindowUpdate(frame.streamId, (frame as Extract<Frame, { type: 8 }>).increment);
+      case FrameType.WINDOW_UPDATE: {
+        const { streamId, increment } = frame as WindowUpdateFrame;
+        return streamId === 0 ? this.sender.windowUpdate(increment) : this.receiver.windowUpdate(streamId, increment);
+      }
       default:
         return; // RFC 9113 §5.5: unknown frame types are ignored
     }
@@ -488,72 +362,25 @@ export class Connection extends EventEmitter {
     this.headerBlock = new HeaderBlock(frame.streamId, frame.endStream, maxHeaderBlockSize, maxContinuationFrames, frame.headerBlock);
   }
 
-  private giveBackConnection(length: number): void {
-    const increment = this.receiveWindow.consume(length);
-    if (increment > 0) this.out.frame({ type: FrameType.WINDOW_UPDATE, streamId: 0, increment });
-  }
-
+  /** RFC 9113 §6.5.3: an ACK puts our SETTINGS in force; the peer's are applied and may let waiting streams open. */
   private onSettings(frame: SettingsFrame): void {
-    if (frame.ack) {
-      // our settings take effect for what the peer sends from now on
-      const applied = this.settings.acknowledged();
-      this.decoder.maxFrameSize = applied.maxFrameSize;
-      this.hpackIn.setMaxTableSize(applied.headerTableSize);
-      return;
-    }
+    if (frame.ack) return this.settings.recvAck(this.decoder, this.hpackIn);
     this.rates.settingsFrame();
-    const { windowDelta: delta, tableSize } = applyRemoteSettings(this.remote, frame.settings, this.role);
-    if (tableSize) this.out.hpack.setMaxTableSize(Math.min(this.remote.headerTableSize, this.maxEncoderTableSize));
-    // RFC 9113 §6.9.2: a new initial window size changes every stream's send window by the difference
-    if (delta !== 0) {
-      for (const stream of this.streams.values()) {
-        if (stream.sendWindow.size + delta > MAX_WINDOW_SIZE) {
-          throw connectionError(ErrorCode.FLOW_CONTROL_ERROR, `SETTINGS_INITIAL_WINDOW_SIZE pushes stream ${stream.id} beyond 2^31-1`);
-        }
-        stream.sendWindow.size += delta;
-      }
-    }
-    this.out.control({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
+    const delta = this.settings.recv(frame, this.out, this.streams);
     this.emit('remoteSettings', this.remote);
-    this.openWaiting();
-    if (delta > 0) this.data.flushBlocked();
+    this.sender.openWaiting();
+    if (delta > 0) this.sender.data.flushBlocked();
   }
 
+  /** The peer's GOAWAY (RFC 9113 §6.8): our streams above its last-stream-id are refused, the others may finish. */
   private onGoaway(frame: GoawayFrame): void {
-    this.goawayReceived = frame;
-    const reason = `the server sent GOAWAY ${errorCodeName(frame.errorCode)}${frame.debugData.length ? ` (${Buffer.from(frame.debugData).toString('latin1')})` : ''}`;
-    // RFC 9113 §6.8: streams we opened above last-stream-id were not processed and may be retried elsewhere
-    for (const stream of [...this.streams.values()]) {
-      const ours = (stream.id & 1) === (this.role === 'client' ? 1 : 0);
-      if (ours && stream.id > frame.lastStreamId) {
-        this.closeStream(stream, 'reset-received');
-        stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
-      }
-    }
-    for (const stream of this.waitingToOpen.drain()) {
-      stream.state = 'closed';
-      stream.handler.onReset(stream, ErrorCode.REFUSED_STREAM, reason, true);
-    }
+    const reason = this.closing.recv(frame, this.store);
+    this.sender.refuseWaiting(reason);
     this.emit('goaway', frame);
-    if (frame.errorCode !== ErrorCode.NO_ERROR || this.streams.size === 0) this.closeSoon();
+    if (frame.errorCode !== ErrorCode.NO_ERROR || this.streams.size === 0) this.closing.closeSoon();
   }
 
-  private onWindowUpdate(streamId: number, increment: number): void {
-    if (streamId !== 0) return this.receiver.windowUpdate(streamId, increment);
-    this.data.window.increase(increment, 0);
-    this.data.flushBlocked();
-  }
-
-  // ---- stream state transitions (RFC 9113 §5.1) -------------------------------------------------------------
-
-  private closeLocal(stream: Http2Stream): void {
-    stream.state = stream.state === 'half-closed (remote)' ? 'closed' : 'half-closed (local)';
-    if (stream.state === 'closed') this.streamClosed(stream);
-  }
-
-  private closeRemote(stream: Http2Stream): void {
-    stream.state = stream.state === 'half-closed (local)' ? 'closed' : 'half-closed (remote)';
-  }
+  // ---- streams closing (RFC 9113 §5.1) ----------------------------------------------------------------------
 
   /** Closed both ways in the normal course: forget it and tell the handler. */
   private streamClosed(stream: Http2Stream): void {
@@ -563,19 +390,10 @@ export class Connection extends EventEmitter {
   }
 
   private closeStream(stream: Http2Stream, cause: 'end' | 'reset-sent' | 'reset-received'): void {
-    this.data.forget(stream);
+    this.sender.data.forget(stream);
     if (!this.store.close(stream, cause)) return;
-    if (this.role === 'client') this.openWaiting();
-    if ((this.goawaySent || this.goawayReceived) && this.streams.size === 0 && !this.closed) this.closeSoon();
+    if (this.role === 'client') this.sender.openWaiting();
+    if (this.closing.either && this.streams.size === 0 && !this.closed) this.closing.closeSoon();
     if (this.streams.size === 0) this.emit('idle');
   }
 }
-
-/** A server stream's handler until the 'stream' listener sets its own: anything it is told is dropped. */
-const NO_HANDLER: StreamHandler = {
-  onHeaders() {},
-  onData(stream, data) {
-    stream.consume(data.length);
-  },
-  onReset() {},
-};

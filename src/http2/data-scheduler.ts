@@ -3,7 +3,7 @@ import type { FrameWriter } from './frame-writer.js';
 import type { HeaderList, Http2Stream } from './stream.js';
 import { PROTOCOL_DEFAULTS } from './settings.js';
 
-/** What the scheduler needs from its connection. */
+/** What the scheduler needs from the send side of its connection (StreamSender). */
 export interface DataSink {
   /** Emits one DATA frame (header, then the payload itself: never copied). */
   sendData(streamId: number, data: Uint8Array, endStream: boolean): void;

@@ -40,6 +40,11 @@ export class FrameOutput {
     this.writer.pushControl(bytes);
   }
 
+  /** Writes what is queued now rather than at the end of this turn. */
+  flush(): void {
+    this.writer.flush();
+  }
+
   data(streamId: number, data: Uint8Array, endStream: boolean): void {
     const header = dataFrameHeader(streamId, data.length, endStream);
     this.writer.push(header);

@@ -1,3 +1,6 @@
+import { FrameType, type PingFrame } from '../frames/index.js';
+import type { FrameOutput } from './frame-output.js';
+
 /** Outstanding PINGs of ours (RFC 9113 §6.7), matched to their ACKs by their opaque data. */
 export class PingTracker {
   private waiting: Map<string, { started: bigint; resolve: (rtt: number) => void; reject: (e: Error) => void }> | undefined; // made on the first ping
@@ -51,5 +54,45 @@ export class PingPolicy {
     if (this.last !== 0 && now - this.last < this.minInterval && streamsOpen === 0) this.strikes++;
     this.last = now;
     return this.strikes <= this.maxStrikes;
+  }
+}
+
+/**
+ * The PINGs of one connection (RFC 9113 §6.7), as Rust h2's proto/ping_pong.rs: the peer's answered at once with an
+ * ACK, unless the ping policy finds it has sent too many; ours sent when asked and matched to their ACKs.
+ */
+export class Pings {
+  private readonly ours = new PingTracker();
+  private readonly policy: PingPolicy;
+
+  constructor(minInterval: number, maxStrikes: number) {
+    this.policy = new PingPolicy(minInterval, maxStrikes);
+  }
+
+  /** Sends a PING; resolves with the round-trip time in milliseconds. */
+  send(out: FrameOutput): Promise<number> {
+    const { data, rtt } = this.ours.start();
+    out.frame({ type: FrameType.PING, streamId: 0, ack: false, data });
+    return rtt;
+  }
+
+  /**
+   * A PING from the peer, answered promptly, or the ACK of one of ours. False when the peer struck out (gRPC
+   * keepalive.md: the connection answers GOAWAY ENHANCE_YOUR_CALM "too_many_pings").
+   */
+  recv(frame: PingFrame, out: FrameOutput, streamsOpen: number): boolean {
+    if (frame.ack) {
+      this.ours.acknowledged(frame.data);
+      return true;
+    }
+    if (!this.policy.allow(streamsOpen)) return false;
+    out.control({ type: FrameType.PING, streamId: 0, ack: true, data: Buffer.from(frame.data) });
+    out.flush(); // RFC 9113 §6.7: answer PINGs promptly
+    return true;
+  }
+
+  /** The connection closed: every outstanding PING of ours fails. */
+  failAll(error: Error): void {
+    this.ours.failAll(error);
   }
 }

@@ -1,4 +1,10 @@
-import { connectionError, DEFAULT_HEADER_TABLE_SIZE, DEFAULT_INITIAL_WINDOW_SIZE, DEFAULT_MAX_FRAME_SIZE, ErrorCode, SettingId } from '../frames/index.js';
+import {
+  connectionError, DEFAULT_HEADER_TABLE_SIZE, DEFAULT_INITIAL_WINDOW_SIZE, DEFAULT_MAX_FRAME_SIZE, ErrorCode,
+  type FrameDecoder, FrameType, MAX_WINDOW_SIZE, SettingId, type SettingsFrame,
+} from '../frames/index.js';
+import type { HpackDecoder } from '../hpack/index.js';
+import type { FrameOutput } from './frame-output.js';
+import type { Http2Stream } from './stream.js';
 
 /** The six SETTINGS parameters of RFC 9113 §6.5.2, by name. */
 export interface Settings {
@@ -20,6 +26,15 @@ export const PROTOCOL_DEFAULTS: Readonly<Settings> = {
   initialWindowSize: DEFAULT_INITIAL_WINDOW_SIZE,
   maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
   maxHeaderListSize: Infinity,
+};
+
+/** The settings an h2grpc endpoint advertises unless told otherwise. */
+export const DEFAULT_LOCAL_SETTINGS: Readonly<Settings> = {
+  ...PROTOCOL_DEFAULTS,
+  enablePush: 0,
+  maxConcurrentStreams: 1000,
+  initialWindowSize: 1 << 20,
+  maxHeaderListSize: 16384,
 };
 
 const keys: ReadonlyArray<readonly [keyof Settings, number]> = [
@@ -98,4 +113,61 @@ export function applyRemoteSettings(remote: Settings, pairs: ReadonlyArray<reado
     throw connectionError(ErrorCode.PROTOCOL_ERROR, 'a server sent SETTINGS_ENABLE_PUSH 1');
   }
   return { windowDelta: remote.initialWindowSize - before, tableSize: pairs.some(([id]) => id === SettingId.HEADER_TABLE_SIZE) };
+}
+
+/**
+ * The SETTINGS exchange of one connection (RFC 9113 §6.5), as Rust h2's proto/settings.rs: ours sent, awaiting the
+ * peer's ACK within a timeout and in force from it on (§6.5.3); the peer's applied and acknowledged, a change of its
+ * SETTINGS_INITIAL_WINDOW_SIZE moving the send window of every stream (§6.9.2).
+ */
+export class SettingsExchange {
+  /** The peer's settings, the protocol's defaults until its first SETTINGS. */
+  readonly remote: Settings = { ...PROTOCOL_DEFAULTS };
+  private readonly inFlight: SettingsInFlight;
+
+  constructor(
+    /** The settings we advertise. */
+    readonly local: Settings,
+    private readonly role: 'client' | 'server',
+    /** The largest HPACK table our encoder uses, whatever the peer allows. */
+    private readonly maxEncoderTableSize: number,
+    timeout: number,
+    onTimeout: () => void,
+  ) {
+    this.inFlight = new SettingsInFlight(timeout, onTimeout);
+  }
+
+  /** Sends our SETTINGS; the peer's ACK is due within the timeout. */
+  send(out: FrameOutput): void {
+    out.frame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: this.inFlight.sent(this.local) });
+  }
+
+  /** The peer acknowledged our oldest SETTINGS: they take effect for what the peer sends from now on. */
+  recvAck(decoder: FrameDecoder, hpackIn: HpackDecoder): void {
+    const applied = this.inFlight.acknowledged();
+    decoder.maxFrameSize = applied.maxFrameSize;
+    hpackIn.setMaxTableSize(applied.headerTableSize);
+  }
+
+  /** The peer's SETTINGS, applied and acknowledged. Returns how much SETTINGS_INITIAL_WINDOW_SIZE changed. */
+  recv(frame: SettingsFrame, out: FrameOutput, streams: ReadonlyMap<number, Http2Stream>): number {
+    const { windowDelta: delta, tableSize } = applyRemoteSettings(this.remote, frame.settings, this.role);
+    if (tableSize) out.hpack.setMaxTableSize(Math.min(this.remote.headerTableSize, this.maxEncoderTableSize));
+    // RFC 9113 §6.9.2: a new initial window size changes every stream's send window by the difference
+    if (delta !== 0) {
+      for (const stream of streams.values()) {
+        if (stream.sendWindow.size + delta > MAX_WINDOW_SIZE) {
+          throw connectionError(ErrorCode.FLOW_CONTROL_ERROR, `SETTINGS_INITIAL_WINDOW_SIZE pushes stream ${stream.id} beyond 2^31-1`);
+        }
+        stream.sendWindow.size += delta;
+      }
+    }
+    out.control({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
+    return delta;
+  }
+
+  /** The connection closed: no ACK is awaited any more. */
+  stop(): void {
+    this.inFlight.stop();
+  }
 }

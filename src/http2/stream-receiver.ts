@@ -1,41 +1,45 @@
-import { connectionError, ErrorCode, errorCodeName, FrameType, streamError } from '../frames/index.js';
+import { connectionError, ErrorCode, errorCodeName, FrameType, type Http2Error, streamError } from '../frames/index.js';
 import { HeaderListTooLargeError, type HpackDecoder } from '../hpack/index.js';
-import type { Connection } from './connection.js';
 import type { ReceiveWindow } from './flow-control.js';
 import { contentLength, headerValue, malformedReason } from './headers.js';
+import type { ConnectionObserver } from './observer.js';
 import type { PeerRates } from './rate-limit.js';
-import type { HeaderList, Http2Stream } from './stream.js';
+import type { HeaderList, Http2Stream, StreamHandler } from './stream.js';
+import type { StreamSender } from './stream-sender.js';
 import type { StreamStore } from './stream-store.js';
 
-/** What the receiver needs of its connection beyond the public API: the connection builds it once. */
+/** What the receiver needs of its connection: the connection builds it once. */
 export interface ReceiverHost {
-  /** A stream the peer opened, with the connection's placeholder handler, not yet in the store. */
-  newStream(): Http2Stream;
+  readonly role: 'client' | 'server';
+  /** We sent GOAWAY (RFC 9113 §6.8): new streams are ignored. */
+  readonly goawaySent: boolean;
   /** The last-stream-id of the GOAWAY we sent (0 before). */
-  goawayLastStreamId(): number;
-  /** Credits the connection window for DATA that no stream will consume. */
-  giveBackConnection(length: number): void;
-  /** RFC 9113 §5.1 transitions: the peer's END_STREAM; closed both ways; closed by a reset. */
-  closeRemote(stream: Http2Stream): void;
+  readonly goawayLastStreamId: number;
+  /** Our SETTINGS_MAX_CONCURRENT_STREAMS. */
+  readonly maxConcurrentStreams: number;
+  readonly observer: ConnectionObserver | undefined;
+  /** Server: the peer opened a stream with these request headers (the connection's 'stream' event). */
+  opened(stream: Http2Stream, headers: HeaderList, endStream: boolean): void;
+  /** RFC 9113 §5.1 transitions: closed both ways; closed by the peer's RST_STREAM. */
   streamClosed(stream: Http2Stream): void;
   closeStream(stream: Http2Stream, cause: 'reset-received'): void;
-  /** Sends what a stream has queued, as far as its window now allows. */
-  flush(stream: Http2Stream): void;
-  /** Tells the HPACK observer which stream the block being decoded belongs to. */
-  decoding(streamId: number): void;
 }
 
 /**
  * The receive side of streams (as Rust h2's proto/streams/recv.rs): header blocks that open a stream, answer it or
  * end it with trailers; DATA against both windows and content-length; RST_STREAM; a stream's WINDOW_UPDATE; and any
  * of these on a stream that is already closed (RFC 9113 §5.1, §5.1.1, §5.1.2, §6.1, §6.9, §8.1). A violation is
- * thrown as the Http2Error the RFC names; the connection turns it into RST_STREAM or GOAWAY.
+ * thrown as the Http2Error the RFC names; the connection answers a connection error with GOAWAY and hands a stream
+ * error back to streamError() for RST_STREAM.
  */
 export class StreamReceiver {
+  /** The stream whose header block is being decoded: what the HPACK observer is told. */
+  decodingStreamId = 0;
+
   constructor(
-    private readonly connection: Connection,
     private readonly host: ReceiverHost,
     private readonly store: StreamStore,
+    private readonly sender: StreamSender,
     private readonly rates: PeerRates,
     private readonly hpackIn: HpackDecoder,
     private readonly receiveWindow: ReceiveWindow,
@@ -44,7 +48,7 @@ export class StreamReceiver {
   /** A whole header block (HEADERS plus any CONTINUATION) for `streamId`. */
   headerBlock(streamId: number, block: Uint8Array, endStream: boolean): void {
     // the block is decoded whatever becomes of the stream, so the HPACK table stays in step
-    this.host.decoding(streamId);
+    this.decodingStreamId = streamId;
     let headers: HeaderList;
     let tooLarge: HeaderListTooLargeError | undefined;
     try {
@@ -54,23 +58,23 @@ export class StreamReceiver {
       tooLarge = err;
       headers = [];
     }
-    const { connection, store } = this;
+    const { host, store } = this;
     let stream = store.get(streamId);
     if (!stream) {
       if (!store.isIdle(streamId)) return this.closedStream(FrameType.HEADERS, streamId);
-      if (!store.isPeerInitiated(streamId) || connection.role === 'client') {
-        throw connectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${streamId}, which this ${connection.role} never opened`);
+      if (!store.isPeerInitiated(streamId) || host.role === 'client') {
+        throw connectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${streamId}, which this ${host.role} never opened`);
       }
-      if (connection.goawaySent) {
+      if (host.goawaySent) {
         store.highestPeerId = streamId;
         return; // RFC 9113 §6.8: streams above the last-stream-id are ignored
       }
-      if (store.activeRemote >= connection.local.maxConcurrentStreams) {
+      if (store.activeRemote >= host.maxConcurrentStreams) {
         store.highestPeerId = streamId;
         // RFC 9113 §5.1.2: REFUSED_STREAM tells the client it may retry
-        throw streamError(ErrorCode.REFUSED_STREAM, streamId, `more than SETTINGS_MAX_CONCURRENT_STREAMS ${connection.local.maxConcurrentStreams} streams`);
+        throw streamError(ErrorCode.REFUSED_STREAM, streamId, `more than SETTINGS_MAX_CONCURRENT_STREAMS ${host.maxConcurrentStreams} streams`);
       }
-      stream = this.host.newStream();
+      stream = this.sender.stream(NO_HANDLER);
       store.add(stream, streamId);
       if (tooLarge) return this.refuseTooLarge(stream, tooLarge);
       const malformed = malformedReason(headers, 'request');
@@ -78,18 +82,18 @@ export class StreamReceiver {
       stream.headersReceived = true;
       stream.expectedLength = contentLength(headers);
       if (endStream) this.endOfData(stream);
-      connection.emit('stream', stream, headers, endStream);
+      host.opened(stream, headers, endStream);
       return;
     }
     // RFC 9113 §5.1: a stream half-closed (remote) receives nothing more but WINDOW_UPDATE, PRIORITY, RST_STREAM
     if (stream.remoteClosed) throw streamError(ErrorCode.STREAM_CLOSED, streamId, `HEADERS after END_STREAM on stream ${streamId}`);
     if (tooLarge) return this.refuseTooLarge(stream, tooLarge);
     const trailers = stream.headersReceived;
-    const status = !trailers && connection.role === 'client' ? headerValue(headers, ':status') : undefined;
+    const status = !trailers && host.role === 'client' ? headerValue(headers, ':status') : undefined;
     // RFC 9113 §8.1: informational (1xx) responses are passed over; trailers must end the stream
     if (status && status.length === 3 && status[0] === '1' && !endStream) return;
     if (trailers && !endStream) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `trailers without END_STREAM on stream ${streamId}`);
-    const malformed = malformedReason(headers, trailers ? 'trailers' : connection.role === 'client' ? 'response' : 'request');
+    const malformed = malformedReason(headers, trailers ? 'trailers' : host.role === 'client' ? 'response' : 'request');
     if (malformed) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `malformed header block: ${malformed}`);
     if (!trailers && status !== '304') stream.expectedLength = contentLength(headers);
     stream.headersReceived = true;
@@ -100,8 +104,8 @@ export class StreamReceiver {
 
   /** RFC 9113 §10.5.1: a server answers a header list above its limit with 431; a client resets the stream. */
   private refuseTooLarge(stream: Http2Stream, err: HeaderListTooLargeError): void {
-    this.connection.observer?.error?.(err, stream.id);
-    if (this.connection.role === 'server' && !stream.headersReceived) {
+    this.host.observer?.error?.(err, stream.id);
+    if (this.host.role === 'server' && !stream.headersReceived) {
       stream.headersReceived = true;
       stream.sendHeaders([[':status', '431']], true);
       if (!stream.remoteClosed) stream.reset(ErrorCode.NO_ERROR);
@@ -122,20 +126,20 @@ export class StreamReceiver {
     const stream = this.store.get(streamId);
     if (!stream) {
       if (this.store.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `DATA on idle stream ${streamId}`);
-      this.host.giveBackConnection(length); // a closed stream: the octets still count for the connection
+      this.sender.giveBackConnection(length); // a closed stream: the octets still count for the connection
       return this.closedStream(FrameType.DATA, streamId);
     }
     if (length === 0 && !endStream) this.rates.emptyDataFrame();
     if (stream.remoteClosed) {
-      this.host.giveBackConnection(length);
+      this.sender.giveBackConnection(length);
       throw streamError(ErrorCode.STREAM_CLOSED, streamId, `DATA after END_STREAM on stream ${streamId}`);
     }
     if (!stream.headersReceived) {
-      this.host.giveBackConnection(length);
+      this.sender.giveBackConnection(length);
       throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `DATA before HEADERS on stream ${streamId}`);
     }
     if (!stream.receiveWindow.receive(length)) {
-      this.host.giveBackConnection(length);
+      this.sender.giveBackConnection(length);
       throw streamError(ErrorCode.FLOW_CONTROL_ERROR, streamId, `DATA of ${length} octets exceeds the window of stream ${streamId}`);
     }
     if (length > data.length) stream.consume(length - data.length); // padding is never delivered
@@ -154,7 +158,8 @@ export class StreamReceiver {
   /** The peer's END_STREAM: the content-length must be met exactly, then the stream is half-closed (remote). */
   private endOfData(stream: Http2Stream): void {
     if (stream.expectedLength >= 0 && stream.receivedLength !== stream.expectedLength) this.lengthMismatch(stream);
-    this.host.closeRemote(stream);
+    // RFC 9113 §5.1: half-closed (remote), or closed if our side was done
+    stream.state = stream.state === 'half-closed (local)' ? 'closed' : 'half-closed (remote)';
   }
 
   rstStream(streamId: number, code: number): void {
@@ -163,10 +168,25 @@ export class StreamReceiver {
       if (this.store.isIdle(streamId)) throw connectionError(ErrorCode.PROTOCOL_ERROR, `RST_STREAM on idle stream ${streamId}`);
       return; // RFC 9113 §5.1: RST_STREAM may cross our END_STREAM or RST_STREAM
     }
-    if (this.connection.role === 'server') this.rates.streamReset();
+    if (this.host.role === 'server') this.rates.streamReset();
     this.host.closeStream(stream, 'reset-received');
     // RFC 9113 §8.7: REFUSED_STREAM means the peer did no work on it: safe to retry
     stream.handler.onReset(stream, code, `stream reset by the peer with ${errorCodeName(code)}`, code === ErrorCode.REFUSED_STREAM);
+  }
+
+  /**
+   * A stream error (RFC 9113 §5.4.2) found in what the peer sent: RST_STREAM, and the stream's handler told. A stream
+   * that is not live (refused, or malformed before it opened) is remembered as reset.
+   */
+  streamError(err: Http2Error): void {
+    this.host.observer?.error?.(err, err.streamId);
+    const stream = this.store.get(err.streamId);
+    if (stream) {
+      this.sender.reset(stream, err.code);
+      stream.handler.onReset(stream, err.code, err.message, false);
+    } else {
+      this.sender.resetUnknown(err.streamId, err.code);
+    }
   }
 
   /** A stream's WINDOW_UPDATE (RFC 9113 §6.9): more may be sent; above 2^31-1 is a FLOW_CONTROL_ERROR. */
@@ -177,7 +197,7 @@ export class StreamReceiver {
       return; // RFC 9113 §5.1: WINDOW_UPDATE may cross our END_STREAM or RST_STREAM
     }
     stream.sendWindow.increase(increment, streamId);
-    this.host.flush(stream);
+    this.sender.data.flush(stream);
   }
 
   /**
@@ -187,7 +207,7 @@ export class StreamReceiver {
   private closedStream(type: number, id: number): void {
     const { store } = this;
     // RFC 9113 §6.8: after our GOAWAY, streams above its last-stream-id are ignored
-    if (this.connection.goawaySent && store.isPeerInitiated(id) && id > this.host.goawayLastStreamId()) return;
+    if (this.host.goawaySent && store.isPeerInitiated(id) && id > this.host.goawayLastStreamId) return;
     const name = type === FrameType.DATA ? 'DATA' : 'HEADERS';
     const cause = store.closeCause(id);
     if (cause === 'reset-sent' && store.inResetGrace(id)) return; // sent before the peer saw our RST_STREAM
@@ -199,3 +219,12 @@ export class StreamReceiver {
     throw streamError(ErrorCode.STREAM_CLOSED, id, `${name} on closed stream ${id}`);
   }
 }
+
+/** A server stream's handler until the 'stream' listener sets its own: anything it is told is dropped. */
+const NO_HANDLER: StreamHandler = {
+  onHeaders() {},
+  onData(stream, data) {
+    stream.consume(data.length);
+  },
+  onReset() {},
+};

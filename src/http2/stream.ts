@@ -1,5 +1,5 @@
+// An HTTP/2 stream (RFC 9113 §5.1) as the layer above sees it; the connection's send side does its sending.
 import { ReceiveWindow, SendWindow } from './flow-control.js';
-import type { Connection } from './connection.js';
 
 /** RFC 9113 §5.1 stream states (the reserved states are not reachable: push is disabled). */
 export type StreamState = 'idle' | 'open' | 'half-closed (local)' | 'half-closed (remote)' | 'closed';
@@ -24,6 +24,23 @@ export interface StreamHandler {
   onClose?(stream: Http2Stream): void;
   /** Everything written has been handed to the socket: the producer may write more. */
   onDrain?(stream: Http2Stream): void;
+}
+
+/** The code StreamHandler.onReset gets when the whole connection went away (closed, failed, keepalive timeout). */
+export const CONNECTION_LOST = -1;
+
+/**
+ * What a stream asks of its connection: one object per connection (its send side), shared by all of its streams,
+ * so that a stream holds no reference to the connection itself.
+ */
+export interface StreamIo {
+  /** Octets queued on a stream before write() returns false. */
+  readonly highWaterMark: number;
+  sendHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void;
+  write(stream: Http2Stream, data: Uint8Array, endStream: boolean): boolean;
+  end(stream: Http2Stream, trailers?: HeaderList): void;
+  reset(stream: Http2Stream, code: number): void;
+  consume(stream: Http2Stream, length: number): void;
 }
 
 /** One HTTP/2 stream: its state, its two flow-control windows and the DATA waiting for window. */
@@ -51,7 +68,7 @@ export class Http2Stream {
   context: unknown;
 
   constructor(
-    readonly connection: Connection,
+    private readonly io: StreamIo,
     public handler: StreamHandler,
     sendWindow: number,
     receiveWindow: number,
@@ -62,7 +79,7 @@ export class Http2Stream {
 
   /** Sends a header block (HEADERS, plus CONTINUATION if it is large); endStream half-closes. */
   sendHeaders(headers: HeaderList, endStream = false): void {
-    this.connection.sendHeaders(this, headers, endStream);
+    this.io.sendHeaders(this, headers, endStream);
   }
 
   /**
@@ -70,22 +87,27 @@ export class Http2Stream {
    * Returns false when more than `highWaterMark` octets are waiting: wait for handler.onDrain before writing more.
    */
   write(data: Uint8Array, endStream = false): boolean {
-    return this.connection.writeData(this, data, endStream);
+    return this.io.write(this, data, endStream);
   }
 
   /** Ends our side: after the pending DATA, trailers with END_STREAM, or an empty DATA frame with END_STREAM. */
   end(trailers?: HeaderList): void {
-    this.connection.endStream(this, trailers);
+    this.io.end(this, trailers);
   }
 
   /** RST_STREAM with this error code; the stream is closed at once. */
   reset(code: number): void {
-    this.connection.resetStream(this, code);
+    this.io.reset(this, code);
   }
 
   /** The application has processed `length` octets of received DATA: flow-control window is given back. */
   consume(length: number): void {
-    this.connection.consume(this, length);
+    this.io.consume(this, length);
+  }
+
+  /** Octets queued on this stream before write() returns false (the connection's highWaterMark option). */
+  get highWaterMark(): number {
+    return this.io.highWaterMark;
   }
 
   get closed(): boolean {

@@ -235,7 +235,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   }
 
   private async drained(stream: Http2Stream): Promise<void> {
-    while (!this.settled && !stream.closed && stream.pendingBytes >= stream.connection.highWaterMark) {
+    while (!this.settled && !stream.closed && stream.pendingBytes >= stream.highWaterMark) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }

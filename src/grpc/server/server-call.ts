@@ -237,7 +237,7 @@ export class ServerCall implements StreamHandler {
 
   /** Resolves once the stream's queue is under the high-water mark (or the call has ended). */
   private async roomToWrite(): Promise<void> {
-    while (!this.finished && this.stream.pendingBytes >= this.stream.connection.highWaterMark) {
+    while (!this.finished && this.stream.pendingBytes >= this.stream.highWaterMark) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }

@@ -1,0 +1,205 @@
+// The shape of src/ (docs/architecture.md), checked on every import, type-only ones included: layers import one way,
+// rooms are entered through their index.ts, no import runs in a circle, no file grows past 450 lines, and no
+// HTTP or gRPC library is imported where we write those layers ourselves.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+
+const SRC = path.resolve(import.meta.dirname, '../src');
+const MAX_LINES = 450;
+
+/** What each layer may import, besides itself (docs/architecture.md, "Layers"). */
+const LAYERS: Record<string, readonly string[]> = {
+  frames: [],
+  hpack: [],
+  codegen: [],
+  http2: ['frames', 'hpack'],
+  grpc: ['frames', 'hpack', 'http2', 'codegen'],
+  discovery: ['grpc'],
+  trace: ['frames', 'hpack', 'http2', 'grpc', 'codegen'],
+  cli: ['frames', 'hpack', 'http2', 'grpc', 'codegen', 'trace', 'discovery'],
+  '.': ['grpc'], // src/index.ts, the package's main entry
+};
+
+/** Which rooms of src/grpc each room may enter (docs/architecture.md, "The rooms of src/grpc"). */
+const GRPC_ROOMS: Record<string, readonly string[]> = {
+  schema: [],
+  call: ['schema'],
+  services: ['schema', 'call'],
+  server: ['schema', 'call', 'services'],
+  channel: ['schema', 'call'],
+  client: ['schema', 'call', 'channel', 'services'],
+};
+
+/** Never in src/: writing these layers is the point of the project. */
+const FORBIDDEN = /^(node:)?(http|http2|https)$|^@grpc\/grpc-js$|^(hpack|hpack\.js|http2-wrapper|undici|spdy)$/;
+
+interface Import {
+  from: string; // repository path of the importing file, relative to src/
+  spec: string;
+  to: string | undefined; // resolved file relative to src/, for a relative import
+  line: number;
+}
+
+function sourceFiles(dir = SRC): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [path.relative(SRC, full)] : [];
+  });
+}
+
+// static imports and re-exports (with `type` or not, across lines) and dynamic import()
+const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function importsOf(file: string, text: string): Import[] {
+  const found: Import[] = [];
+  for (const match of text.matchAll(IMPORT)) {
+    const spec = match[1] ?? match[2] ?? match[3]!;
+    const line = text.slice(0, match.index! + match[0].length).split('\n').length;
+    let to: string | undefined;
+    if (spec.startsWith('.')) to = path.normalize(path.join(path.dirname(file), spec)).replace(/\.js$/, '.ts');
+    found.push({ from: file, spec, to, line });
+  }
+  return found;
+}
+
+const layerOf = (file: string): string => (file.includes('/') ? file.split('/')[0]! : '.');
+
+/** The room of a file inside src/grpc (its first folder there), or undefined for the layer's own files. */
+const grpcRoomOf = (file: string): string | undefined => {
+  const parts = file.split('/');
+  return parts[0] === 'grpc' && parts.length > 2 ? parts[1] : undefined;
+};
+
+/**
+ * Rooms are entered through their doors: a file may import a file of its own folder or of a folder around it, or
+ * the index.ts of a folder that sits beside it (or beside a folder around it). Another layer: only its index.ts.
+ */
+function doorProblem(from: string, to: string): string | undefined {
+  if (layerOf(from) !== layerOf(to)) {
+    return to === `${layerOf(to)}/index.ts` ? undefined : `enters the ${layerOf(to)} layer other than through ${layerOf(to)}/index.ts`;
+  }
+  const fromDir = path.dirname(from);
+  const toDir = path.dirname(to);
+  const within = (dir: string, outer: string) => dir === outer || dir.startsWith(`${outer}/`);
+  if (within(fromDir, toDir)) return undefined;
+  if (path.basename(to) === 'index.ts' && within(fromDir, path.dirname(toDir))) return undefined;
+  return `enters ${toDir}/ other than through ${toDir}/index.ts`;
+}
+
+/** Every cycle's members, by Tarjan's strongly connected components. */
+function cycles(graph: Map<string, Set<string>>): string[][] {
+  let index = 0;
+  const indexes = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (node: string): void => {
+    indexes.set(node, index);
+    low.set(node, index++);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!indexes.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node)!, indexes.get(next)!));
+      }
+    }
+    if (low.get(node) === indexes.get(node)) {
+      const members: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        members.push(member);
+      } while (member !== node);
+      if (members.length > 1 || graph.get(node)?.has(node)) found.push(members.sort());
+    }
+  };
+  for (const node of graph.keys()) if (!indexes.has(node)) visit(node);
+  return found;
+}
+
+const files = sourceFiles();
+const texts = new Map(files.map((file) => [file, readFileSync(path.join(SRC, file), 'utf8')]));
+const imports = files.flatMap((file) => importsOf(file, texts.get(file)!));
+const where = (i: Import) => `src/${i.from}:${i.line} imports '${i.spec}'`;
+
+t.test('the checker sees the imports it must see', async (t) => {
+  const sample = importsOf('grpc/a/x.ts', [
+    "import { A } from './a.js';",
+    "import type { B } from '../b/index.js';",
+    'export {',
+    '  C,',
+    "} from '../../http2/index.js';",
+    "export * as wkt from './wkt/index.js';",
+    "const { d } = await import('./d.js');",
+    "import 'node:http2';",
+  ].join('\n'));
+  t.same(sample.map((i) => i.to ?? i.spec), ['grpc/a/a.ts', 'grpc/b/index.ts', 'http2/index.ts', 'grpc/a/wkt/index.ts', 'grpc/a/d.ts', 'node:http2']);
+  t.equal(doorProblem('grpc/client/client.ts', 'grpc/channel/channel.ts'), 'enters grpc/channel/ other than through grpc/channel/index.ts');
+  t.equal(doorProblem('grpc/client/client.ts', 'grpc/channel/index.ts'), undefined);
+  t.equal(doorProblem('grpc/schema/wkt/runtime.ts', 'grpc/schema/file-definition.ts'), undefined, 'a room inside a room reaches its surroundings');
+  t.equal(doorProblem('trace/printer.ts', 'codegen/descriptors.ts'), 'enters the codegen layer other than through codegen/index.ts');
+  t.same(cycles(new Map([['a', new Set(['b'])], ['b', new Set(['a'])], ['c', new Set(['a'])]])), [['a', 'b']]);
+  t.ok(imports.length > 300, `${imports.length} imports read in ${files.length} files`);
+});
+
+t.test('every relative import names a file that exists', async (t) => {
+  const missing = imports.filter((i) => i.to && !texts.has(i.to)).map(where);
+  t.same(missing, []);
+});
+
+t.test('no file imports the HTTP or gRPC libraries this project writes itself', async (t) => {
+  t.same(imports.filter((i) => FORBIDDEN.test(i.spec)).map(where), []);
+});
+
+t.test('layers import one way', async (t) => {
+  t.same(Object.keys(LAYERS).sort(), [...new Set(files.map(layerOf))].sort(), 'every layer of src/ is in the table');
+  const against = imports.filter((i) => i.to && layerOf(i.from) !== layerOf(i.to) && !LAYERS[layerOf(i.from)]!.includes(layerOf(i.to)));
+  t.same(against.map(where), []);
+});
+
+t.test('rooms are entered through their index.ts', async (t) => {
+  const problems = imports.flatMap((i) => {
+    const problem = i.to && texts.has(i.to) ? doorProblem(i.from, i.to) : undefined;
+    return problem ? [`${where(i)}: ${problem}`] : [];
+  });
+  t.same(problems, []);
+});
+
+t.test('the rooms of src/grpc import one way', async (t) => {
+  const rooms = new Set(files.map(grpcRoomOf).filter((room) => room !== undefined));
+  t.same([...rooms].sort(), Object.keys(GRPC_ROOMS).sort(), 'every room of src/grpc is in the table');
+  const against = imports.filter((i) => {
+    const from = grpcRoomOf(i.from);
+    const to = i.to ? grpcRoomOf(i.to) : undefined;
+    if (layerOf(i.from) === 'grpc' && from === undefined && i.to && layerOf(i.to) === 'grpc') return false; // the layer's door
+    if (i.to && layerOf(i.to) === 'grpc' && to === undefined && layerOf(i.from) === 'grpc') return true; // a room importing the layer's door
+    return from !== undefined && to !== undefined && from !== to && !GRPC_ROOMS[from]!.includes(to);
+  });
+  t.same(against.map(where), []);
+});
+
+t.test('no import runs in a circle, between files or between rooms', async (t) => {
+  const fileGraph = new Map<string, Set<string>>(files.map((file) => [file, new Set<string>()]));
+  const roomGraph = new Map<string, Set<string>>();
+  const roomOf = (file: string) => file.split('/').slice(0, file.split('/').length > 2 ? 2 : 1).join('/');
+  for (const i of imports) {
+    if (!i.to || !texts.has(i.to)) continue;
+    fileGraph.get(i.from)!.add(i.to);
+    const [from, to] = [roomOf(i.from), roomOf(i.to)];
+    if (from !== to) (roomGraph.get(from) ?? roomGraph.set(from, new Set()).get(from)!).add(to);
+  }
+  t.same(cycles(fileGraph), [], 'files');
+  t.same(cycles(roomGraph), [], 'rooms');
+});
+
+t.test(`no file is over ${MAX_LINES} lines`, async (t) => {
+  const long = files.map((file) => [file, texts.get(file)!.split('\n').length - 1] as const).filter(([, lines]) => lines > MAX_LINES);
+  t.same(long.map(([file, lines]) => `src/${file}: ${lines} lines`), []);
+});
