@@ -14,13 +14,17 @@ const debug = (f: Frame | undefined) => Buffer.from((f as { debugData?: Uint8Arr
 
 /** A default as the docs write it: 65536 octets, 4 MiB, 30 s, burst 1000, 33/s, 8. */
 function documented(name: string, value: unknown): string {
+  if (name === 'dataFramingBudget') {
+    const { threshold, budget, perSecond } = value as { threshold: number; budget: number; perSecond: number };
+    return `threshold ${threshold}, budget ${budget / (1 << 20)} MiB, ${perSecond / 1024} KiB/s`;
+  }
   if (typeof value === 'object') {
     const { burst, perSecond } = value as { burst: number; perSecond: number };
     return `burst ${burst}, ${perSecond}/s`;
   }
   const n = value as number;
   if (/Timeout|Grace/.test(name)) return `${n / 1000} s`;
-  if (name === 'maxOutboundBuffer') return `${n / (1 << 20)} MiB`;
+  if (name === 'maxOutboundBuffer' || name === 'maxOpenHeaderListOctets') return `${n / (1 << 20)} MiB`;
   if (name === 'maxHeaderBlockSize') return `${n} octets`;
   return String(n);
 }

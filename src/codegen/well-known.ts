@@ -3,7 +3,7 @@ import type { FileModel } from './model.js';
 import { modelsOfRoot } from './proto-files.js';
 import { generate, type GeneratedFile, WELL_KNOWN_FILES } from './typescript.js';
 
-// The well-known types (google/protobuf/*.proto) as generated modules of the runtime (src/grpc/wkt), from the copies
+// The well-known types (google/protobuf/*.proto) as generated modules of the runtime (src/grpc/schema/wkt), from the copies
 // protobufjs carries; generated code that imports one of these files uses them instead of generating its own.
 
 /** The models of the well-known files. */
@@ -17,7 +17,7 @@ export function wellKnownModels(): FileModel[] {
   });
 }
 
-/** src/grpc/wkt: one module per well-known file ("timestamp.ts"), and index.ts exporting them all. */
+/** src/grpc/schema/wkt: one module per well-known file ("timestamp.ts"), and index.ts exporting them all. */
 export function wellKnownModules(): GeneratedFile[] {
   const files = generate(wellKnownModels(), WELL_KNOWN_FILES, { runtime: '@h2grpc-runtime' })
     .map((f) => ({ name: f.name.replace('google/protobuf/', ''), content: f.content.replace("import * as h2grpc from '@h2grpc-runtime';", "import * as h2grpc from './runtime.js';") }));

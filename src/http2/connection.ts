@@ -11,6 +11,7 @@ import { ReceiveWindow } from './flow-control.js';
 import { FrameOutput } from './frame-output.js';
 import { GoAway, type GoAwayHost } from './goaway.js';
 import { HeaderBlock } from './header-block.js';
+import { http1Refusal, Http1Sniffer } from './http1-preface.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { Keepalive, type KeepaliveHost } from './keepalive.js';
 import { Pings } from './pings.js';
@@ -20,11 +21,9 @@ import { type ReceiverHost, StreamReceiver } from './stream-receiver.js';
 import { type SenderHost, StreamSender } from './stream-sender.js';
 import { StreamStore } from './stream-store.js';
 import type { ConnectionObserver } from './observer.js';
+import { OutboundStall } from './outbound-stall.js';
 import { DEFAULT_LOCAL_SETTINGS, PROTOCOL_DEFAULTS, type Settings, SettingsExchange } from './settings.js';
 import { CONNECTION_LOST, type HeaderList, type Http2Stream, type StreamHandler } from './stream.js';
-
-/** The start of an HTTP/1.x request line (a method, then a space), which no HTTP/2 client preface is. */
-const HTTP1_REQUEST = /^(?!PRI )[A-Z]{3,10} /;
 
 /**
  * One HTTP/2 connection over any Duplex (a net.Socket, a TLS socket, a test pipe), in the client or the server
@@ -56,7 +55,8 @@ export class Connection extends EventEmitter {
   private readonly pings: Pings;
   private readonly closing: GoAway;
   private readonly keepalive: Keepalive | undefined;
-  private stallTimer: NodeJS.Timeout | undefined;
+  private readonly stall: OutboundStall;
+  private sniffer: Http1Sniffer | undefined; // server: the first octets, until they are known not to be HTTP/1.x
   private headerBlock: HeaderBlock | undefined;
   private prefaceReceived = false;
 
@@ -93,6 +93,7 @@ export class Connection extends EventEmitter {
     this.closing = new GoAway(socket, this.writer, host);
     this.sender = new StreamSender(host, this.out, this.writer, this.store, this.local, this.remote, receiveWindow, options.highWaterMark ?? 65536);
     this.receiver = new StreamReceiver(host, this.store, this.sender, this.rates, this.hpackIn, receiveWindow);
+    this.stall = new OutboundStall(this.limits.outboundStallTimeout, this.sender.data, (error) => this.fail(error));
 
     socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
     socket.on('error', (err: Error) => this.destroy(err));
@@ -126,9 +127,12 @@ export class Connection extends EventEmitter {
       get goawayLastStreamId() { return connection.closing.lastStreamId; },
       get maxConcurrentStreams() { return connection.local.maxConcurrentStreams; },
       get observer() { return connection.observer; },
+      limits: this.limits,
       opened: (stream, headers, endStream) => this.emit('stream', stream, headers, endStream),
       streamClosed: (stream) => this.streamClosed(stream),
       closeStream: (stream: Http2Stream, cause: 'reset-sent' | 'reset-received') => this.closeStream(stream, cause),
+      settle: (stream) => this.rates.settle(stream),
+      windowBlocked: () => this.stall.windowBlocked(),
       drain: () => this.sender.data.flushBlocked(),
       overflow: (limit) => this.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `${limit}: the peer is not reading what we send`)),
       pressure: (high) => this.onPressure(high),
@@ -214,7 +218,7 @@ export class Connection extends EventEmitter {
     this.closeError = error;
     this.settings.stop();
     this.keepalive?.stop();
-    clearTimeout(this.stallTimer);
+    this.stall.stop();
     let reason = error ? error.message : 'the connection closed';
     // RFC 9113 §3.4: a peer's first frame is SETTINGS; one that closes before it may not speak HTTP/2 at all
     if (!this.prefaceReceived) reason += ', before the peer sent any HTTP/2 frame';
@@ -233,17 +237,9 @@ export class Connection extends EventEmitter {
   /** RFC 9113 §10.5 (CVE-2019-9517): while the peer does not read what we owe it, we read nothing more from it. */
   private onPressure(high: boolean): void {
     if (this.closed) return;
-    if (high) {
-      this.socket.pause();
-      const ms = this.limits.outboundStallTimeout;
-      this.stallTimer ??= setTimeout(() => {
-        this.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `outboundStallTimeout: the peer read nothing for ${ms} ms`));
-      }, ms);
-    } else {
-      this.socket.resume();
-      clearTimeout(this.stallTimer);
-      this.stallTimer = undefined;
-    }
+    if (high) this.socket.pause();
+    else this.socket.resume();
+    this.stall.pressure(high);
   }
 
   /** A connection error: GOAWAY with its code, then the socket lingers so that the peer can read it. */
@@ -261,7 +257,11 @@ export class Connection extends EventEmitter {
     if (this.closed) return;
     if (this.writer.held) {
       // RFC 9113 §3.4: our preface waits for the client's first octets, so an HTTP/1.x client can be answered in kind
-      if (HTTP1_REQUEST.test(chunk.toString('latin1', 0, 16))) return this.refuseHttp1();
+      const first = (this.sniffer ??= new Http1Sniffer()).push(chunk);
+      if (first === 'more') return;
+      if (first === 'http1') return this.refuseHttp1();
+      chunk = this.sniffer.take();
+      this.sniffer = undefined;
       this.writer.release();
     }
     this.decoder.push(chunk);
@@ -279,15 +279,11 @@ export class Connection extends EventEmitter {
     }
   }
 
-  /**
-   * RFC 9113 §3.3: this server speaks HTTP/2 with prior knowledge only. An HTTP/1.x request (curl, a browser) is told
-   * so in a readable HTTP/1.1 response rather than a binary GOAWAY it would show as garbage.
-   */
+  /** RFC 9113 §3.3: an HTTP/1.x request is answered with a readable HTTP/1.1 505 (http1-preface.ts). */
   private refuseHttp1(): void {
-    const body = 'This port speaks HTTP/2 only (gRPC with prior knowledge, RFC 9113 §3.3): use a gRPC client, nghttp, or curl --http2-prior-knowledge.\n';
     const error = connectionError(ErrorCode.PROTOCOL_ERROR, 'an HTTP/1.x request arrived instead of the HTTP/2 client preface');
     this.observer?.error?.(error, 0);
-    this.socket.end(`HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    this.socket.end(http1Refusal());
     this.destroy(error, true);
   }
 
@@ -391,6 +387,7 @@ export class Connection extends EventEmitter {
 
   private closeStream(stream: Http2Stream, cause: 'end' | 'reset-sent' | 'reset-received'): void {
     this.sender.data.forget(stream);
+    if (stream.framingCharge > 0) this.rates.settle(stream);
     if (!this.store.close(stream, cause)) return;
     if (this.role === 'client') this.sender.openWaiting();
     if (this.closing.either && this.streams.size === 0 && !this.closed) this.closing.closeSoon();

@@ -13,6 +13,8 @@ export interface DataSink {
   closeLocal(stream: Http2Stream): void;
   /** The peer's SETTINGS_MAX_FRAME_SIZE. */
   maxFrameSize(): number;
+  /** A stream has DATA that no flow-control window lets out (the socket could take more). */
+  windowBlocked(): void;
 }
 
 /**
@@ -24,6 +26,8 @@ export class DataScheduler {
   /** The connection-level send window. */
   readonly window = new SendWindow(PROTOCOL_DEFAULTS.initialWindowSize);
   private readonly blocked = new Set<Http2Stream>();
+  /** DATA frames sent so far: the stall timer's measure of progress. */
+  framesSent = 0;
 
   constructor(
     private readonly sink: DataSink,
@@ -67,6 +71,7 @@ export class DataScheduler {
       stream.sendWindow.size -= chunk.length;
       const last = stream.pending.length === 0 && stream.pendingEnd && !stream.pendingTrailers;
       this.sink.sendData(stream.id, chunk, last);
+      this.framesSent++;
       if (last) {
         this.sink.closeLocal(stream);
         break;
@@ -80,7 +85,10 @@ export class DataScheduler {
         this.sink.closeLocal(stream);
       }
     }
-    if (stream.pending.length > 0) this.blocked.add(stream);
+    if (stream.pending.length > 0) {
+      this.blocked.add(stream);
+      if (!this.writer.blocked) this.sink.windowBlocked();
+    }
     else this.blocked.delete(stream);
     if (wasFull && stream.pendingBytes < this.highWaterMark) stream.handler.onDrain?.(stream);
   }
@@ -91,6 +99,11 @@ export class DataScheduler {
       if (this.window.size <= 0 || this.writer.blocked) break;
       this.flush(stream);
     }
+  }
+
+  /** True while some stream has DATA waiting (for window, or for the socket). */
+  get waiting(): boolean {
+    return this.blocked.size > 0;
   }
 
   /** The stream closed: drop what it still had queued. */

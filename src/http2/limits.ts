@@ -24,12 +24,29 @@ export interface ConnectionLimits {
    * drains (CVE-2019-9517). Default 4 MiB.
    */
   maxOutboundBuffer: number;
-  /** How long reading may stay stopped by maxOutboundBuffer before the connection is closed (ms). Default 30000. */
+  /**
+   * How long the peer may leave us unable to send (ms): reading stopped by maxOutboundBuffer, or DATA queued that
+   * no flow-control window lets out and none sent meanwhile. Then the connection is closed. Default 30000.
+   */
   outboundStallTimeout: number;
   /** Streams the peer resets (Rapid Reset, CVE-2023-44487; nghttp2's bucket). Default burst 1000, 33/s. */
   streamResetRate: Rate;
-  /** DATA frames with no payload and no END_STREAM (CVE-2019-9518). Default burst 100, 10/s. */
+  /** DATA frames with no data (padding aside) and no END_STREAM (CVE-2019-9518). Default burst 100, 10/s. */
   emptyDataRate: Rate;
+  /**
+   * DATA framing overhead (RFC 9113 §10.5; Rust h2's data frame budget, gRPC-Go CVE-2026-84304): a DATA frame whose
+   * data, padding excluded, is under `threshold` octets and does not end its stream costs `threshold` minus its
+   * length; a larger frame gives `threshold` back, the application gives back a stream's charge once it has used
+   * what the frames carried (gRPC: the message they split is whole), and time gives back `perSecond`. Over
+   * `budget`: GOAWAY ENHANCE_YOUR_CALM. Default threshold 256, budget 1 MiB, perSecond 256 KiB.
+   */
+  dataFramingBudget: { threshold: number; budget: number; perSecond: number };
+  /**
+   * The header lists of the peer's open streams together, counted as SETTINGS_MAX_HEADER_LIST_SIZE counts them
+   * (name + value + 32 octets a field). Past it a new stream is refused (REFUSED_STREAM), so that requests a peer
+   * holds open by never opening its window ("HTTP/2 Bomb", 2026) stay bounded. Default 2 MiB.
+   */
+  maxOpenHeaderListOctets: number;
   /** PRIORITY frames, which we otherwise ignore (CVE-2019-9513). Default burst 1000, 100/s. */
   priorityRate: Rate;
   /** SETTINGS frames from the peer (CVE-2019-9515). Default burst 100, 10/s. */
@@ -60,6 +77,8 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = {
   outboundStallTimeout: 30_000,
   streamResetRate: { burst: 1000, perSecond: 33 },
   emptyDataRate: { burst: 100, perSecond: 10 },
+  dataFramingBudget: { threshold: 256, budget: 1 << 20, perSecond: 256 << 10 },
+  maxOpenHeaderListOctets: 2 << 20,
   priorityRate: { burst: 1000, perSecond: 100 },
   settingsRate: { burst: 100, perSecond: 10 },
   glitchRate: { burst: 1000, perSecond: 33 },

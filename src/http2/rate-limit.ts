@@ -1,5 +1,6 @@
 import { connectionError, ErrorCode, type Http2Error } from '../frames/index.js';
 import type { ConnectionLimits, Rate } from './limits.js';
+import type { Http2Stream } from './stream.js';
 
 /**
  * A token bucket (as nghttp2's nghttp2_ratelim): up to `burst` actions at once, refilled at `perSecond`. Only
@@ -36,15 +37,46 @@ export class PeerRates {
   private priority: TokenBucket | undefined;
   private settings: TokenBucket | undefined;
   private glitches: TokenBucket | undefined;
+  private framingDebt = 0; // octets of DATA framing overhead charged and not given back (dataFramingBudget)
+  private framingAt = 0; // when time last gave some back
 
   constructor(private readonly limits: ConnectionLimits) {}
+
+  /**
+   * A DATA frame of `length` octets (padding excluded) on a live stream. One with no data is an empty frame; a
+   * small one spends the framing budget, charged to its stream until the application has used it.
+   */
+  dataFrame(stream: Http2Stream, length: number, endStream: boolean): void {
+    const { threshold, budget, perSecond } = this.limits.dataFramingBudget;
+    if (length >= threshold) {
+      if (this.framingDebt > 0) this.framingDebt = Math.max(0, this.framingDebt - threshold);
+      return;
+    }
+    if (endStream) return; // the last frame of a stream cannot pile up behind it
+    if (length === 0) return this.emptyDataFrame();
+    const now = performance.now();
+    if (this.framingDebt > 0) this.framingDebt = Math.max(0, this.framingDebt - ((now - this.framingAt) * perSecond) / 1000);
+    this.framingAt = now;
+    const cost = threshold - length;
+    stream.framingCharge += cost;
+    this.framingDebt += cost;
+    if (this.framingDebt > budget) {
+      throw calm('dataFramingBudget', `too many small DATA frames (under ${threshold} octets) whose data is not yet used: ${Math.round(this.framingDebt)} octets of overhead, over ${budget}`);
+    }
+  }
+
+  /** The application has used what a stream's small DATA frames carried (or the stream closed): their charge is given back. */
+  settle(stream: Http2Stream): void {
+    this.framingDebt = Math.max(0, this.framingDebt - stream.framingCharge);
+    stream.framingCharge = 0;
+  }
 
   /** The peer reset a stream of its own (Rapid Reset, CVE-2023-44487). */
   streamReset(): void {
     if (!(this.resets ??= new TokenBucket(this.limits.streamResetRate)).take()) throw calm('streamResetRate', 'too many streams reset by the peer');
   }
 
-  /** A DATA frame with no payload and no END_STREAM (CVE-2019-9518). */
+  /** A DATA frame with no data (padding aside) and no END_STREAM (CVE-2019-9518). */
   emptyDataFrame(): void {
     if (!(this.emptyData ??= new TokenBucket(this.limits.emptyDataRate)).take()) throw calm('emptyDataRate', 'too many empty DATA frames');
   }

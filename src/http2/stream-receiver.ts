@@ -2,6 +2,7 @@ import { connectionError, ErrorCode, errorCodeName, FrameType, type Http2Error, 
 import { HeaderListTooLargeError, type HpackDecoder } from '../hpack/index.js';
 import type { ReceiveWindow } from './flow-control.js';
 import { contentLength, headerValue, malformedReason } from './headers.js';
+import type { ConnectionLimits } from './limits.js';
 import type { ConnectionObserver } from './observer.js';
 import type { PeerRates } from './rate-limit.js';
 import type { HeaderList, Http2Stream, StreamHandler } from './stream.js';
@@ -18,6 +19,7 @@ export interface ReceiverHost {
   /** Our SETTINGS_MAX_CONCURRENT_STREAMS. */
   readonly maxConcurrentStreams: number;
   readonly observer: ConnectionObserver | undefined;
+  readonly limits: ConnectionLimits;
   /** Server: the peer opened a stream with these request headers (the connection's 'stream' event). */
   opened(stream: Http2Stream, headers: HeaderList, endStream: boolean): void;
   /** RFC 9113 §5.1 transitions: closed both ways; closed by the peer's RST_STREAM. */
@@ -74,8 +76,13 @@ export class StreamReceiver {
         // RFC 9113 §5.1.2: REFUSED_STREAM tells the client it may retry
         throw streamError(ErrorCode.REFUSED_STREAM, streamId, `more than SETTINGS_MAX_CONCURRENT_STREAMS ${host.maxConcurrentStreams} streams`);
       }
+      const octets = headerListSize(headers);
+      if (store.openHeaderOctets + octets > host.limits.maxOpenHeaderListOctets) {
+        store.highestPeerId = streamId;
+        throw streamError(ErrorCode.REFUSED_STREAM, streamId, `maxOpenHeaderListOctets: the open streams' header lists would hold more than ${host.limits.maxOpenHeaderListOctets} octets`);
+      }
       stream = this.sender.stream(NO_HANDLER);
-      store.add(stream, streamId);
+      store.add(stream, streamId, octets);
       if (tooLarge) return this.refuseTooLarge(stream, tooLarge);
       const malformed = malformedReason(headers, 'request');
       if (malformed) throw streamError(ErrorCode.PROTOCOL_ERROR, streamId, `malformed request: ${malformed}`);
@@ -129,7 +136,7 @@ export class StreamReceiver {
       this.sender.giveBackConnection(length); // a closed stream: the octets still count for the connection
       return this.closedStream(FrameType.DATA, streamId);
     }
-    if (length === 0 && !endStream) this.rates.emptyDataFrame();
+    this.rates.dataFrame(stream, data.length, endStream); // empty (padding aside) and small frames have budgets
     if (stream.remoteClosed) {
       this.sender.giveBackConnection(length);
       throw streamError(ErrorCode.STREAM_CLOSED, streamId, `DATA after END_STREAM on stream ${streamId}`);
@@ -218,6 +225,13 @@ export class StreamReceiver {
     }
     throw streamError(ErrorCode.STREAM_CLOSED, id, `${name} on closed stream ${id}`);
   }
+}
+
+/** A header list's size as RFC 9113 §6.5.2 counts it for SETTINGS_MAX_HEADER_LIST_SIZE: name + value + 32 a field. */
+function headerListSize(headers: HeaderList): number {
+  let octets = 0;
+  for (let i = 0; i < headers.length; i++) octets += headers[i]![0].length + headers[i]![1].length + 32;
+  return octets;
 }
 
 /** A server stream's handler until the 'stream' listener sets its own: anything it is told is dropped. */

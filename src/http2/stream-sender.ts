@@ -18,6 +18,10 @@ export interface SenderHost {
   /** RFC 9113 §5.1 transitions: closed both ways; closed by our RST_STREAM. */
   streamClosed(stream: Http2Stream): void;
   closeStream(stream: Http2Stream, cause: 'reset-sent'): void;
+  /** The application used what a stream's DATA carried: the framing budget gets its charge back. */
+  settle(stream: Http2Stream): void;
+  /** DATA is queued that no flow-control window lets out: the stall timer runs until some is sent. */
+  windowBlocked(): void;
 }
 
 /**
@@ -134,6 +138,10 @@ export class StreamSender implements StreamIo, DataSink {
     }
   }
 
+  settle(stream: Http2Stream): void {
+    this.host.settle(stream);
+  }
+
   /** The connection's WINDOW_UPDATE (RFC 9113 §6.9): the streams waiting for window send what they now may. */
   windowUpdate(increment: number): void {
     this.data.window.increase(increment, 0);
@@ -164,5 +172,9 @@ export class StreamSender implements StreamIo, DataSink {
 
   maxFrameSize(): number {
     return this.remote.maxFrameSize;
+  }
+
+  windowBlocked(): void {
+    this.host.windowBlocked();
   }
 }

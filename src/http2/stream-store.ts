@@ -18,6 +18,8 @@ export class StreamStore {
   activeLocal = 0;
   /** Streams the peer opened that count against ours. */
   activeRemote = 0;
+  /** The header list sizes of the peer's live streams together (limits.maxOpenHeaderListOctets). */
+  openHeaderOctets = 0;
   private readonly closed: ClosedStreams;
 
   constructor(
@@ -47,8 +49,8 @@ export class StreamStore {
     return this.isPeerInitiated(id) ? id > this.highestPeerId : id >= this.nextLocalId;
   }
 
-  /** A stream opened by us (it takes the next id) or by the peer (its id is the new highest). */
-  add(stream: Http2Stream, id?: number): void {
+  /** A stream opened by us (it takes the next id) or by the peer (its id is the new highest, its headers held). */
+  add(stream: Http2Stream, id?: number, headerOctets = 0): void {
     if (id === undefined) {
       stream.id = this.nextLocalId;
       this.nextLocalId += 2;
@@ -57,6 +59,8 @@ export class StreamStore {
       stream.id = id;
       this.highestPeerId = id;
       this.activeRemote++;
+      stream.headerOctets = headerOctets;
+      this.openHeaderOctets += headerOctets;
     }
     stream.state = 'open';
     stream.counted = true;
@@ -67,6 +71,8 @@ export class StreamStore {
   close(stream: Http2Stream, cause: Exclude<CloseCause, 'forgotten'>): boolean {
     stream.state = 'closed';
     if (!this.live.delete(stream.id)) return false;
+    this.openHeaderOctets -= stream.headerOctets;
+    stream.headerOctets = 0;
     if (stream.counted) {
       stream.counted = false;
       if (this.isPeerInitiated(stream.id)) this.activeRemote--;

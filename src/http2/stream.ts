@@ -41,6 +41,8 @@ export interface StreamIo {
   end(stream: Http2Stream, trailers?: HeaderList): void;
   reset(stream: Http2Stream, code: number): void;
   consume(stream: Http2Stream, length: number): void;
+  /** The application has used what the stream's DATA frames carried: their framing charge is given back. */
+  settle(stream: Http2Stream): void;
 }
 
 /** One HTTP/2 stream: its state, its two flow-control windows and the DATA waiting for window. */
@@ -66,6 +68,10 @@ export class Http2Stream {
   pendingOpen: { headers: HeaderList; endStream: boolean } | undefined;
   /** Arbitrary data of the layer above. */
   context: unknown;
+  /** Overhead octets of small DATA frames received and not yet used by the application (limits.dataFramingBudget). */
+  framingCharge = 0;
+  /** The request's header list size (server), counted against limits.maxOpenHeaderListOctets while the stream is open. */
+  headerOctets = 0;
 
   constructor(
     private readonly io: StreamIo,
@@ -100,9 +106,14 @@ export class Http2Stream {
     this.io.reset(this, code);
   }
 
-  /** The application has processed `length` octets of received DATA: flow-control window is given back. */
-  consume(length: number): void {
-    this.io.consume(this, length);
+  /**
+   * The application has processed `length` octets of received DATA: flow-control window is given back. With `used`
+   * false the octets are only being buffered (part of a message still incomplete), so the framing charge of the
+   * small DATA frames that carried them stays (limits.dataFramingBudget).
+   */
+  consume(length: number, used = true): void {
+    if (used && this.framingCharge > 0) this.io.settle(this);
+    if (length > 0) this.io.consume(this, length);
   }
 
   /** Octets queued on this stream before write() returns false (the connection's highWaterMark option). */

@@ -39,13 +39,30 @@ const EXPECT: Record<string, (t: Test, o: Outcome) => void> = {
   },
   'decompression-bomb': (t, o) => t.ok((o.grpcStatuses.get('8') ?? 0) > 0, 'grpc-status 8 RESOURCE_EXHAUSTED'),
   'slowloris-idle': (t, o) => t.ok(o.closed, 'every idle connection closed by maxConnectionIdle'),
+  'data-1-octet': (t, o) => {
+    t.match(saidOrGoaway(o), /dataFramingBudget/, 'GOAWAY ENHANCE_YOUR_CALM dataFramingBudget');
+    t.ok(o.peakRss - o.baseline.rss < 20 * MB, `server RSS stayed within 20 MB of its baseline (+${((o.peakRss - o.baseline.rss) / MB).toFixed(1)} MB)`);
+  },
+  'data-padded-empty': (t, o) => t.match(saidOrGoaway(o), /emptyDataRate/, 'GOAWAY ENHANCE_YOUR_CALM emptyDataRate: padding alone is no data'),
+  'header-bomb-zero-window': (t, o) => {
+    t.ok((o.resets.get(7) ?? 0) > 0, 'streams past maxOpenHeaderListOctets refused with REFUSED_STREAM');
+    t.match(saidOrGoaway(o), /outboundStallTimeout|glitchRate/, 'then the connection ended: outboundStallTimeout (or the refusals it provoked)');
+  },
+  'requests-without-message': (t, o) => {
+    t.equal(o.grpcStatuses.get('12') ?? 0, o.sent, `every call without a message answered at once with UNIMPLEMENTED (${o.grpcStatuses.get('12') ?? 0} of ${o.sent})`);
+    t.ok(o.sent >= 1000, `${o.sent} calls sent`);
+    t.equal(o.resets.get(7) ?? 0, 0, 'no stream refused: none is left waiting for a message');
+  },
   'slowloris-call': (t, o) => t.ok(o.closed, 'every connection closed: requestTimeout ends the call, then maxConnectionIdle'),
 };
 
 /** Attacks that do not end the connection: the abuse is refused stream by stream. */
-const KEPT = new Set(['hpack-bomb', 'zero-window-many-streams', 'decompression-bomb']);
+const KEPT = new Set(['hpack-bomb', 'zero-window-many-streams', 'decompression-bomb', 'requests-without-message']);
 
-for (const attack of ATTACKS) {
+/** H2GRPC_ATTACK_ONLY=name,name runs only those (while working on one); the suite runs them all. */
+const ONLY = process.env.H2GRPC_ATTACK_ONLY?.split(',');
+
+for (const attack of ATTACKS.filter((a) => !ONLY || ONLY.includes(a.name))) {
   t.test(`${attack.name}: ${attack.what}`, async (t) => {
     const slowloris = attack.name.startsWith('slowloris');
     // the PING flood keeps a call open: its request must not time out first (then PINGs without a call are strikes)

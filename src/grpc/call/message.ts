@@ -48,13 +48,23 @@ export interface MessageSink {
   push(message: ReceivedMessage): unknown;
 }
 
+/** Pieces of a split message shorter than this are copied into a gathering buffer instead of kept as views. */
+const SMALL_PIECE = 1024;
+/** The largest gathering buffer: a message sent in tiny DATA frames is held in buffers of up to this many octets. */
+const GATHER_SIZE = 16 * 1024;
+
 /**
  * Reassembles length-prefixed messages from DATA payloads, which may split a message (or its prefix) anywhere or
  * carry several. A message wholly inside one payload is returned as a view of it; only split ones are copied.
+ * What a split message holds is proportional to its octets, however it was cut: large pieces are kept as views of
+ * the socket's buffers, small ones copied into a gathering buffer (a view costs ~100 octets and pins the whole
+ * socket chunk, so 1-octet DATA frames kept as views cost a hundred times their data: gRPC-Go CVE-2026-84304).
  */
 export class MessageReader {
   private parts: Uint8Array[] = [];
   private buffered = 0;
+  private gather: Buffer | undefined; // where small pieces are copied, parts' last member once sealed
+  private gathered = 0;
   private expected = -1; // length of the message being gathered, or -1 while its prefix is incomplete
   private compressed = false;
 
@@ -84,10 +94,15 @@ export class MessageReader {
       // slow path: gather the prefix, then the body, across payloads
       const need = this.expected < 0 ? PREFIX_LENGTH - this.buffered : this.expected - this.buffered;
       const take = Math.min(need, data.length - at);
-      this.parts.push(data.subarray(at, at + take));
+      if (take < SMALL_PIECE) this.copy(data, at, take, need);
+      else {
+        this.seal();
+        this.parts.push(data.subarray(at, at + take));
+      }
       this.buffered += take;
       at += take;
       if (this.buffered < (this.expected < 0 ? PREFIX_LENGTH : this.expected)) continue;
+      this.seal();
       const whole = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.buffered);
       this.parts = [];
       this.buffered = 0;
@@ -103,6 +118,32 @@ export class MessageReader {
       }
     }
     return out;
+  }
+
+  /** Copies a small piece into the gathering buffer, starting one sized for what the message still needs. */
+  private copy(data: Uint8Array, at: number, length: number, need: number): void {
+    while (length > 0) {
+      if (!this.gather || this.gathered === this.gather.length) {
+        this.seal();
+        this.gather = Buffer.allocUnsafe(Math.min(GATHER_SIZE, need));
+      }
+      const n = Math.min(length, this.gather.length - this.gathered);
+      this.gather.set(data.subarray(at, at + n), this.gathered);
+      this.gathered += n;
+      at += n;
+      length -= n;
+      need -= n;
+    }
+  }
+
+  /** Ends the gathering buffer: what it holds becomes the next part. */
+  private seal(): void {
+    if (!this.gather) return;
+    const { gather, gathered } = this;
+    // less than half full (a large piece came between small ones): its octets move out, so the rest is not held
+    if (gathered > 0) this.parts.push(gathered === gather.length ? gather : gathered * 2 >= gather.length ? gather.subarray(0, gathered) : Buffer.from(gather.subarray(0, gathered)));
+    this.gather = undefined;
+    this.gathered = 0;
   }
 
   private check(flag: number, length: number): void {
@@ -130,8 +171,11 @@ export class Inbox {
 
   constructor(
     private readonly maxLength: number,
-    /** Gives window back to the sender (the call's stream). */
-    private readonly credit: (octets: number) => void,
+    /**
+     * Gives window back to the sender (the call's stream's consume). `used` is true once no message is half-read:
+     * the small DATA frames that carried them have served their purpose (RFC 9113 §10.5's framing budget).
+     */
+    private readonly credit: (octets: number, used: boolean) => void,
   ) {
     this.reader = new MessageReader(maxLength);
   }
@@ -146,6 +190,7 @@ export class Inbox {
     this.unconsumed += data.length;
     this.reader.push(data, this.queue);
     if (this.queue.length === 0) this.giveBack(this.unconsumed);
+    else if (!this.reader.partial) this.credit(0, true);
   }
 
   /** The oldest whole message, its window given back; undefined when none waits. */
@@ -174,6 +219,6 @@ export class Inbox {
   private giveBack(length: number): void {
     const n = Math.min(length, this.unconsumed);
     this.unconsumed -= n;
-    this.credit(n);
+    this.credit(n, !this.reader.partial);
   }
 }

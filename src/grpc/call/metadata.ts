@@ -86,6 +86,8 @@ export class Metadata {
         // several values may arrive joined with ","; padded and unpadded base64 are both accepted
         for (const part of value.split(',')) values.push(Buffer.from(part.trim(), 'base64'));
       } else {
+        // gRPC PROTOCOL-HTTP2: ASCII-Value is %x20-%x7E; anything else (DEL, controls, octets above 0x7F) is refused
+        if (!ASCII_VALUE.test(value)) throw new TypeError(`the value of ${JSON.stringify(key)} has characters outside printable ASCII (%x20-%x7E)`);
         values.push(value);
       }
       md.map.set(key, values);

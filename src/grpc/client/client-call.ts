@@ -55,7 +55,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.method = config.method;
     this.options = config.options;
     this.deadline = config.deadline;
-    this.inbox = new Inbox(config.maxReceiveMessageLength, (n) => this.stream?.consume(n));
+    this.inbox = new Inbox(config.maxReceiveMessageLength, (n, used) => this.stream?.consume(n, used));
     this.headers = new Promise((resolve, reject) => {
       this.resolveHeaders = resolve;
       this.rejectHeaders = reject;

@@ -94,7 +94,7 @@ export class ServerCall implements StreamHandler {
     this.metadata = options.metadata;
     this.deadline = options.deadline;
     this.peer = options.peer;
-    this.inbox = new Inbox(options.maxReceiveMessageLength, (n) => stream.consume(n));
+    this.inbox = new Inbox(options.maxReceiveMessageLength, (n, used) => stream.consume(n, used));
     this.maxSendMessageLength = options.maxSendMessageLength;
     this.maxReceiveMessageLength = options.maxReceiveMessageLength;
     this.requestEncoding = options.requestEncoding;
@@ -105,7 +105,8 @@ export class ServerCall implements StreamHandler {
     if (this.deadline !== undefined) {
       this.deadlineTimer = new DeadlineTimer(this.deadline, () => this.sendStatus(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
     }
-
+    // END_STREAM on the request HEADERS: the client sent no message at all, and nothing more will come
+    this.halfClosed = stream.remoteClosed;
   }
 
   get cancelled(): boolean {
@@ -148,8 +149,10 @@ export class ServerCall implements StreamHandler {
   /** The one request of a unary or server-streaming call (after the client half-closed). */
   async single(): Promise<unknown> {
     const first = await this.next();
-    if (first === undefined) throw new StatusError(Status.INTERNAL, 'a unary call takes exactly one request message, not 0');
-    if ((await this.next()) !== undefined) throw new StatusError(Status.INTERNAL, 'a unary call takes exactly one request message, not more');
+    // gRPC statuscodes.md: a cardinality violation (not exactly one request) is UNIMPLEMENTED
+    const kind = this.method.responseStream ? 'a server-streaming' : 'a unary';
+    if (first === undefined) throw new StatusError(Status.UNIMPLEMENTED, `${kind} call takes exactly one request message, not 0`);
+    if ((await this.next()) !== undefined) throw new StatusError(Status.UNIMPLEMENTED, `${kind} call takes exactly one request message, not more`);
     return first;
   }
 
