@@ -64,7 +64,7 @@ t.test('grpc-message percent-encoding', async (t) => {
 t.test('status when no grpc-status arrives', async (t) => {
   const http: Array<[number, number]> = [
     [400, Status.INTERNAL], [401, Status.UNAUTHENTICATED], [403, Status.PERMISSION_DENIED], [404, Status.UNIMPLEMENTED],
-    [429, Status.UNAVAILABLE], [431, Status.INTERNAL], [502, Status.UNAVAILABLE], [503, Status.UNAVAILABLE], [504, Status.UNAVAILABLE], [500, Status.UNKNOWN], [418, Status.UNKNOWN],
+    [429, Status.UNAVAILABLE], [431, Status.UNKNOWN], [502, Status.UNAVAILABLE], [503, Status.UNAVAILABLE], [504, Status.UNAVAILABLE], [500, Status.UNKNOWN], [418, Status.UNKNOWN],
   ];
   for (const [httpStatus, code] of http) t.equal(statusFromHttp(httpStatus), code, `HTTP ${httpStatus}`);
   const rst: Array<[number, number]> = [

@@ -200,6 +200,11 @@ export class Inbox {
     return message;
   }
 
+  /** True while whole messages wait to be taken. */
+  get pending(): boolean {
+    return this.queue.length > 0;
+  }
+
   /** Drops the messages not read yet (their window stays held until release()). */
   drop(): void {
     this.queue.clear();

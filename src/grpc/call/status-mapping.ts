@@ -12,8 +12,7 @@ export function statusFromHttp(httpStatus: number): number {
     case 502:
     case 503:
     case 504: return Status.UNAVAILABLE;
-    case 431: return Status.INTERNAL;
-    default: return Status.UNKNOWN;
+    default: return Status.UNKNOWN; // 431 among them: the spec's table maps only the codes above
   }
 }
 

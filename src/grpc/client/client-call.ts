@@ -25,6 +25,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private readonly method: MethodDefinition;
   private readonly options: CallOptions;
   private readonly deadline: number | undefined;
+  /** grpc-timeout of the first attempt: the time left when the call started, however long it waits to be sent. */
+  private readonly timeout: string | undefined;
   private readonly inbox: Inbox;
   /** For each response message handed out so far: whether it arrived compressed (flag 1). */
   readonly receivedCompressed: boolean[] = [];
@@ -55,6 +57,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.method = config.method;
     this.options = config.options;
     this.deadline = config.deadline;
+    this.timeout = this.deadline === undefined ? undefined : encodeTimeout(this.deadline - Date.now());
     this.inbox = new Inbox(config.maxReceiveMessageLength, (n, used) => this.stream?.consume(n, used));
     this.headers = new Promise((resolve, reject) => {
       this.resolveHeaders = resolve;
@@ -77,9 +80,18 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     void this.attempt();
   }
 
-  /** Cancels the call: RST_STREAM CANCEL; it fails with CANCELLED. */
+  /**
+   * Cancels the call: RST_STREAM CANCEL; it fails with CANCELLED. A call whose status already arrived while some
+   * of its messages were not read yet is cancelled too: those messages are dropped, and reading ends CANCELLED.
+   */
   cancel(code: number = Status.CANCELLED, details = 'the call was cancelled by the client'): void {
-    if (this.settled) return;
+    if (this.settled) {
+      if (this.error || !this.inbox.pending) return;
+      this.inbox.drop();
+      this.error = new StatusError(code, details, undefined);
+      this.error.headers = this.responseHeaders;
+      return this.resume();
+    }
     if (this.stream && !this.stream.closed) this.stream.reset(ErrorCode.CANCEL);
     this.inbox.drop(); // what was not read yet is dropped with the call
     this.fail(new StatusError(code, details));
@@ -91,7 +103,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     for await (const message of this) messages.push(message);
     const trailers = await this.done;
     if (messages.length !== 1) {
-      throw new StatusError(Status.INTERNAL, `a unary call expects exactly one response message, not ${messages.length}`, trailers);
+      // gRPC statuscodes.md: a cardinality violation (not exactly one response) is UNIMPLEMENTED
+      throw new StatusError(Status.UNIMPLEMENTED, `a ${this.method.requestStream ? 'client-streaming' : 'unary'} call expects exactly one response message, not ${messages.length}`, trailers);
     }
     return { message: messages[0]!, headers: this.responseHeaders ?? new Metadata(), trailers };
   }
@@ -107,16 +120,16 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
           try {
             data = await decompress(this.responseEncoding, data, this.config.maxReceiveMessageLength);
           } catch (err) {
-            this.cancel((err as StatusError).code, (err as StatusError).details);
-            throw this.error;
+            // gRPC compression.md: UNIMPLEMENTED is the server's answer; a client that cannot read a response says INTERNAL
+            const { code, details } = err as StatusError;
+            throw this.readFailed(code === Status.UNIMPLEMENTED ? Status.INTERNAL : code, details);
           }
         }
         let decoded: Res;
         try {
           decoded = this.method.deserializeResponse(data) as Res;
         } catch (err) {
-          this.cancel(Status.INTERNAL, `response message does not parse: ${(err as Error).message}`);
-          throw this.error;
+          throw this.readFailed(Status.INTERNAL, `response message does not parse: ${(err as Error).message}`);
         }
         yield decoded;
         continue;
@@ -127,6 +140,17 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       }
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+  }
+
+  /** A response message that cannot be read ends the call with this status, even if its trailers said OK. */
+  private readFailed(code: number, details: string): StatusError {
+    if (!this.settled) this.cancel(code, details);
+    if (!this.error) {
+      this.inbox.drop();
+      this.error = new StatusError(code, details);
+      this.error.headers = this.responseHeaders;
+    }
+    return this.error;
   }
 
   // ---- sending ----------------------------------------------------------------------------------------------
@@ -179,7 +203,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       ['content-type', 'application/grpc'],
       ['user-agent', USER_AGENT],
     ];
-    if (this.deadline !== undefined) headers.push(['grpc-timeout', encodeTimeout(this.deadline - Date.now())]);
+    // the first attempt says the time the call was given (gRPC PROTOCOL-HTTP2); a retry, the time left
+    if (this.deadline !== undefined) headers.push(['grpc-timeout', this.attempts === 1 ? this.timeout! : encodeTimeout(this.deadline - Date.now())]);
     if (this.config.compression !== 'identity') headers.push(['grpc-encoding', this.config.compression]);
     if (this.attempts > 1) headers.push(['grpc-previous-rpc-attempts', String(this.attempts - 1)]);
     headers.push(['grpc-accept-encoding', ACCEPT_ENCODING]);
@@ -276,7 +301,11 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         this.committed = true;
         this.sent.length = 0; // committed: no more retries of any kind
         this.responseEncoding = headerValue(headers, 'grpc-encoding') ?? 'identity';
-        this.responseHeaders = Metadata.fromHeaders(headers);
+        try {
+          this.responseHeaders = Metadata.fromHeaders(headers);
+        } catch (err) {
+          return this.cancel(Status.INTERNAL, `malformed response metadata: ${(err as Error).message}`);
+        }
         this.resolveHeaders(this.responseHeaders);
         return;
       }
@@ -355,7 +384,13 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   }
 
   private finish(trailers: HeaderList): void {
-    const { code, metadata, error, malformed } = trailersStatus(trailers);
+    let status: ReturnType<typeof trailersStatus>;
+    try {
+      status = trailersStatus(trailers);
+    } catch (err) {
+      return this.fail(new StatusError(Status.INTERNAL, `malformed trailers: ${(err as Error).message}`));
+    }
+    const { code, metadata, error, malformed } = status;
     if (error) {
       if (!malformed && this.retry(code, trailers)) return;
       return this.fail(error);
