@@ -264,6 +264,17 @@ t.test('RFC 9113 §3.4: an HTTP/1.x request line gets the HTTP/1.1 505; any othe
   }
 });
 
+t.test('a client whose server answers in HTTP/1.1 says so, instead of reading a frame header out of it', async (t) => {
+  const http1 = net.createServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')));
+  await new Promise<void>((r) => http1.listen(0, '127.0.0.1', r));
+  t.teardown(() => http1.close());
+  const client = createClient(`127.0.0.1:${(http1.address() as net.AddressInfo).port}`, piService);
+  t.teardown(() => client.close());
+  const err = await client.Calc({ n: 1 }, { timeout: 10_000 }).then(() => undefined, (e: StatusError) => e);
+  t.equal(err?.code, Status.UNAVAILABLE, 'UNAVAILABLE');
+  t.match(err?.details, /the server answered in HTTP\/1\.x \(HTTP\/1\.1 400 Bad Request\), not HTTP\/2/, 'naming what it answered');
+});
+
 // ---- calls without a message ------------------------------------------------------------------------------------
 
 /** Header blocks decoded in the order they arrived (HPACK's dynamic table requires it), each once. */

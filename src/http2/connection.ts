@@ -11,7 +11,7 @@ import { ReceiveWindow } from './flow-control.js';
 import { FrameOutput } from './frame-output.js';
 import { GoAway, type GoAwayHost } from './goaway.js';
 import { HeaderBlock } from './header-block.js';
-import { http1Refusal, Http1Sniffer } from './http1-preface.js';
+import { http1Refusal, Http1Sniffer, http1StatusLine } from './http1-preface.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { Keepalive, type KeepaliveHost } from './keepalive.js';
 import { Pings } from './pings.js';
@@ -263,6 +263,10 @@ export class Connection extends EventEmitter {
       chunk = this.sniffer.take();
       this.sniffer = undefined;
       this.writer.release();
+    } else if (!this.prefaceReceived && this.role === 'client') {
+      // a server that answers in HTTP/1.x: say so, rather than read its status line as a frame header
+      const line = http1StatusLine(chunk);
+      if (line) return this.fail(connectionError(ErrorCode.PROTOCOL_ERROR, `the server answered in HTTP/1.x (${line}), not HTTP/2: it does not speak HTTP/2 with prior knowledge on this port`));
     }
     this.decoder.push(chunk);
     while (!this.closed) {

@@ -37,6 +37,13 @@ export class Http1Sniffer {
   }
 }
 
+/** Client: the status line, when a server's first octets are an HTTP/1.x response (it does not speak HTTP/2 there). */
+export function http1StatusLine(chunk: Buffer): string | undefined {
+  if (chunk.length < 8 || chunk.toString('latin1', 0, 7) !== 'HTTP/1.') return undefined;
+  const end = chunk.indexOf('\n');
+  return chunk.toString('latin1', 0, end < 0 ? Math.min(chunk.length, 80) : Math.min(end, 80)).trim();
+}
+
 /**
  * RFC 9113 §3.3: this server speaks HTTP/2 with prior knowledge only. An HTTP/1.x request (curl, a browser) is told
  * so in a readable HTTP/1.1 response rather than a binary GOAWAY it would show as garbage.
