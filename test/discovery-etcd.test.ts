@@ -72,9 +72,9 @@ t.test('registrar and etcd:/// resolver: round_robin over registered servers, li
   const etcdClient = new EtcdClient(etcd!.url);
   t.teardown(() => etcdClient.close());
   const servers = [await whoServer(t, 'a'), await whoServer(t, 'b')];
-  const registrars = servers.map((s) => register({ etcd: etcdClient, service: 'who', address: s.address, ttl: 5 }));
+  // awaiting register() means registered: the keys are in etcd at once
+  const registrars = await Promise.all(servers.map((s) => register({ etcd: etcdClient, service: 'who', address: s.address, ttl: 5 })));
   t.teardown(() => Promise.all(registrars.map((r) => r.close())));
-  await Promise.all(registrars.map((r) => r.registered));
   const listed = await etcdctl('get', '--prefix', 'who/');
   t.equal(listed.stdout, servers.map((s) => s.address).sort().map((a) => `who/${a}\n${JSON.stringify({ Addr: a })}\n`).join(''), 'etcd naming layout: who/<addr> = {"Addr":"<addr>"}');
   t.same(endpointEntry('who', '127.0.0.1:1'), { key: 'who/127.0.0.1:1', value: '{"Addr":"127.0.0.1:1"}' });

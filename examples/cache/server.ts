@@ -2,7 +2,7 @@
 // with --redis; with --etcd it registers itself for discovery (the second exercise).
 //   npx tsx examples/cache/server.ts [--port N] [--redis redis://127.0.0.1:6379] [--etcd http://127.0.0.1:2379]
 //                                    [--service cache] [--ttl 10]
-import { register, EtcdClient, type Registrar } from '../../src/discovery/index.js';
+import { EtcdClient, Registrar } from '../../src/discovery/index.js';
 import { Server } from '../../src/grpc/index.js';
 import { die, listenOrExplain } from '../run.js';
 import { type CacheBackend, MemoryBackend } from './backend.js';
@@ -50,7 +50,8 @@ let etcd: EtcdClient | undefined;
 let registrar: Registrar | undefined;
 if (options.etcd) {
   etcd = new EtcdClient(options.etcd);
-  registrar = register({ etcd, service: options.service, address: server.address, ttl: options.ttl });
+  // new Registrar starts registering at once; `await register(...)` would also wait until it is registered
+  registrar = new Registrar({ etcd, service: options.service, address: server.address, ttl: options.ttl });
   registrar.on('registered', (lease: string) => console.log(`registered in etcd as ${registrar!.key} (lease ${lease}, ttl ${options.ttl} s)`));
   registrar.on('lost', (err: Error) => console.log(`etcd registration lost (${err.message}); registering again`));
 }
@@ -60,7 +61,7 @@ let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) process.exit(130);
   stopping = true;
-  console.log(`${signal}: leaving etcd, shutting down`);
+  console.log(`${signal}: ${registrar ? 'leaving etcd, ' : ''}shutting down`);
   await registrar?.close();
   etcd?.close();
   await server.shutdown({ graceMs: 5000 });

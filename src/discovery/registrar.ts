@@ -93,7 +93,12 @@ export class Registrar extends EventEmitter {
   }
 }
 
-/** Registers a server in etcd (see Registrar). */
-export function register(options: RegisterOptions): Registrar {
-  return new Registrar(options);
+/**
+ * Registers a server in etcd and resolves once it is registered, so a client made right after finds it; while etcd
+ * is unreachable it keeps trying (see Registrar). `new Registrar(options)` starts the same without waiting.
+ */
+export async function register(options: RegisterOptions): Promise<Registrar> {
+  const registrar = new Registrar(options);
+  await registrar.registered;
+  return registrar;
 }
