@@ -41,6 +41,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private readonly sent: Uint8Array[] = [];
   private sentBytes = 0;
   private requestsDone = false;
+  /** The one request of a unary or server-streaming call, serialized before the stream opens. */
+  private firstRequest: Uint8Array | undefined;
   private committed = false; // response headers arrived: no more retries (gRPC A6)
   private retrying = false; // waiting out a retry's backoff
   private retryTimer: NodeJS.Timeout | undefined;
@@ -77,6 +79,16 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       if (this.options.signal.aborted) queueMicrotask(this.abort);
       else this.options.signal.addEventListener('abort', this.abort, { once: true });
     }
+    // the one request of a unary or server-streaming call is serialized first: one that cannot be sends nothing
+    if (!this.method.requestStream && Array.isArray(requests) && requests.length === 1) {
+      const item: unknown = requests[0];
+      try {
+        this.firstRequest = this.method.serialize(item instanceof WithCompression ? item.message : item);
+      } catch (err) {
+        this.fail(unserializable(err));
+        return;
+      }
+    }
     void this.attempt();
   }
 
@@ -109,36 +121,49 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     return { message: messages[0]!, headers: this.responseHeaders ?? new Metadata(), trailers };
   }
 
-  /** The response messages; throws the call's StatusError after the messages that came before it. */
+  /**
+   * The response messages; throws the call's StatusError after the messages that came before it. Leaving the loop
+   * early (`break`, `return`, a throw inside it) cancels the call, as connect-es does: RST_STREAM CANCEL, and the
+   * server's handler sees its signal abort.
+   */
   async *[Symbol.asyncIterator](): AsyncGenerator<Res> {
-    for (;;) {
-      const message = this.inbox.take();
-      if (message) {
-        this.receivedCompressed.push(message.compressed);
-        let data = message.data;
-        if (message.compressed) {
-          try {
-            data = await decompress(this.responseEncoding, data, this.config.maxReceiveMessageLength);
-          } catch (err) {
-            // gRPC compression.md: UNIMPLEMENTED is the server's answer; a client that cannot read a response says INTERNAL
-            const { code, details } = err as StatusError;
-            throw this.readFailed(code === Status.UNIMPLEMENTED ? Status.INTERNAL : code, details);
-          }
+    let ended = false;
+    try {
+      for (;;) {
+        const message = this.inbox.take();
+        if (message) {
+          this.receivedCompressed.push(message.compressed);
+          yield this.parse(message.compressed ? await this.decompress(message.data) : message.data);
+          continue;
         }
-        let decoded: Res;
-        try {
-          decoded = this.method.deserializeResponse(data) as Res;
-        } catch (err) {
-          throw this.readFailed(Status.INTERNAL, `response message does not parse: ${(err as Error).message}`);
+        if (this.settled) {
+          ended = true;
+          if (this.error) throw this.error;
+          return;
         }
-        yield decoded;
-        continue;
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
       }
-      if (this.settled) {
-        if (this.error) throw this.error;
-        return;
-      }
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    } finally {
+      if (!ended && !this.error) this.cancel(Status.CANCELLED, 'the response iterator was closed before the end (break, return or throw)');
+    }
+  }
+
+  private async decompress(data: Uint8Array): Promise<Uint8Array> {
+    try {
+      return await decompress(this.responseEncoding, data, this.config.maxReceiveMessageLength);
+    } catch (err) {
+      // gRPC compression.md: UNIMPLEMENTED is the server's answer; a client that cannot read a response says INTERNAL
+      const { code, details } = err as StatusError;
+      throw this.readFailed(code === Status.UNIMPLEMENTED ? Status.INTERNAL : code, details);
+    }
+  }
+
+  /** One response message's octets as the response type. */
+  private parse(data: Uint8Array): Res {
+    try {
+      return this.method.deserializeResponse(data) as Res;
+    } catch (err) {
+      throw this.readFailed(Status.INTERNAL, `response message does not parse: ${(err as Error).message}`);
     }
   }
 
@@ -219,7 +244,15 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       for await (const item of this.requests) {
         if (this.settled) return;
         const request = item instanceof WithCompression ? item.message : item;
-        const bytes = this.method.serialize(request);
+        let bytes = this.firstRequest;
+        this.firstRequest = undefined;
+        if (!bytes) {
+          try {
+            bytes = this.method.serialize(request);
+          } catch (err) {
+            return this.cancel(Status.INTERNAL, unserializable(err).details);
+          }
+        }
         if (bytes.length > this.config.maxSendMessageLength) {
           return this.cancel(Status.RESOURCE_EXHAUSTED, `request message of ${bytes.length} octets is larger than the limit of ${this.config.maxSendMessageLength}`);
         }
@@ -400,4 +433,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.settle();
     this.resolveDone(metadata);
   }
+}
+
+/** gRPC (as grpc-js): a request the serializer refuses fails the call INTERNAL with the serializer's message. */
+function unserializable(err: unknown): StatusError {
+  return new StatusError(Status.INTERNAL, `the request message does not serialize: ${(err as Error)?.message ?? String(err)}`);
 }
