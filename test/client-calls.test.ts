@@ -1,14 +1,14 @@
 // What a user of grpc-js or connect-es expects of a call's life on the client: leaving a response loop early
 // cancels the call (the server's handler sees its signal abort), and a request that does not serialize fails the
 // call INTERNAL with the serializer's message, sending nothing.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createClient, Server, type ServerCall, Status, type StatusError } from '../src/grpc/index.js';
 import { PiStreams } from '../examples/gen/pi-streaming.js';
 import { piService } from '../examples/pi-service.js';
 import { TestService } from '../examples/interop/gen/test.js';
 
 /** A server whose Approximations streams without end (until cancelled) and whose Calc echoes; it records what it saw. */
-async function endless(t: Tap) {
+async function endless(t: Test) {
   const seen = { calls: 0, aborted: [] as Promise<string>[], stopped: [] as Promise<number>[], produced: 0 };
   const server = new Server({
     interceptors: [async (_call, next) => {
@@ -45,7 +45,7 @@ async function endless(t: Tap) {
   t.teardown(() => (client.close(), pi.close(), testing.close()));
   return { seen, client, pi, testing };
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
+
 
 t.test('break, return or throw in a response loop cancels the call; the handler sees its signal abort', async (t) => {
   const { seen, client } = await endless(t);

@@ -83,3 +83,48 @@ t.test('examples/pi-errors.ts prints code, details, metadata and typed details',
   t.match(out, '"retry_delay":{"seconds":"2","nanos":500000000}');
   t.match(out, 'pi(10) = 3.1096254579886478');
 });
+
+t.test('details of the user\'s own types: any type of the served services, a typeRegistry, or pre-encoded', async (t) => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadProto, loadService } = await import('../src/grpc/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'h2grpc-details-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'shop.proto'), 'syntax = "proto3"; package shop.v1; message Item { string id = 1; int32 stock = 2; } message Get { string id = 1; } service Shop { rpc GetItem(Get) returns (Item); }');
+  writeFileSync(join(dir, 'extra.proto'), 'syntax = "proto3"; package audit.v1; message Trail { string who = 1; }');
+  const shop = loadService(join(dir, 'shop.proto'), 'shop.v1.Shop');
+  const details: StatusDetail[] = [
+    { '@type': 'type.googleapis.com/shop.v1.Item', id: 'x1', stock: 0 }, // in the served service's schema
+    { '@type': 'type.googleapis.com/audit.v1.Trail', who: 'ops' }, // in the typeRegistry
+    { '@type': 'type.googleapis.com/opaque.v1.Blob', value: Buffer.from([1, 2, 3]) }, // pre-encoded, passed as it is
+  ];
+  const server = new Server({ typeRegistry: [loadProto(join(dir, 'extra.proto'))] }).addService(shop, {
+    GetItem: () => {
+      throw new StatusError(Status.FAILED_PRECONDITION, 'out of stock', undefined, details);
+    },
+  });
+  t.teardown(() => server.forceShutdown());
+  const port = await server.listen(0, '127.0.0.1');
+  const client = createClient<'GetItem'>(`127.0.0.1:${port}`, shop, { typeRegistry: [loadProto(join(dir, 'extra.proto'))] });
+  t.teardown(() => client.close());
+  const err = await client.GetItem({ id: 'x1' }).then(() => undefined, (e: StatusError) => e);
+  t.equal(err?.code, Status.FAILED_PRECONDITION, 'the status the handler threw, not INTERNAL');
+  t.same(err?.errorDetails, [
+    { '@type': 'type.googleapis.com/shop.v1.Item', id: 'x1', stock: 0 },
+    { '@type': 'type.googleapis.com/audit.v1.Trail', who: 'ops' },
+    { '@type': 'type.googleapis.com/opaque.v1.Blob', value: Buffer.from([1, 2, 3]) },
+  ], 'each detail decoded by the client with the service\'s types and its typeRegistry; the unknown one as bytes');
+  // a type the server knows nowhere: INTERNAL naming what to do
+  const unknown = new Server().addService(shop, {
+    GetItem: () => {
+      throw new StatusError(Status.NOT_FOUND, 'no', undefined, [{ '@type': 'type.googleapis.com/audit.v1.Trail', who: 'x' }]);
+    },
+  });
+  t.teardown(() => unknown.forceShutdown());
+  const other = createClient<'GetItem'>(`127.0.0.1:${await unknown.listen(0, '127.0.0.1')}`, shop);
+  t.teardown(() => other.close());
+  const failed = await other.GetItem({ id: 'x' }).then(() => undefined, (e: StatusError) => e);
+  t.equal(failed?.code, Status.INTERNAL);
+  t.match(failed?.details, /unknown detail type type.googleapis.com\/audit.v1.Trail: it is in no served service's schema; give its root in the server's typeRegistry option/);
+});

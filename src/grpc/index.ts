@@ -30,7 +30,7 @@ export { addressText, DEFAULT_PORT, parseHostPort, parseTarget, type SubchannelA
 export type { RetryPolicy, RetryThrottling, ServiceConfig } from './channel/index.js';
 
 // client/: the client, its calls and stubs, interceptors, retries, the reflection client
-export { Client, createClient, type ClientOptions, type ServiceClient, type StubMethod, type TypedClient } from './client/index.js';
+export { Client, createClient, type ClientOptions, type ServiceClient, type StubMethod, type TypedCalls, type TypedClient } from './client/index.js';
 export { type CallOptions, ClientCall, type UnaryResult, USER_AGENT } from './client/index.js';
 export { type ClientCallInfo, type ClientInterceptor, type ServiceStubs, type StubOf } from './client/index.js';
 export { backoffMs, normalizeRetryPolicy, retryPolicyFor, RetryThrottle, reflect } from './client/index.js';

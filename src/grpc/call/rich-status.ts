@@ -51,13 +51,18 @@ export interface RichStatus {
 }
 
 /**
- * Encodes and decodes google.rpc.Status. Details of the standard types (or of types in `extra`, a root the caller
- * loaded) are encoded from and decoded to plain objects; unknown ones decode to { '@type', value: Buffer }.
+ * Encodes and decodes google.rpc.Status. Details of the standard types, or of types in `extra` (roots the caller
+ * loaded: a server passes its services' schemas and its typeRegistry), are encoded from and decoded to plain objects.
+ * A detail given as `{ '@type': url, value: bytes }` is sent as it is (already encoded); an unknown type decodes to
+ * that same form.
  */
 export class RichStatusCodec {
   private parsed: { root: protobuf.Root; status: protobuf.Type } | undefined;
+  private readonly extra: readonly protobuf.Root[];
 
-  constructor(private readonly extra?: protobuf.Root) {}
+  constructor(extra?: protobuf.Root | readonly protobuf.Root[]) {
+    this.extra = extra === undefined ? [] : extra instanceof protobuf.Root ? [extra] : extra;
+  }
 
   /** The schema, parsed on first use (the shared codec is made at import, and most programs never need it). */
   private get root(): protobuf.Root {
@@ -78,9 +83,9 @@ export class RichStatusCodec {
 
   private type(typeUrl: string): protobuf.Type | undefined {
     const name = typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
-    for (const root of [this.root, this.extra]) {
+    for (const root of [this.root, ...this.extra]) {
       try {
-        const found = root?.lookupType(name);
+        const found = root.lookupType(name);
         if (found) return found;
       } catch {
         // not in this root
@@ -95,7 +100,7 @@ export class RichStatusCodec {
       const url = typeUrl.includes('/') ? typeUrl : TYPE_PREFIX + typeUrl;
       if (fields.value instanceof Uint8Array && Object.keys(fields).length === 1) return { type_url: url, value: fields.value };
       const type = this.type(url);
-      if (!type) throw new TypeError(`unknown detail type ${url}: load its .proto and pass the root to RichStatusCodec`);
+      if (!type) throw new TypeError(`unknown detail type ${url}: it is in no served service's schema; give its root in the server's typeRegistry option, or send it encoded as { '@type', value: bytes }`);
       return { type_url: url, value: type.encode(type.fromObject(fields)).finish() };
     });
     return Buffer.from(this.status.encode(this.status.fromObject({ code: status.code, message: status.message, details })).finish());

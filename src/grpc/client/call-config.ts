@@ -1,5 +1,5 @@
 import type { Connection, HeaderList } from '../../http2/index.js';
-import type { Encoding, Metadata } from '../call/index.js';
+import type { Encoding, Metadata, RichStatusCodec } from '../call/index.js';
 import type { NormalizedRetryPolicy, RetryThrottle } from './retry.js';
 import type { MethodDefinition } from '../schema/index.js';
 
@@ -56,5 +56,7 @@ export interface ClientCallConfig {
   retryPolicy?: NormalizedRetryPolicy;
   /** The channel's retry throttle, if the service config has one. */
   throttle?: RetryThrottle;
+  /** Decodes error details (grpc-status-details-bin); default: the standard google.rpc types only. */
+  statusCodec?: () => RichStatusCodec;
 }
 

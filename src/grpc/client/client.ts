@@ -2,10 +2,11 @@ import type { HeaderList } from '../../http2/index.js';
 import { Channel, type ChannelOptions, type ServiceConfig } from '../channel/index.js';
 import { watchHealth } from './health-watch.js';
 import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js';
-import { deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, MIN_COMPRESS_LENGTH, Status, StatusError } from '../call/index.js';
+import type protobuf from 'protobufjs';
+import { deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, MIN_COMPRESS_LENGTH, RichStatusCodec, type Sent, Status, StatusError } from '../call/index.js';
 import { chainClient, type ClientCallInfo, type ClientInterceptor } from './interceptors.js';
 import { type NormalizedRetryPolicy, retryPolicyFor, RetryThrottle } from './retry.js';
-import type { MethodDefinition, ServiceDefinition, ServiceShape, TypedServiceDefinition } from '../schema/index.js';
+import type { MethodDefinition, MethodShape, ServiceDefinition, ServiceShape, TypedServiceDefinition } from '../schema/index.js';
 import type { ServiceStubs } from './stub-types.js';
 
 /** Options of a client: the channel's, message limits, compression, interceptors, service config. */
@@ -24,6 +25,11 @@ export interface ClientOptions extends ChannelOptions {
   serviceConfig?: ServiceConfig;
   /** Share this channel (its connections) with other clients instead of making one; the address is then unused. */
   channel?: Channel;
+  /**
+   * Schemas (protobufjs roots) of the types error details may carry, besides the standard google.rpc ones and the
+   * service's own types, so that they decode to objects. Default none.
+   */
+  typeRegistry?: protobuf.Root[];
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -54,6 +60,9 @@ export class Client {
     this.channel = options.channel ?? new Channel(address, options);
     this.channel.healthChecker ??= watchHealth;
     const throttle = options.serviceConfig?.retryThrottling && new RetryThrottle(options.serviceConfig.retryThrottling);
+    let codec: RichStatusCodec | undefined;
+    // error details decode with the service's own types and the typeRegistry's, besides google.rpc's
+    const statusCodec = () => (codec ??= new RichStatusCodec([...new Set([...(options.typeRegistry ?? []), ...Object.values(service.methods).map((m) => m.requestType.root)])]));
     const policies = new Map<string, NormalizedRetryPolicy | undefined>();
     for (const method of Object.values(service.methods)) policies.set(method.path, retryPolicyFor(options.serviceConfig, method.path));
     this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) =>
@@ -69,6 +78,7 @@ export class Client {
         minCompressLength: options.minCompressLength ?? MIN_COMPRESS_LENGTH,
         retryPolicy: policies.get(method.path),
         throttle,
+        statusCodec,
       }, requests));
     for (const [name, method] of Object.entries(service.methods)) {
       if (name in this) continue; // never shadow the client's own members
@@ -125,7 +135,22 @@ export type ServiceClient<M extends string = string> = Client & Record<M, StubMe
  * A client of a generated (typed) service: every stub typed by its method. A method named like a member of Client
  * (`close`, `call`, `unary`, `channel`, `service`) has no stub; reach it with `client.call(name, requests)`.
  */
-export type TypedClient<S extends ServiceShape> = Client & Omit<ServiceStubs<S>, keyof Client>;
+export type TypedClient<S extends ServiceShape> = Omit<Client, 'unary' | 'call'> & Omit<ServiceStubs<S>, keyof Client> & TypedCalls<S>;
+
+/** The requests a method takes: one message, or (when the client streams) an iterable of them. */
+type RequestsOf<M extends MethodShape> = M['requestStream'] extends true ? AsyncIterable<Sent<M['requestInit']>> | Iterable<Sent<M['requestInit']>> : M['requestInit'];
+
+/** Client.unary and Client.call typed by the method named: the response type comes with the headers and trailers. */
+export interface TypedCalls<S extends ServiceShape> {
+  /** A unary or client-streaming call by name: its response message, response headers and trailers. */
+  unary<K extends keyof S & string>(methodName: K, request: RequestsOf<S[K]>, options?: CallOptions): Promise<UnaryResult<S[K]['response']>>;
+  /** As Client.unary, with the response type given (`unary<PiResponse>('Calc', …)`, as before typed calls). */
+  unary<Res>(methodName: string, request: unknown, options?: CallOptions): Promise<UnaryResult<Res>>;
+  /** A call of any kind by name: iterate it for the responses; `headers`, `done` (trailers) and `cancel()`. */
+  call<K extends keyof S & string>(methodName: K, requests: AsyncIterable<Sent<S[K]['requestInit']>> | Iterable<Sent<S[K]['requestInit']>>, options?: CallOptions): ClientCall<S[K]['response']>;
+  /** As Client.call, with the response type given. */
+  call<Res>(methodName: string, requests: AsyncIterable<unknown> | Iterable<unknown>, options?: CallOptions): ClientCall<Res>;
+}
 
 /**
  * A client for `service` at `address`. With a service from generated code (`h2grpc gen`) the stubs are typed:
@@ -133,6 +158,6 @@ export type TypedClient<S extends ServiceShape> = Client & Omit<ServiceStubs<S>,
  */
 export function createClient<S extends ServiceShape>(address: string, service: TypedServiceDefinition<S>, options?: ClientOptions): TypedClient<S>;
 export function createClient<M extends string = string>(address: string, service: ServiceDefinition, options?: ClientOptions): ServiceClient<M>;
-export function createClient(address: string, service: ServiceDefinition, options?: ClientOptions): Client {
+export function createClient(address: string, service: ServiceDefinition, options?: ClientOptions): Client | TypedClient<ServiceShape> {
   return new Client(address, service, options);
 }

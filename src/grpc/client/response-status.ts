@@ -1,15 +1,15 @@
 import { headerValue, type HeaderList } from '../../http2/index.js';
-import { Metadata, percentDecode, richStatus, Status, type StatusDetail, StatusError, statusFromHttp } from '../call/index.js';
+import { Metadata, percentDecode, richStatus, type RichStatusCodec, Status, type StatusDetail, StatusError, statusFromHttp } from '../call/index.js';
 
 // What a client reads of a response's status (gRPC PROTOCOL-HTTP2): the response headers that rule out gRPC, and the
 // status, message and details the trailers carry.
 
 /** The typed details of grpc-status-details-bin, or none when it is absent or does not decode. */
-function errorDetails(trailers: HeaderList): StatusDetail[] {
+function errorDetails(trailers: HeaderList, codec: RichStatusCodec): StatusDetail[] {
   const encoded = headerValue(trailers, 'grpc-status-details-bin');
   if (encoded === undefined) return [];
   try {
-    return richStatus.decode(Buffer.from(encoded, 'base64')).details;
+    return codec.decode(Buffer.from(encoded, 'base64')).details;
   } catch {
     return [];
   }
@@ -31,12 +31,12 @@ export function notGrpcResponse(headers: HeaderList): StatusError | undefined {
  * The trailers' status: OK with the trailing metadata, or the StatusError they carry. A grpc-status that is not a
  * status code is UNKNOWN and `malformed` (no retry policy applies to it).
  */
-export function trailersStatus(trailers: HeaderList): { code: number; metadata: Metadata; error?: StatusError; malformed?: true } {
+export function trailersStatus(trailers: HeaderList, codec: RichStatusCodec = richStatus): { code: number; metadata: Metadata; error?: StatusError; malformed?: true } {
   const metadata = Metadata.fromHeaders(trailers);
   const grpcStatus = headerValue(trailers, 'grpc-status');
   const code = grpcStatus === undefined ? Status.UNKNOWN : Number(grpcStatus);
   if (!Number.isInteger(code) || code < 0 || code > 16) return { code: Status.UNKNOWN, metadata, malformed: true, error: new StatusError(Status.UNKNOWN, `grpc-status ${grpcStatus} is not a status code`, metadata) };
   if (code === Status.OK) return { code, metadata };
   const details = grpcStatus === undefined ? 'the response trailers have no grpc-status' : percentDecode(headerValue(trailers, 'grpc-message') ?? '');
-  return { code, metadata, error: new StatusError(code, details, metadata, errorDetails(trailers)) };
+  return { code, metadata, error: new StatusError(code, details, metadata, errorDetails(trailers, codec)) };
 }

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../frames/index.js';
 import type { HeaderList, Http2Stream, StreamHandler } from '../../http2/index.js';
-import { ACCEPT_ENCODING, compress, DeadlineTimer, decompress, type Encoding, framePieces, Inbox, Metadata, percentEncode, richStatus, Status, StatusError, writePieces } from '../call/index.js';
+import { ACCEPT_ENCODING, compress, DeadlineTimer, decompress, type Encoding, framePieces, Inbox, Metadata, percentEncode, richStatus, type RichStatusCodec, Status, StatusError, writePieces } from '../call/index.js';
 import type { MethodDefinition } from '../schema/index.js';
 
 const RESOLVED = Promise.resolve();
@@ -24,6 +24,8 @@ export interface ServerCallOptions {
   acceptedEncodings: ReadonlySet<string>;
   minCompressLength: number;
   onFinish: (call: ServerCall) => void;
+  /** Encodes a StatusError's details (grpc-status-details-bin); default: the standard google.rpc types only. */
+  statusCodec?: () => RichStatusCodec;
 }
 
 /**
@@ -78,6 +80,7 @@ export class ServerCall implements StreamHandler {
   private abortReason: StatusError | undefined;
   private readonly inbox: Inbox;
   private readonly maxSendMessageLength: number;
+  private readonly statusCodec: (() => RichStatusCodec) | undefined;
   private readonly onFinish: (call: ServerCall) => void;
   private headersSent = false;
   private initialMetadata: Metadata | undefined;
@@ -102,6 +105,7 @@ export class ServerCall implements StreamHandler {
     this.acceptedEncodings = options.acceptedEncodings;
     this.minCompressLength = options.minCompressLength;
     this.onFinish = options.onFinish;
+    this.statusCodec = options.statusCodec;
     if (this.deadline !== undefined) {
       this.deadlineTimer = new DeadlineTimer(this.deadline, () => this.sendStatus(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
     }
@@ -266,7 +270,7 @@ export class ServerCall implements StreamHandler {
       let statusDetails: Buffer | undefined;
       if (err.errorDetails.length > 0) {
         try {
-          statusDetails = richStatus.encode({ code: err.code, message: err.details, details: err.errorDetails });
+          statusDetails = (this.statusCodec?.() ?? richStatus).encode({ code: err.code, message: err.details, details: err.errorDetails });
         } catch (encodeError) {
           return this.sendStatus(Status.INTERNAL, `error details do not encode: ${(encodeError as Error).message}`);
         }

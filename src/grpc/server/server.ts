@@ -1,10 +1,11 @@
 import type { Worker } from 'node:cluster';
 import net from 'node:net';
 import type tls from 'node:tls';
+import type protobuf from 'protobufjs';
 import { ErrorCode } from '../../frames/index.js';
 import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions, headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
-import { ACCEPT_ENCODING, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, isEncoding, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, percentEncode, Status, WithCompression } from '../call/index.js';
+import { ACCEPT_ENCODING, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, isEncoding, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, percentEncode, RichStatusCodec, Status, WithCompression } from '../call/index.js';
 import { chainServer, type ServerInterceptor } from './interceptors.js';
 import type { MethodDefinition, ServiceDefinition, TypedServiceDefinition } from '../schema/index.js';
 import type { ServiceHandlers } from './handler-types.js';
@@ -64,6 +65,11 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   workers?: number;
   /** Run around every call, the first outermost. */
   interceptors?: ServerInterceptor[];
+  /**
+   * Schemas (protobufjs roots: `loadProto(file)`) of the types a StatusError's details may carry, besides the
+   * standard google.rpc ones and every type of the services this server serves. Default none.
+   */
+  typeRegistry?: protobuf.Root[];
   /** Close a connection (GOAWAY) that has had no call for this long (ms); Infinity: never. Default 300000 (5 min). */
   maxConnectionIdle?: number;
   /** Drain a connection (GOAWAY, calls in flight finish) once it is this old (ms). Default: never. */
@@ -98,6 +104,16 @@ export class Server {
   private workers: Worker[] = [];
   /** The statuses the health service reports (when the health option is on). */
   readonly health = new HealthStatus();
+  private codec: RichStatusCodec | undefined;
+  /** The codec of error details: the standard types, every served service's, the typeRegistry's; made when first needed. */
+  private readonly statusCodec = (): RichStatusCodec => {
+    if (!this.codec) {
+      const roots = new Set<protobuf.Root>(this.options.typeRegistry);
+      for (const service of this.definitions) for (const method of Object.values(service.methods)) roots.add(method.requestType.root);
+      this.codec = new RichStatusCodec([...roots]);
+    }
+    return this.codec;
+  };
   private drained: (() => void) | undefined;
   /** requestTimeout and maxConnectionIdle, with one timer. */
   private readonly sweeper: ServerSweeper;
@@ -130,6 +146,7 @@ export class Server {
     }
     this.services.add(service.name);
     if (!this.definitions.includes(service)) this.definitions.push(service);
+    this.codec = undefined; // the error details' types now include this service's
     if (this.options.health && service !== healthService) this.health.set(service.name, 'SERVING');
     return this;
   }
@@ -294,6 +311,7 @@ export class Server {
       acceptedEncodings: accepted,
       minCompressLength: this.options.minCompressLength ?? MIN_COMPRESS_LENGTH,
       onFinish: this.callFinished,
+      statusCodec: this.statusCodec,
     });
     this.calls.add(call);
     stream.handler = call;
