@@ -419,7 +419,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private finish(trailers: HeaderList): void {
     let status: ReturnType<typeof trailersStatus>;
     try {
-      status = trailersStatus(trailers);
+      status = trailersStatus(trailers, this.config.statusCodec?.());
     } catch (err) {
       return this.fail(new StatusError(Status.INTERNAL, `malformed trailers: ${(err as Error).message}`));
     }
