@@ -1,9 +1,10 @@
 import { ErrorCode } from '../../frames/index.js';
 import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../../http2/index.js';
-import { ACCEPT_ENCODING, compress, DeadlineTimer, decompress, encodeTimeout, framePieces, Inbox, Metadata, Status, StatusError, statusFromRstStream, WithCompression, writePieces } from '../call/index.js';
-import { type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
+import { type CallListener, compress, DeadlineTimer, decompress, encodeTimeout, framePieces, Inbox, Metadata, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
+import type { CallOptions, ClientCallConfig, UnaryResult } from './call-config.js';
 export { type CallChannel, type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
-import { backoffMs } from './retry.js';
+import { retryDelay } from './retry.js';
+import { requestHeaders } from './request-headers.js';
 import type { MethodDefinition } from '../schema/index.js';
 import { notGrpcResponse, trailersStatus } from './response-status.js';
 
@@ -43,6 +44,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private requestsDone = false;
   /** The one request of a unary or server-streaming call, serialized before the stream opens. */
   private firstRequest: Uint8Array | undefined;
+  private listeners: CallListener[] | undefined; // interceptors' hooks (listen)
+  private untoldStatus: Metadata | undefined; // an OK status told to listeners once the last message is read
   private committed = false; // response headers arrived: no more retries (gRPC A6)
   private retrying = false; // waiting out a retry's backoff
   private retryTimer: NodeJS.Timeout | undefined;
@@ -79,17 +82,23 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       if (this.options.signal.aborted) queueMicrotask(this.abort);
       else this.options.signal.addEventListener('abort', this.abort, { once: true });
     }
-    // the one request of a unary or server-streaming call is serialized first: one that cannot be sends nothing
-    if (!this.method.requestStream && Array.isArray(requests) && requests.length === 1) {
-      const item: unknown = requests[0];
-      try {
-        this.firstRequest = this.method.serialize(item instanceof WithCompression ? item.message : item);
-      } catch (err) {
-        this.fail(unserializable(err));
-        return;
-      }
-    }
     void this.attempt();
+  }
+
+  /**
+   * Watches every request sent, the response headers, every response read and the status (an interceptor's view of
+   * the whole call: `return next(info).listen({ … })`); the hooks may replace messages. Listeners run in the order
+   * they were added, so the innermost interceptor's first. Add them before the first turn of the event loop. An OK
+   * status is told once the messages before it have been read, as grpc-js does; an error at once.
+   */
+  listen(listener: CallListener<unknown, Res>): this {
+    (this.listeners ??= []).push(listener as CallListener);
+    if (this.settled) queueMicrotask(() => this.tellStatus(this.error ? { code: this.error.code, details: this.error.details, metadata: this.error.metadata ?? new Metadata() } : undefined));
+    return this;
+  }
+
+  private tellStatus(status: { code: number; details: string; metadata: Metadata } | undefined): void {
+    if (this.listeners && status) tellStatus(this.listeners, status);
   }
 
   /**
@@ -102,6 +111,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       this.inbox.drop();
       this.error = new StatusError(code, details, undefined);
       this.error.headers = this.responseHeaders;
+      this.untoldStatus = undefined;
+      this.tellStatus({ code, details, metadata: new Metadata() });
       return this.resume();
     }
     if (this.stream && !this.stream.closed) this.stream.reset(ErrorCode.CANCEL);
@@ -133,11 +144,14 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         const message = this.inbox.take();
         if (message) {
           this.receivedCompressed.push(message.compressed);
-          yield this.parse(message.compressed ? await this.decompress(message.data) : message.data);
+          const response = this.parse(message.compressed ? await this.decompress(message.data) : message.data);
+          yield this.listeners ? passThrough(this.listeners, 'onResponse', response) : response;
           continue;
         }
         if (this.settled) {
           ended = true;
+          if (this.untoldStatus) this.tellStatus({ code: Status.OK, details: '', metadata: this.untoldStatus });
+          this.untoldStatus = undefined;
           if (this.error) throw this.error;
           return;
         }
@@ -196,6 +210,15 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       return this.fail(error);
     }
     if (this.settled) return;
+    // the one request of a unary or server-streaming call is serialized first: one that cannot be sends nothing
+    if (this.attempts === 1 && !this.method.requestStream && Array.isArray(this.requests) && this.requests.length === 1) {
+      const item: unknown = this.requests[0];
+      try {
+        this.firstRequest = this.serialize(item instanceof WithCompression ? item.message : item);
+      } catch (err) {
+        return this.fail(unserializable(err));
+      }
+    }
     const headers = this.requestHeaders();
     try {
       this.stream = connection.request(headers, this);
@@ -208,34 +231,10 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     if (this.requestsDone && this.sent.length === 0) this.stream.end();
   }
 
-  /**
-   * The request's header list. A call with no deadline, metadata or compression sends the same list as every other
-   * such call of its method on this channel: that one is built once and shared (the HPACK encoder only reads it).
-   */
   private requestHeaders(): HeaderList {
-    const plain = this.deadline === undefined && this.config.compression === 'identity' && this.attempts === 1 && !this.options.metadata;
-    const cache = this.config.headerCache;
-    if (plain && cache) {
-      const cached = cache.get(this.method.path);
-      if (cached) return cached;
-    }
-    const headers: HeaderList = [
-      [':method', 'POST'],
-      [':scheme', this.config.channel.scheme],
-      [':path', this.method.path],
-      [':authority', this.config.channel.authority],
-      ['te', 'trailers'],
-      ['content-type', 'application/grpc'],
-      ['user-agent', USER_AGENT],
-    ];
     // the first attempt says the time the call was given (gRPC PROTOCOL-HTTP2); a retry, the time left
-    if (this.deadline !== undefined) headers.push(['grpc-timeout', this.attempts === 1 ? this.timeout! : encodeTimeout(this.deadline - Date.now())]);
-    if (this.config.compression !== 'identity') headers.push(['grpc-encoding', this.config.compression]);
-    if (this.attempts > 1) headers.push(['grpc-previous-rpc-attempts', String(this.attempts - 1)]);
-    headers.push(['grpc-accept-encoding', ACCEPT_ENCODING]);
-    this.options.metadata?.appendTo(headers);
-    if (plain && cache) cache.set(this.method.path, headers);
-    return headers;
+    const timeout = this.deadline === undefined ? undefined : this.attempts === 1 ? this.timeout! : encodeTimeout(this.deadline - Date.now());
+    return requestHeaders(this.config, timeout, this.attempts);
   }
 
   /** Sends the request messages as the iterable yields them, waiting while the stream's queue is full. */
@@ -248,7 +247,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         this.firstRequest = undefined;
         if (!bytes) {
           try {
-            bytes = this.method.serialize(request);
+            bytes = this.serialize(request);
           } catch (err) {
             return this.cancel(Status.INTERNAL, unserializable(err).details);
           }
@@ -285,6 +284,11 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     }
   }
 
+  /** A request through the listeners, then the serializer. */
+  private serialize(request: unknown): Uint8Array {
+    return this.method.serialize(this.listeners ? passThrough(this.listeners, 'onRequest', request) : request);
+  }
+
   private remember(framed: Uint8Array): void {
     if (this.sentBytes > REPLAY_LIMIT) return;
     this.sentBytes += framed.length;
@@ -312,6 +316,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.settle();
     this.rejectHeaders(err);
     this.rejectDone(err);
+    this.tellStatus({ code: err.code, details: err.details, metadata: err.metadata ?? new Metadata() });
   }
 
   private settle(): void {
@@ -339,6 +344,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         } catch (err) {
           return this.cancel(Status.INTERNAL, `malformed response metadata: ${(err as Error).message}`);
         }
+        if (this.listeners) for (const listener of this.listeners) listener.onHeaders?.(this.responseHeaders);
         this.resolveHeaders(this.responseHeaders);
         return;
       }
@@ -400,10 +406,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.config.throttle?.failure();
     if (this.committed || this.attempts >= policy.maxAttempts || this.sentBytes > REPLAY_LIMIT) return false;
     if (this.config.throttle && !this.config.throttle.allowsRetry) return false;
-    const pushback = headerValue(trailers, 'grpc-retry-pushback-ms');
-    if (pushback !== undefined && !/^\d+$/.test(pushback)) return false;
-    const delay = pushback !== undefined ? Number(pushback) : backoffMs(policy, this.attempts);
-    if (this.deadline !== undefined && Date.now() + delay >= this.deadline) return false;
+    const delay = retryDelay(policy, this.attempts, headerValue(trailers, 'grpc-retry-pushback-ms'), this.deadline);
+    if (delay === undefined) return false;
     this.retrying = true;
     this.stream = undefined;
     this.inbox.restart();
@@ -432,6 +436,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     if (this.inbox.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));
     this.settle();
     this.resolveDone(metadata);
+    // as grpc-js: listeners hear the status after the messages that came before it were read
+    if (this.inbox.pending && this.listeners) this.untoldStatus = metadata;
+    else this.tellStatus({ code: Status.OK, details: '', metadata });
   }
 }
 

@@ -91,3 +91,15 @@ export class RetryThrottle {
 export function describePolicy(policy: NormalizedRetryPolicy): string {
   return `up to ${policy.maxAttempts} attempts on ${[...policy.retryableStatusCodes].map(statusName).join(', ')}`;
 }
+
+/**
+ * gRPC A6: how long to wait before the next attempt (after `attempts` so far), or undefined when none may follow:
+ * the server's grpc-retry-pushback-ms overrides the backoff (a malformed one forbids the retry), and no retry
+ * starts past the deadline.
+ */
+export function retryDelay(policy: NormalizedRetryPolicy, attempts: number, pushback: string | undefined, deadline: number | undefined): number | undefined {
+  if (pushback !== undefined && !/^\d+$/.test(pushback)) return undefined;
+  const delay = pushback !== undefined ? Number(pushback) : backoffMs(policy, attempts);
+  if (deadline !== undefined && Date.now() + delay >= deadline) return undefined;
+  return delay;
+}

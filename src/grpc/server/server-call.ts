@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../frames/index.js';
 import type { HeaderList, Http2Stream, StreamHandler } from '../../http2/index.js';
-import { ACCEPT_ENCODING, compress, DeadlineTimer, decompress, type Encoding, framePieces, Inbox, Metadata, percentEncode, richStatus, type RichStatusCodec, Status, StatusError, writePieces } from '../call/index.js';
+import { ACCEPT_ENCODING, type CallListener, compress, DeadlineTimer, decompress, type Encoding, framePieces, Inbox, Metadata, percentEncode, passThrough, richStatus, type RichStatusCodec, Status, StatusError, tellStatus, writePieces } from '../call/index.js';
 import type { MethodDefinition } from '../schema/index.js';
 
 const RESOLVED = Promise.resolve();
@@ -81,6 +81,7 @@ export class ServerCall implements StreamHandler {
   private readonly inbox: Inbox;
   private readonly maxSendMessageLength: number;
   private readonly statusCodec: (() => RichStatusCodec) | undefined;
+  private listeners: CallListener[] | undefined; // interceptors' hooks (listen)
   private readonly onFinish: (call: ServerCall) => void;
   private headersSent = false;
   private initialMetadata: Metadata | undefined;
@@ -111,6 +112,15 @@ export class ServerCall implements StreamHandler {
     }
     // END_STREAM on the request HEADERS: the client sent no message at all, and nothing more will come
     this.halfClosed = stream.remoteClosed;
+  }
+
+  /**
+   * Watches every request the handler gets, every response it sends and the status (an interceptor's view of the
+   * whole call); the hooks may replace messages. Listeners run in the order they were added.
+   */
+  listen(listener: CallListener): this {
+    (this.listeners ??= []).push(listener);
+    return this;
   }
 
   get cancelled(): boolean {
@@ -170,7 +180,8 @@ export class ServerCall implements StreamHandler {
         this.lastRequestCompressed = message.compressed;
         const data = message.compressed ? await decompress(this.requestEncoding, message.data, this.maxReceiveMessageLength) : message.data;
         try {
-          return this.method.deserialize(data);
+          const request = this.method.deserialize(data);
+          return this.listeners ? passThrough(this.listeners, 'onRequest', request) : request;
         } catch (err) {
           throw new StatusError(Status.INTERNAL, `request message does not parse as ${this.method.requestType.fullName.slice(1)}: ${(err as Error).message}`);
         }
@@ -234,7 +245,7 @@ export class ServerCall implements StreamHandler {
 
   /** A response message's octets, within maxSendMessageLength; the response headers go first if they are due. */
   private serialize(message: unknown): Uint8Array {
-    const bytes = this.method.serializeResponse(message);
+    const bytes = this.method.serializeResponse(this.listeners ? passThrough(this.listeners, 'onResponse', message) : message);
     if (bytes.length > this.maxSendMessageLength) {
       throw new StatusError(Status.RESOURCE_EXHAUSTED, `response message of ${bytes.length} octets is larger than the limit of ${this.maxSendMessageLength}`);
     }
@@ -286,6 +297,7 @@ export class ServerCall implements StreamHandler {
     if (this.finished) return;
     this.status = { code, details };
     this.finish();
+    if (this.listeners) tellStatus(this.listeners, { code, details, metadata: this.trailers });
     // the usual end of a call, OK after the response and no trailing metadata: the same list every time
     const plainOk = code === Status.OK && !details && !statusDetails && this.headersSent && !this.trailerMetadata?.size;
     const fields = plainOk ? OK_TRAILERS : this.statusFields(code, details, statusDetails);
@@ -379,5 +391,6 @@ export class ServerCall implements StreamHandler {
     this.status = { code: status, details: reason };
     this.abort(new StatusError(status, reason));
     this.finish();
+    if (this.listeners) tellStatus(this.listeners, { code: status, details: reason, metadata: this.trailers });
   }
 }
