@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import protobuf from 'protobufjs';
 import { type EnumModel, type FieldModel, type FileModel, type MessageModel, orderOneofs, SCALARS, type ServiceModel } from './model.js';
@@ -49,30 +49,60 @@ export function loadProtos(files: string[], includes: string[] = []): LoadedProt
     return name;
   });
   const root = new protobuf.Root();
+  // protobufjs parses each file as soon as it has resolved its path: the last one resolved is the one being parsed
+  let parsing: string | undefined;
   root.resolvePath = (_origin, target) => {
-    if (path.isAbsolute(target)) return target;
+    if (path.isAbsolute(target)) return (parsing = target);
     const found = findInclude(target, dirs);
     if (found) {
       names.set(found, target);
-      return found;
+      return (parsing = found);
     }
     // google/protobuf/*.proto that no include path holds: protobufjs's own copies of the well-known types
     return target;
   };
   try {
     root.loadSync(found.map((f) => path.resolve(f)), { keepCase: true });
-    root.resolveAll();
   } catch (err) {
     const missing = /^ENOENT[^']*'([^']*)'/.exec((err as Error).message);
     if (missing) throw new Error(`${missing[1]}: not found in the include paths (${dirs.join(', ')}); add -I for its directory`);
-    throw err;
+    throw located(err as Error, parsing);
   }
+  root.resolveAll();
   const byFile = new Map<string, FileModel>();
   for (const file of modelsOfRoot(root, (object) => (object.filename ? names.get(object.filename) : undefined))) byFile.set(file.name, file);
   for (const name of requested) {
     if (!byFile.has(name)) byFile.set(name, { name, package: '', syntax: 'proto3', messages: [], enums: [], services: [] });
   }
   return { files: [...byFile.values()], requested, root };
+}
+
+/** A file as the user would name it: relative to the working directory when it is under it. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+/**
+ * A parse error of protobufjs ("illegal token '}' (/abs/pi.proto, line 3)") as a compiler says it: "pi.proto:3:2:
+ * illegal token '}'" (the column when the token is once on its line). Another error thrown while a file was parsed
+ * ("duplicate name …") is put behind that file's name.
+ */
+function located(err: Error, parsing: string | undefined): Error {
+  const match = /^(.*) \((?:(.+), )?line (\d+)\)$/s.exec(err.message);
+  const file = match?.[2] ?? parsing;
+  if (!file) return err;
+  if (!match) return new Error(`${shown(file)}: ${err.message}`);
+  const [, reason, , line] = match as unknown as [string, string, string | undefined, string];
+  let column = '';
+  const token = /^illegal \w+ '(.*?)'/s.exec(reason!)?.[1];
+  try {
+    const text = readFileSync(file, 'utf8').split('\n')[Number(line) - 1] ?? '';
+    if (token && text.indexOf(token) >= 0 && text.indexOf(token) === text.lastIndexOf(token)) column = `:${text.indexOf(token) + 1}`;
+  } catch {
+    // a bundled file: the line alone
+  }
+  return new Error(`${shown(file)}:${line}${column}: ${reason}`);
 }
 
 /** The files of a protobufjs root, each object's file named by `nameOf` (objects without one are left out). */
