@@ -49,7 +49,7 @@ t.test('against our server, by reflection', async (t) => {
   const denied = await cli('call', '--plaintext', address, 'pi.PiCalculator/Calc', '-d', '{"n": 1}', '-H', 'x-who: nobody');
   t.equal(denied.status, 64 + Status.PERMISSION_DENIED, 'an error exits non-zero');
   t.equal(denied.stdout, '', 'nothing on standard output');
-  t.match(denied.stderr, 'ERROR:\n  Code: PERMISSION_DENIED\n  Message: not you\n  Details:\n    {"@type":"type.googleapis.com/google.rpc.ErrorInfo"');
+  t.match(denied.stderr, 'ERROR:\n  Code: PERMISSION_DENIED\n  Message: not you\n  Details:\n  1)\t{\n    \t  "@type": "type.googleapis.com/google.rpc.ErrorInfo",\n    \t  "reason": "NOBODY",\n    \t  "domain": "pi"\n    \t}\n', 'details as ProtoJSON, numbered as grpcurl prints them');
   const stream = await cli('call', '--plaintext', address, 'pi_streaming.PiStreams/Approximations', '-d', '{"n": 3}');
   t.equal(stream.stdout.match(/"value"/g)?.length, 3, 'each response of a server stream printed as JSON');
   const summed = await cliWithStdin('{"n": 1}\n{"n": 2}\n{"n": 999}\n', 'call', '--plaintext', address, 'pi_streaming.PiStreams/Summarize', '-d', '@-');

@@ -121,6 +121,11 @@ t.test('printing: lowerCamelCase names, defaults left out unless asked, 64-bit i
   t.equal(all.mood, 'MOOD_UNSPECIFIED');
   t.same(all.items, []);
   t.equal(all.scalars.fUint64, '0');
+  t.equal(all.at, null, '--emit-defaults: an unset message field is null, as grpcurl (jsonpb) prints it');
+  t.equal(all.extra, null);
+  t.notOk('point' in all, 'an unset oneof member is left out');
+  t.notOk('maybe' in all, 'an unset proto3 optional field is left out');
+  t.notOk('at' in JSON.parse(json.decode(Kitchen, bytes!)), 'without --emit-defaults, left out');
 });
 
 t.test('buf curl agrees on every row: the same accepted and rejected, the same printed', async (t) => {

@@ -1,15 +1,19 @@
-import { type DescField, type DescMessage, type FileRegistry, fromBinary, fromJson, type JsonValue, ScalarType, toBinary, toJson } from '@bufbuild/protobuf';
+import { create, type DescField, type DescMessage, fromBinary, fromJson, type JsonValue, type Message, type Registry, ScalarType, toBinary, toJson } from '@bufbuild/protobuf';
+import { reflect, type ReflectMessage, scalarZeroValue } from '@bufbuild/protobuf/reflect';
+import { FeatureSet_FieldPresence } from '@bufbuild/protobuf/wkt';
 import { LocalError } from './errors.js';
 import { type Json, type JsonPosition, JsonTextError, lineColumn, parseJsonValues } from './json-text.js';
 
 // Messages as protobuf's ProtoJSON format (https://protobuf.dev/programming-guides/json/), through @bufbuild/protobuf's
 // mapping over a registry of the schema's FileDescriptorProtos: requests read strictly, with a mistake reported at
 // its line and column; responses printed with lowerCamelCase names, defaults omitted, 64-bit integers as strings.
+// With emitDefaults, as grpcurl (golang/protobuf's jsonpb): implicit fields at their defaults, and an unset message
+// field (or proto2 scalar) as null.
 
 export interface ProtoJsonOptions {
   /** Ignore JSON keys the message does not have, instead of rejecting them. */
   allowUnknownFields?: boolean;
-  /** Print fields at their default values too. */
+  /** Print fields at their default values too, and unset message fields as null. */
   emitDefaults?: boolean;
 }
 
@@ -17,7 +21,7 @@ const LONG_SCALARS = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SI
 
 export class ProtoJson {
   constructor(
-    readonly registry: FileRegistry,
+    readonly registry: Registry,
     readonly options: ProtoJsonOptions = {},
   ) {}
 
@@ -55,8 +59,14 @@ export class ProtoJson {
 
   /** One binary message as indented ProtoJSON text. */
   decode(desc: DescMessage, bytes: Uint8Array): string {
-    const message = fromBinary(desc, bytes);
-    return JSON.stringify(toJson(desc, message, { registry: this.registry, alwaysEmitImplicit: !!this.options.emitDefaults }), null, 2);
+    return JSON.stringify(this.jsonOf(desc, fromBinary(desc, bytes)), null, 2);
+  }
+
+  /** A message as its ProtoJSON value (with emitDefaults, unset message fields null, as grpcurl prints them). */
+  jsonOf(desc: DescMessage, message: Message): JsonValue {
+    const emit = !!this.options.emitDefaults;
+    const value = typeFirst(toJson(desc, message, { registry: this.registry, alwaysEmitImplicit: emit }));
+    return emit ? withNulls(desc, value) : value;
   }
 
   private jsonOptions() {
@@ -153,4 +163,76 @@ export class ProtoJson {
     }
     return undefined;
   }
+}
+
+/** An Any's "@type" first, where protojson and jsonpb print it (@bufbuild's toJson puts it last). */
+function typeFirst(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(typeFirst);
+  const entries = Object.entries(value).map(([k, v]) => [k, typeFirst(v)] as const);
+  if ('@type' in value) entries.sort(([a], [b]) => (a === '@type' ? -1 : b === '@type' ? 1 : 0));
+  return Object.fromEntries(entries);
+}
+
+/** jsonpb's EmitDefaults beyond protojson's implicit fields: an unset singular message field (or proto2 scalar) is null. */
+function withNulls(desc: DescMessage, value: JsonValue): JsonValue {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || desc.typeName.startsWith('google.protobuf.')) return value;
+  const out: { [key: string]: JsonValue } = {};
+  for (const f of desc.fields) {
+    const v = value[f.jsonName];
+    if (v === undefined) {
+      if (f.oneof || f.proto.proto3Optional) continue; // a oneof (and proto3 optional) says nothing when unset
+      if (f.fieldKind === 'message' || ((f.fieldKind === 'scalar' || f.fieldKind === 'enum') && f.presence === FeatureSet_FieldPresence.EXPLICIT)) out[f.jsonName] = null;
+      continue;
+    }
+    if (f.fieldKind === 'message') out[f.jsonName] = withNulls(f.message, v);
+    else if (f.fieldKind === 'list' && f.listKind === 'message' && Array.isArray(v)) out[f.jsonName] = v.map((x) => withNulls(f.message, x));
+    else if (f.fieldKind === 'map' && f.mapKind === 'message' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      out[f.jsonName] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withNulls(f.message, x)]));
+    } else out[f.jsonName] = v;
+  }
+  for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v; // extensions
+  return out;
+}
+
+/**
+ * grpcurl's -msg-template: a message with every field present, as a starting point for -d: a repeated field with one
+ * element, a map with one entry, a message field filled in the same way (a message already being filled, left
+ * empty: recursion ends), and the JSON-only well-known types with a word of what they take.
+ */
+export function template(desc: DescMessage, registry: Registry, path: DescMessage[] = []): Message {
+  const special: Record<string, JsonValue> = {
+    'google.protobuf.Any': { '@type': 'type.googleapis.com/google.protobuf.Empty' },
+    'google.protobuf.Value': { 'google.protobuf.Value': 'supports arbitrary JSON' },
+    'google.protobuf.ListValue': [{ 'google.protobuf.ListValue': 'is an array of arbitrary JSON values' }],
+    'google.protobuf.Struct': { 'google.protobuf.Struct': 'supports arbitrary JSON objects' },
+  };
+  if (special[desc.typeName] !== undefined) {
+    try {
+      return fromJson(desc, special[desc.typeName]!, { registry });
+    } catch {
+      return create(desc); // an Any whose registry lacks google.protobuf.Empty
+    }
+  }
+  const message = create(desc);
+  if (path.includes(desc)) return message;
+  const inner = [...path, desc];
+  const r = reflect(desc, message);
+  const filled = (d: DescMessage): ReflectMessage => reflect(d, template(d, registry, inner));
+  for (const f of desc.fields) {
+    if (f.fieldKind === 'message') r.set(f, filled(f.message));
+    else if (f.fieldKind === 'list') {
+      const list = r.get(f);
+      if (f.listKind === 'message') list.add(filled(f.message));
+      else if (f.listKind === 'enum') list.add(f.enum.values[0]?.number ?? 0);
+      else list.add(scalarZeroValue(f.scalar, false));
+    } else if (f.fieldKind === 'map') {
+      const map = r.get(f);
+      const key = scalarZeroValue(f.mapKey, false);
+      if (f.mapKind === 'message') map.set(key, filled(f.message));
+      else if (f.mapKind === 'enum') map.set(key, f.enum.values[0]?.number ?? 0);
+      else map.set(key, scalarZeroValue(f.scalar, false));
+    }
+  }
+  return message;
 }
