@@ -2,7 +2,7 @@ import { create, fromBinary, type FileRegistry, toBinary, toJson } from '@bufbui
 import { type FileDescriptorProto, FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import protobuf from 'protobufjs';
 import { descriptorsOfRoots, modelsOfDescriptors, protobufJson, registryOf } from '../codegen/index.js';
-import { loadProto, serviceDefinition, type ServiceDefinition } from '../grpc/index.js';
+import { healthService, loadProto, reflectionService, reflectionV1alphaService, serviceDefinition, type ServiceDefinition } from '../grpc/index.js';
 import { traceSchema, type TraceSchema } from './message-octets.js';
 import type { TraceHeader } from './trace-file.js';
 
@@ -16,7 +16,30 @@ export function encodeSchema(services: ServiceDefinition[]): string | undefined 
   return Buffer.from(toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: files }))).toString('base64');
 }
 
-/** What a reader decodes with: the trace's own schema, else its (older) .proto paths, plus --proto files given. */
+/**
+ * The services an h2grpc server ships (health, reflection v1 and v1alpha) added to `services` when not among them:
+ * a trace decodes their messages without carrying their schema (a server serving reflection answers calls the
+ * application never registered).
+ */
+export function withShippedServices(services: ServiceDefinition[]): ServiceDefinition[] {
+  const shipped = [healthService, reflectionService, reflectionV1alphaService].filter((s) => !services.some((x) => x.name === s.name));
+  return [...services, ...shipped];
+}
+
+/** The shipped services' files, named by their package ("grpc/health/v1/health.proto") so as not to meet a user's "health.proto". */
+function shippedFiles(services: ServiceDefinition[]): FileDescriptorProto[] {
+  return descriptorsOfRoots(services.map((s) => s.root)).map((f) => {
+    if (f.name.includes('/') || f.dependency.length) return f;
+    const copy = create(FileDescriptorProtoSchema, f);
+    copy.name = `${f.package.replace(/\./g, '/')}/${f.name}`;
+    return copy;
+  });
+}
+
+/**
+ * What a reader decodes with: the trace's own schema, else its (older) .proto paths, plus --proto files given, plus
+ * the services every h2grpc server ships (health, reflection).
+ */
 export function readSchema(header: TraceHeader, extraProtos: string[] = []): { services: ServiceDefinition[]; schema?: TraceSchema } {
   const files: FileDescriptorProto[] = [];
   const services: ServiceDefinition[] = [];
@@ -46,6 +69,13 @@ export function readSchema(header: TraceHeader, extraProtos: string[] = []): { s
     } catch {
       // a .proto that is gone or broken: its messages stay undecoded
     }
+  }
+  const shipped = withShippedServices(services).slice(services.length);
+  try {
+    files.push(...shippedFiles(shipped).filter((d) => !files.some((f) => f.name === d.name)));
+    services.push(...shipped);
+  } catch {
+    // decoded without them
   }
   let registry: FileRegistry | undefined;
   try {

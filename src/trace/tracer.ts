@@ -7,7 +7,7 @@ import type { ServiceDefinition } from '../grpc/index.js';
 import type { ConnectionObserver, Direction, FrameTrace } from '../http2/index.js';
 import { TracePrinter, type TraceLevel } from './printer.js';
 import { frameLine, headerLine, prefaceLine } from './trace-file.js';
-import { encodeSchema } from './trace-schema.js';
+import { encodeSchema, withShippedServices } from './trace-schema.js';
 
 /** Options of a Tracer: role, levels to print and where, file to record to, schemas to decode messages with. */
 export interface TracerOptions {
@@ -35,7 +35,7 @@ export class Tracer implements ConnectionObserver {
   constructor(options: TracerOptions) {
     this.write = options.write ?? ((text: string) => process.stderr.write(`${text}\n`));
     if (options.levels && options.levels.length > 0) {
-      this.printer = new TracePrinter({ role: options.role, levels: options.levels, services: options.services, color: options.color, times: options.times }, this.write);
+      this.printer = new TracePrinter({ role: options.role, levels: options.levels, services: withShippedServices(options.services ?? []), color: options.color, times: options.times }, this.write);
     }
     if (options.file) {
       this.out = createWriteStream(options.file);
