@@ -11,14 +11,26 @@ export interface TraceSettings {
   file: string | undefined;
 }
 
-/** Reads --trace, --trace=LEVELS, --trace-file FILE from argv and H2GRPC_TRACE from the environment. */
+/** parseLevels, with where the words came from in its error: "H2GRPC_TRACE=bogus: unknown trace level …". */
+function levelsFrom(where: string, spec: string | undefined): TraceSettings['levels'] {
+  try {
+    return parseLevels(spec);
+  } catch (err) {
+    throw new Error(`${where}${spec}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Reads --trace, --trace=LEVELS, --trace-file FILE from argv and H2GRPC_TRACE from the environment. Throws on a
+ * level that does not exist (in either), naming the valid ones.
+ */
 export function traceSettings(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): TraceSettings {
-  let levels = parseLevels(env.H2GRPC_TRACE);
+  let levels = levelsFrom('H2GRPC_TRACE=', env.H2GRPC_TRACE);
   let file: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--trace') levels = parseLevels('all');
-    else if (arg.startsWith('--trace=')) levels = parseLevels(arg.slice(8));
+    else if (arg.startsWith('--trace=')) levels = levelsFrom('--trace=', arg.slice(8));
     else if (arg === '--trace-file') file = argv[++i];
     else if (arg.startsWith('--trace-file=')) file = arg.slice(13);
   }

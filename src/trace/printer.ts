@@ -335,13 +335,21 @@ function jsonBytes(this: Record<string, unknown>, key: string, value: unknown): 
   return value;
 }
 
-/** "frames,hpack", "all", … as levels. */
+/** The words a level list may hold: the levels, "all" (frames, hpack, messages), and those that turn tracing off. */
+export const LEVEL_WORDS = ['frames', 'hpack', 'messages', 'octets', 'all', 'none'] as const;
+
+/**
+ * "frames,hpack", "all", … as levels ("1" and "true" are "all"; "none", "0", "false" and "off" are none). Throws
+ * on a word that is none of these, naming the valid ones.
+ */
 export function parseLevels(spec: string | undefined): TraceLevel[] {
   if (!spec) return [];
   const levels = new Set<TraceLevel>();
-  for (const word of spec.split(/[,\s]+/)) {
+  for (const word of spec.trim().split(/[,\s]+/)) {
+    if (word === '' || word === 'none' || word === '0' || word === 'false' || word === 'off') continue;
     if (word === 'all' || word === '1' || word === 'true') ['frames', 'hpack', 'messages'].forEach((l) => levels.add(l as TraceLevel));
     else if (word === 'frames' || word === 'hpack' || word === 'messages' || word === 'octets') levels.add(word);
+    else throw new Error(`unknown trace level "${word}" (the levels: ${LEVEL_WORDS.join(', ')})`);
   }
   return [...levels];
 }

@@ -36,10 +36,21 @@ export function frameLine(t: number, dir: Direction, bytes: Uint8Array): string 
 
 const round = (t: number) => Math.round(t * 1000) / 1000;
 
-/** Reads a trace file; throws with the line number on anything malformed. */
+/** A file's text, or an error of one line that says why not ("pi.trace: no such file"). */
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a trace file' : code === 'EACCES' ? 'not readable (permission denied)' : (err as Error).message;
+    throw new Error(`${path}: ${why}`);
+  }
+}
+
+/** Reads a trace file; throws with the line number on anything malformed, and a one-line error when it cannot be read. */
 export function readTrace(path: string): { header: TraceHeader; entries: TraceEntry[] } {
   // numbered as in the file (blank lines are skipped, not renumbered)
-  const lines = readFileSync(path, 'utf8').split('\n').map((text, i) => ({ text, n: i + 1 })).filter((l) => l.text.trim() !== '');
+  const lines = readText(path).split('\n').map((text, i) => ({ text, n: i + 1 })).filter((l) => l.text.trim() !== '');
   if (lines.length === 0) throw new Error(`${path} is empty`);
   const parse = (line: string, n: number) => {
     try {
