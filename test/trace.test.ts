@@ -37,21 +37,27 @@ t.test('levels: messages only', async (t) => {
   t.notMatch(text, /SETTINGS/);
 });
 
-t.test('trace step, driven through stdin', async (t) => {
+t.test('trace step, driven through stdin: the key map a line at a time', async (t) => {
   const file = await recordPiCalls([100]);
   const child = spawn(process.execPath, [...H2GRPC_CLI, 'trace', 'step', file], { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
-  child.stdin.write('n\n\np\n4\n/DATA\nq\n');
+  child.stdin.write('j\n\nk\n4\n/DATA\nt\nn\nG\ng\nzz\n?\nq\n');
   const code = await new Promise((r) => child.on('close', r));
   t.equal(code, 0);
   const total = readTrace(file).entries.length;
+  const shown = [...out.matchAll(/── (\d+) of \d+ ─/g)].map((m) => Number(m[1]));
+  const data = shown[5]!;
+  t.same(shown.slice(0, 5), [1, 2, 3, 2, 4], 'j and Enter step forward, k back, a number jumps');
   t.match(out, `── 1 of ${total} ─`, 'starts at the first entry');
-  t.match(out, `── 3 of ${total} ─`, 'Enter and n step forward');
-  t.match(out, /── 2 of \d+ ─[\s\S]*── 2 of/, 'p steps back');
   t.match(out, /octets:\n50 52 49 20 2a 20 48 54 54 50/, 'each entry shows its octets annotated');
   t.match(out, /00 00 07 +length 7\n00 +type DATA/, '/DATA finds the DATA frame, field by field');
-  t.match(out, `── 4 of ${total} ─`, 'a number jumps');
+  t.equal(shown[6], data, 't shows the same entry again');
+  t.match(out, /HPACK dynamic table of what we send: 6 entries, \d+ octets\n {2}\[62\] grpc-accept-encoding: /, 't: both HPACK dynamic tables');
+  t.ok(shown[7]! > data, 'n: the next frame of the same stream');
+  t.same(shown.slice(8, 10), [total, 1], 'G the last entry, g the first');
+  t.match(out, 'no key "zz" (? lists the keys)', 'an unknown key is named');
+  t.match(out, /p +the previous frame of the same stream/, '? lists the key map');
   t.match(out, /field block:\n83 +indexed 3: :method: POST/, 'a HEADERS frame shows its field block representation by representation');
 });
 

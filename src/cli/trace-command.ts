@@ -2,13 +2,17 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { flagNames, FrameType, frameTypeName, readFrameHeader } from '../frames/index.js';
-import { annotateFieldBlock, annotateFrame, formatAnnotations, MessageOctets, mirrorDecoders, parseLevels, readSchema, readTrace, type TraceEntry, type TraceHeader, traceHtml, TracePrinter, traceToPcap } from '../trace/index.js';
+import {
+  annotateFieldBlock, annotateFrame, dynamicTables, formatAnnotations, formatDynamicTables, keyHelp, keyHint, MessageOctets, mirrorDecoders, parseLevels, readSchema, readTrace,
+  terminalAction, type TraceEntry, type TraceHeader, traceHtml, TracePrinter, traceToPcap,
+} from '../trace/index.js';
+import { UsageError } from './errors.js';
 import { traceScreen } from './trace-screen.js';
 
-export const TRACE_USAGE = `usage: h2grpc trace show FILE [--levels frames,hpack,messages] [--proto FILE]
-       h2grpc trace step FILE
-       h2grpc trace pcap FILE -o OUT.pcap
-       h2grpc trace html FILE -o OUT.html`;
+export const TRACE_USAGE = `usage: h2grpc trace show FILE [--levels LEVELS] [--proto FILE]  the text form; LEVELS: frames,hpack,messages,octets or all
+       h2grpc trace step FILE [--proto FILE]                    one frame at a time (? lists the keys)
+       h2grpc trace html FILE [-o OUT] [--proto FILE]           a page; OUT is FILE.html unless given
+       h2grpc trace pcap FILE [-o OUT]                          for Wireshark; OUT is FILE.pcap unless given`;
 
 /** The printer's text for each entry, in order. */
 export function renderEntries(header: TraceHeader, entries: TraceEntry[], levels: string | undefined, protos: string[], color = false, read = readSchema(header, protos)): string[] {
@@ -65,28 +69,67 @@ export function annotateEntries(header: TraceHeader, entries: TraceEntry[], prot
   });
 }
 
-export async function traceCommand(args: string[]): Promise<number> {
+interface TraceArgs {
+  sub: string;
+  file: string;
+  levels?: string;
+  protos: string[];
+  out?: string;
+}
+
+/** The command's arguments; a flag it does not know, a missing value or a bad level is a UsageError. */
+function parseTraceArgs(args: string[]): TraceArgs {
   const [sub, file, ...rest] = args;
-  const option = (name: string) => {
-    const i = rest.indexOf(name);
-    return i >= 0 ? rest[i + 1] : undefined;
-  };
-  const protos = rest.flatMap((a, i) => (a === '--proto' && rest[i + 1] ? [rest[i + 1]!] : []));
-  if (!sub || !file || !['show', 'step', 'pcap', 'html'].includes(sub)) {
-    console.error(TRACE_USAGE);
+  if (!sub || !['show', 'step', 'pcap', 'html'].includes(sub)) throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'no subcommand given');
+  if (!file || file.startsWith('-')) throw new UsageError('no trace FILE given');
+  const parsed: TraceArgs = { sub, file, protos: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = () => {
+      const v = eq > 0 ? arg.slice(eq + 1) : rest[++i];
+      if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    if (name === '--levels' && sub === 'show') parsed.levels = value();
+    else if (name === '--proto' && sub !== 'pcap') parsed.protos.push(value());
+    else if ((name === '-o' || name === '--out') && (sub === 'pcap' || sub === 'html')) parsed.out = value();
+    else if (name.startsWith('-')) throw new UsageError(`trace ${sub} has no flag ${name}`);
+    else throw new UsageError(`unexpected argument "${arg}"`);
+  }
+  if (parsed.levels !== undefined) {
+    try {
+      parseLevels(parsed.levels);
+    } catch (err) {
+      throw new UsageError(`--levels ${parsed.levels}: ${(err as Error).message}`);
+    }
+  }
+  return parsed;
+}
+
+export async function traceCommand(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(TRACE_USAGE);
+    return 0;
+  }
+  let parsed: TraceArgs;
+  try {
+    parsed = parseTraceArgs(args);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`h2grpc trace: ${err.message}\n${TRACE_USAGE}`);
     return 2;
   }
+  const { sub, file, protos } = parsed;
   const { header, entries } = readTrace(file);
   if (sub === 'show') {
-    for (const text of renderEntries(header, entries, option('--levels'), protos, process.stdout.isTTY)) if (text) console.log(text);
+    for (const text of renderEntries(header, entries, parsed.levels, protos, process.stdout.isTTY)) if (text) console.log(text);
     return 0;
   }
   if (sub === 'pcap' || sub === 'html') {
-    const out = option('-o');
-    if (!out) {
-      console.error(`h2grpc trace ${sub}: -o OUT is required`);
-      return 2;
-    }
+    // beside the trace unless -o says where: pi.trace → pi.trace.html
+    const out = parsed.out ?? `${file}.${sub}`;
     if (sub === 'pcap') writeFileSync(out, traceToPcap(header, entries));
     else {
       const read = readSchema(header, protos); // once, for both the views and the octets
@@ -98,12 +141,16 @@ export async function traceCommand(args: string[]): Promise<number> {
   return step(header, entries, protos);
 }
 
-/** Interactive: Enter or n for the next frame, p the previous, /TEXT searches forward, a number jumps, q quits. */
+/**
+ * `trace step`: on a terminal the full-screen view; reading a pipe, the same key map a line at a time (a line is a
+ * key, a number, or /TEXT; an empty line is Enter), each entry printed whole.
+ */
 async function step(header: TraceHeader, entries: TraceEntry[], protos: string[]): Promise<number> {
   const tty = process.stdout.isTTY && process.stdin.isTTY;
   const read = readSchema(header, protos); // once, for both the views and the octets
   const views = renderEntries(header, entries, 'all', protos, process.stdout.isTTY && !tty, read);
   const octets = annotateEntries(header, entries, protos, read);
+  const tables = dynamicTables(entries).map(formatDynamicTables);
   if (tty) {
     // a terminal: the full-screen view; pipes keep the append-only one below
     await traceScreen(entries.map((entry, i) => {
@@ -111,32 +158,57 @@ async function step(header: TraceHeader, entries: TraceEntry[], protos: string[]
       const h = 'preface' in entry ? undefined : readFrameHeader(Buffer.from(entry.hex, 'hex'), 0);
       const flags = h ? flagNames(h.type, h.flags) : [];
       const title = h ? `${entry.dir === 'out' ? 'send' : 'recv'} ${frameTypeName(h.type)} on stream ${h.streamId}${flags.length ? ` [${flags.join(' ')}]` : ''}` : first.replace(/^\[[^\]]*\] /, '');
-      return { title, stream: h?.streamId ?? 0, text: `${views[i]}\n\noctets:\n${octets[i]}` };
+      return { title, stream: h?.streamId ?? 0, view: views[i]!, tables: tables[i]!, octets: octets[i]! };
     }), process.stdin, process.stdout);
     return 0;
   }
   let at = 0;
+  let showTables = false;
+  const streamOf = (i: number) => {
+    const e = entries[i]!;
+    return 'preface' in e ? 0 : readFrameHeader(Buffer.from(e.hex, 'hex'), 0).streamId;
+  };
   const show = () => {
     console.log(`\n── ${at + 1} of ${entries.length} ─────────────────────────────────────────────`);
     console.log(views[at]);
+    if (showTables) console.log(tables[at]);
     console.log('octets:');
     console.log(octets[at]);
   };
-  const prompt = () => process.stdout.write('\n[Enter/n] next  [p] previous  [/text] search  [number] go to  [q] quit > ');
+  const prompt = () => process.stdout.write(`\n[${keyHint()}; a number, then Enter: go to it] > `);
   show();
   prompt();
   const lines = createInterface({ input: process.stdin, terminal: false });
   for await (const raw of lines) {
     const line = raw.trim();
-    if (line === 'q') break;
-    if (line === '' || line === 'n') at = Math.min(entries.length - 1, at + 1);
-    else if (line === 'p') at = Math.max(0, at - 1);
-    else if (/^\d+$/.test(line)) at = Math.min(entries.length - 1, Math.max(0, Number(line) - 1));
-    else if (line.startsWith('/')) {
-      const needle = line.slice(1).toLowerCase();
-      const found = views.findIndex((v, i) => i > at && (v.toLowerCase().includes(needle) || octets[i]!.toLowerCase().includes(needle)));
-      if (found < 0) console.log(`not found after ${at + 1}: ${needle}`);
-      else at = found;
+    const action = line === '' ? 'next' : /^\d+$/.test(line) ? 'goTo' : line.startsWith('/') ? 'search' : terminalAction(line);
+    if (action === 'quit') break;
+    const sameStream = (by: 1 | -1) => {
+      for (let i = at + by; i >= 0 && i < entries.length; i += by) if (streamOf(i) === streamOf(at)) return i;
+      return at;
+    };
+    switch (action) {
+      case 'next': at = Math.min(entries.length - 1, at + 1); break;
+      case 'previous': at = Math.max(0, at - 1); break;
+      case 'nextInStream': at = sameStream(1); break;
+      case 'previousInStream': at = sameStream(-1); break;
+      case 'first': at = 0; break;
+      case 'last': at = entries.length - 1; break;
+      case 'goTo': at = Math.min(entries.length - 1, Math.max(0, Number(line) - 1)); break;
+      case 'tables': showTables = !showTables; break;
+      case 'pageDown': case 'pageUp': break; // each entry is printed whole
+      case 'help': console.log(`\n${keyHelp('step').join('\n')}`); prompt(); continue;
+      case 'search': {
+        const needle = line.slice(1).toLowerCase();
+        const found = views.findIndex((v, i) => i > at && (v.toLowerCase().includes(needle) || octets[i]!.toLowerCase().includes(needle)));
+        if (found < 0) console.log(`not found after ${at + 1}: ${needle}`);
+        else at = found;
+        break;
+      }
+      default:
+        console.log(`no key "${line}" (? lists the keys)`);
+        prompt();
+        continue;
     }
     show();
     prompt();

@@ -1,76 +1,51 @@
-// A trace as one self-contained HTML page (no network), driven by the keyboard: a list of frames (direction, type,
-// flags, stream lane), filters by stream and type, search; the selected frame's decoded fields, its octets annotated
-// down to the protobuf field, and both HPACK dynamic tables as they stood after it.
+// A trace as one self-contained HTML page (no network), driven by the keyboard with the key map `trace step` uses
+// (keys.ts): a list of frames (direction, type, flags, stream lane), filters by stream and type, search; the
+// selected frame's decoded fields, its octets annotated down to the protobuf field, and (t) both HPACK dynamic
+// tables as they stood after it. The page shows its first frames at once and the rest as it decodes them.
 import { gzipSync } from 'node:zlib';
-import { flagNames, FrameType, frameTypeName, readFrameHeader } from '../frames/index.js';
-import { mirrorDecoders } from './annotate.js';
+import { flagNames, frameTypeName, readFrameHeader } from '../frames/index.js';
+import { dynamicTables } from './dynamic-tables.js';
+import { pageKeyMap, TRACE_KEYS, type TraceAction } from './keys.js';
 import type { TraceEntry, TraceHeader } from './trace-file.js';
+import { HANGING } from './wrap.js';
 
-interface Row {
-  tables: { in: Array<[string, string]>; out: Array<[string, string]> };
-}
-
-/** Both dynamic tables after each entry, from decoding every field block in order. */
-function tables(entries: TraceEntry[]): Row['tables'][] {
-  const hpack = mirrorDecoders();
-  const pending = { in: [] as Buffer[], out: [] as Buffer[] };
-  return entries.map((entry) => {
-    if (!('preface' in entry)) {
-      const bytes = Buffer.from(entry.hex, 'hex');
-      const h = readFrameHeader(bytes, 0);
-      if (h.type === FrameType.HEADERS || h.type === FrameType.CONTINUATION) {
-        let start = 9;
-        let end = 9 + h.length;
-        if (h.type === FrameType.HEADERS && h.flags & 0x8) {
-          end -= bytes[9]!;
-          start++;
-        }
-        if (h.type === FrameType.HEADERS && h.flags & 0x20) start += 5;
-        pending[entry.dir].push(bytes.subarray(start, end));
-        if (h.flags & 0x4) {
-          try {
-            hpack[entry.dir].decode(Buffer.concat(pending[entry.dir]));
-          } catch {
-            // shown as an error in the frame's view
-          }
-          pending[entry.dir] = [];
-        }
-      }
-    }
-    return { in: hpack.in.table.entries(), out: hpack.out.table.entries() };
-  });
-}
+/** How many frames the page shows before it goes on decoding the rest: more than a screen's worth. */
+export const FIRST_SCREEN = 60;
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The flags a frame's list row shows (RFC 9113 §6): END_STREAM, END_HEADERS, ACK, PADDED, PRIORITY. */
-function flagsOf(type: number, flags: number): string {
-  return flagNames(type, flags).join(' ');
-}
+/** A button's keys, for its tooltip: "Home or g". */
+const keysOf = (action: TraceAction) => escape(TRACE_KEYS.find((k) => k.action === action)!.keys.join(' or '));
 
 /**
- * The page: the entries' data as gzipped JSON (base64) that the page unpacks with DecompressionStream, so that a
- * 1000-call trace stays small; the list is built from it, the details drawn for the selected frame only; HPACK
- * table snapshots are stored once each and referred to by number.
+ * The page, which lists its first frames as soon as it has decoded them and the rest as it goes. Its data is gzipped
+ * JSON Lines (base64) read through a DecompressionStream line by line: after the first FIRST_SCREEN frames the list
+ * and the first frame are drawn before anything more is read. A line is a frame ([time, dir, type, stream, length,
+ * flags, view, octets, tables]) or a pair of HPACK tables ({in, out}); each distinct pair is written once, before
+ * the first frame that refers to it by number.
  */
 export function traceHtml(header: TraceHeader, entries: TraceEntry[], views: string[], octets: string[]): string {
-  const snapshots = tables(entries);
+  const snapshots = dynamicTables(entries);
   const unique = new Map<string, number>();
-  const tableList: Array<Row['tables']> = [];
-  const rows = entries.map((entry, i) => {
+  const lines: string[] = [];
+  const streams = new Set<number>();
+  entries.forEach((entry, i) => {
     const isPreface = 'preface' in entry;
     const h = isPreface ? { type: -1, flags: 0, streamId: 0, length: 24 } : readFrameHeader(Buffer.from(entry.hex, 'hex'), 0);
     const key = JSON.stringify(snapshots[i]);
     let table = unique.get(key);
     if (table === undefined) {
-      table = tableList.length;
+      table = unique.size;
       unique.set(key, table);
-      tableList.push(snapshots[i]!);
+      lines.push(key);
     }
-    return [entry.t, entry.dir, isPreface ? 'PREFACE' : frameTypeName(h.type), h.streamId, h.length, isPreface ? '' : flagsOf(h.type, h.flags), views[i] ?? '', octets[i] ?? '', table];
+    streams.add(h.streamId);
+    const flags = isPreface ? '' : flagNames(h.type, h.flags).join(' ');
+    lines.push(JSON.stringify([entry.t, entry.dir, isPreface ? 'PREFACE' : frameTypeName(h.type), h.streamId, h.length, flags, views[i] ?? '', octets[i] ?? '', table]));
   });
-  const packed = gzipSync(JSON.stringify({ rows, tables: tableList }), { level: 9 }).toString('base64');
-  const streams = [...new Set(rows.map((r) => r[3] as number))].sort((a, b) => a - b);
+  const packed = gzipSync(lines.join('\n'), { level: 9 }).toString('base64');
+  const lanes = [...streams].sort((a, b) => a - b);
+  const help = TRACE_KEYS.filter((k) => !k.stepOnly)
+    .map((k) => `<tr><td>${k.keys.map((name) => `<kbd>${escape(name)}</kbd>`).join(' ')}</td><td>${escape(k.does)}</td></tr>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>h2grpc trace: ${escape(header.role)} ${escape(header.remote ?? '')}</title>
 <style>
@@ -81,39 +56,58 @@ body { font: 13px/1.4 system-ui, sans-serif; margin: 0; display: flex; flex-dire
 #details { flex: 1; overflow: auto; padding: 8px 12px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { padding: 2px 6px; text-align: left; white-space: nowrap; }
-tr.frame { cursor: pointer; }
-tr.frame:hover { background: #eef; }
-tr.frame.selected { background: #cde; outline: 1px solid #69c; }
-tr.frame.hidden { display: none; }
-td.out { color: #06c; } td.in { color: #080; }
-td.flags { font-size: 11px; color: #555; }
+/* the list: rows of fixed height in blocks the browser lays out only when they scroll into view */
+.row { display: flex; height: 20px; line-height: 20px; white-space: nowrap; }
+.row > span { padding: 0 6px; overflow: hidden; text-overflow: ellipsis; flex: none; }
+.row > :nth-child(1) { width: 72px; } .row > :nth-child(2) { width: 56px; } .row > :nth-child(3) { width: 124px; }
+.row > :nth-child(4) { flex: 1; min-width: 60px; font-size: 11px; color: #555; } .row > :nth-child(5) { width: 56px; } .row > :nth-child(6) { width: 52px; }
+.row.head > :nth-child(4) { font-size: inherit; color: inherit; }
+.row.head { font-weight: bold; position: sticky; top: 0; background: #fff; border-bottom: 1px solid #ccc; }
+.block { content-visibility: auto; }
+.frame { cursor: pointer; }
+.frame:hover { background: #eef; }
+.frame.selected { background: #cde; outline: 1px solid #69c; }
+.frame.hidden { display: none; }
+.out { color: #06c; } .in { color: #080; }
 pre { background: #f6f6f6; padding: 6px; white-space: pre-wrap; overflow-wrap: anywhere; }
 h2 { font-size: 14px; margin: 12px 0 4px; }
 .lane { display: inline-block; min-width: 2.5em; text-align: center; border-radius: 3px; color: #fff; }
-#more.closed { display: none; }
+#tables.closed, #help.closed { display: none; }
+#help { position: fixed; top: 40px; right: 16px; background: #fff; border: 1px solid #888; padding: 8px; box-shadow: 0 2px 8px #0004; }
+#goto:empty { display: none; }
 kbd { border: 1px solid #aaa; border-radius: 3px; padding: 0 3px; font-size: 11px; }
 </style></head>
 <body>
 <div id="bar">
-<button id="first" title="Home">⇤</button><button id="prev" title="↑ or k">↑ prev</button><button id="next" title="↓ or j">↓ next</button><button id="last" title="End">⇥</button>
-<button id="pstream" title="p">◀ stream</button><button id="nstream" title="n">stream ▶</button><button id="toggle" title="Enter or Space">details</button>
-<input id="search" placeholder="/ search" size="16">
-<select id="fstream"><option value="">all streams</option>${streams.map((s) => `<option value="${s}">stream ${s}</option>`).join('')}</select>
+<button id="first" title="${keysOf('first')}">⇤</button><button id="previous" title="${keysOf('previous')}">↑ prev</button><button id="next" title="${keysOf('next')}">↓ next</button><button id="last" title="${keysOf('last')}">⇥</button>
+<button id="previousInStream" title="${keysOf('previousInStream')}">◀ stream</button><button id="nextInStream" title="${keysOf('nextInStream')}">stream ▶</button><button id="tables-button" title="${keysOf('tables')}">HPACK tables</button><button id="help-button" title="${keysOf('help')}">keys</button>
+<input id="search" placeholder="${keysOf('search')} search" size="16">
+<select id="fstream"><option value="">all streams</option>${lanes.map((s) => `<option value="${s}">stream ${s}</option>`).join('')}</select>
 <select id="ftype"><option value="">all frame types</option>${['PREFACE', 'DATA', 'HEADERS', 'PRIORITY', 'RST_STREAM', 'SETTINGS', 'PUSH_PROMISE', 'PING', 'GOAWAY', 'WINDOW_UPDATE', 'CONTINUATION'].map((x) => `<option>${x}</option>`).join('')}</select>
-<span id="keys"><kbd>↑</kbd><kbd>↓</kbd>/<kbd>j</kbd><kbd>k</kbd> step · <kbd>n</kbd>/<kbd>p</kbd> same stream · <kbd>Enter</kbd> details · <kbd>/</kbd> search · <kbd>Home</kbd>/<kbd>End</kbd></span>
+<span id="goto"></span><span id="message"></span>
 </div>
+<div id="help" class="closed"><table>${help}</table></div>
 <div id="main">
-<div id="timeline"><table><thead><tr><th>time (ms)</th><th>dir</th><th>frame</th><th>flags</th><th>stream</th><th>length</th></tr></thead><tbody id="list"></tbody></table></div>
-<div id="details"><p id="intro">${escape(header.role)} side of a connection started ${escape(header.started)}${header.remote ? ` with ${escape(header.remote)}` : ''}: ${rows.length} entries on ${streams.length} streams. Loading…</p></div>
+<div id="timeline"><div class="row head"><span>time (ms)</span><span>dir</span><span>frame</span><span>flags</span><span>stream</span><span>length</span></div><div id="list"></div></div>
+<div id="details"><p id="intro">${escape(header.role)} side of a connection started ${escape(header.started)}${header.remote ? ` with ${escape(header.remote)}` : ''}: ${entries.length} entries on ${lanes.length} streams. Loading…</p><div id="frame"></div></div>
 </div>
 <script id="data" type="application/octet-stream">${packed}</script>
 <script>
-const STREAMS = ${JSON.stringify(streams)};
+const TOTAL = ${entries.length}, FIRST = ${FIRST_SCREEN}, STREAMS = ${JSON.stringify(lanes)}, KEYS = ${JSON.stringify(pageKeyMap())}, HANGING = ${HANGING};
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]);
-const table = (entries) => entries.length ? '<table><tr><th>index</th><th>name</th><th>value</th></tr>' + entries.map(([n, v], i) => '<tr><td>' + (62 + i) + '</td><td>' + esc(n) + '</td><td>' + esc(v) + '</td></tr>').join('') + '</table>' : '<p>(empty)</p>';
-let rows = [], tables = [], trs = [], current = -1, open = true;
+const tableOctets = (entries) => entries.reduce((n, [k, v]) => n + new TextEncoder().encode(k + v).length + 32, 0);
+const table = (title, entries) => '<h2>HPACK dynamic table of what we ' + title + ': ' + entries.length + (entries.length === 1 ? ' entry, ' : ' entries, ') + tableOctets(entries) + ' octets</h2>'
+  + (entries.length ? '<table><tr><th>index</th><th>name</th><th>value</th></tr>' + entries.map(([n, v], i) => '<tr><td>' + (62 + i) + '</td><td>' + esc(n) + '</td><td>' + esc(v) + '</td></tr>').join('') + '</table>' : '');
+// each line of a text wraps at spaces and continues under its second column, as in trace step (wrap.ts)
+const wrapped = (text) => text.split('\\n').map((line) => {
+  const column = HANGING.exec(line), indent = column ? column[0].length : /^ */.exec(line)[0].length + 2;
+  return '<div style="padding-left:' + indent + 'ch;text-indent:-' + indent + 'ch">' + (esc(line) || ' ') + '</div>';
+}).join('');
+const rows = [], tables = [], trs = [];
+let current = -1, showTables = false, number = '';
 const visible = (i) => !trs[i].classList.contains('hidden');
+const say = (text) => { $('message').textContent = text; };
 function show(i) {
   if (i < 0 || i >= rows.length) return;
   if (current >= 0) trs[current].classList.remove('selected');
@@ -121,11 +115,10 @@ function show(i) {
   trs[i].classList.add('selected');
   trs[i].scrollIntoView({ block: 'nearest' });
   const [t, dir, type, stream, length, flags, view, octets, tbl] = rows[i];
-  $('details').innerHTML = '<h2 id="title">' + (i + 1) + ' of ' + rows.length + '. ' + (dir === 'out' ? 'send ' : 'recv ') + type + ' on stream ' + stream + (flags ? ' [' + flags + ']' : '') + '</h2>'
-    + '<h2>decoded</h2><pre id="view">' + esc(view) + '</pre>'
-    + '<div id="more" class="' + (open ? '' : 'closed') + '"><h2>octets</h2><pre id="octets">' + esc(octets) + '</pre>'
-    + '<h2>HPACK dynamic table of what we receive</h2>' + table(tables[tbl].in)
-    + '<h2>HPACK dynamic table of what we send</h2>' + table(tables[tbl].out) + '</div>';
+  $('frame').innerHTML = '<h2 id="title">' + (i + 1) + ' of ' + TOTAL + '. ' + (dir === 'out' ? 'send ' : 'recv ') + type + ' on stream ' + stream + (flags ? ' [' + flags + ']' : '') + '</h2>'
+    + '<h2>decoded</h2><pre id="view">' + wrapped(view) + '</pre>'
+    + '<div id="tables" class="' + (showTables ? '' : 'closed') + '">' + table('receive', tables[tbl].in) + table('send', tables[tbl].out) + '</div>'
+    + '<h2>octets</h2><pre id="octets">' + wrapped(octets) + '</pre>';
 }
 function step(from, by, match) {
   for (let i = from + by; i >= 0 && i < rows.length; i += by) if (visible(i) && (!match || match(i))) return show(i);
@@ -133,46 +126,95 @@ function step(from, by, match) {
 const sameStream = (i) => rows[i][3] === rows[current][3];
 function search(text) {
   const q = text.toLowerCase();
-  if (q) step(current, 1, (i) => (rows[i][2] + ' ' + rows[i][5] + ' stream ' + rows[i][3] + ' ' + rows[i][6]).toLowerCase().includes(q));
+  if (!q) return;
+  const before = current;
+  step(current, 1, (i) => (rows[i][2] + ' ' + rows[i][5] + ' stream ' + rows[i][3] + ' ' + rows[i][6] + '\\n' + rows[i][7]).toLowerCase().includes(q));
+  if (current === before) say('not found after ' + (current + 1) + ': ' + text);
 }
+const hiddenBy = (r) => { const s = $('fstream').value, ty = $('ftype').value; return (s !== '' && String(r[3]) !== s) || (ty !== '' && r[2] !== ty); };
 function filter() {
-  const s = $('fstream').value, ty = $('ftype').value;
-  rows.forEach((r, i) => trs[i].classList.toggle('hidden', (s !== '' && String(r[3]) !== s) || (ty !== '' && r[2] !== ty)));
+  rows.forEach((r, i) => trs[i].classList.toggle('hidden', hiddenBy(r)));
   if (current < 0 || !visible(current)) step(-1, 1);
 }
+const page = (by) => { const d = $('details'); d.scrollBy(0, by * d.clientHeight * 0.9); };
 const actions = {
-  next: () => step(current, 1), prev: () => step(current, -1), first: () => step(-1, 1), last: () => step(rows.length, -1),
-  nstream: () => step(current, 1, sameStream), pstream: () => step(current, -1, sameStream),
-  toggle: () => { open = !open; const m = $('more'); if (m) m.className = open ? '' : 'closed'; },
+  next: () => { if (number) { const n = Number(number); setNumber(''); show(Math.min(rows.length, Math.max(1, n)) - 1); } else step(current, 1); },
+  previous: () => step(current, -1), first: () => step(-1, 1), last: () => step(rows.length, -1),
+  nextInStream: () => step(current, 1, sameStream), previousInStream: () => step(current, -1, sameStream),
+  pageDown: () => page(1), pageUp: () => page(-1),
+  search: () => $('search').focus(),
+  tables: () => { showTables = !showTables; const m = $('tables'); if (m) { m.className = showTables ? '' : 'closed'; if (showTables) m.scrollIntoView({ block: 'start' }); } },
+  help: () => $('help').classList.toggle('closed'),
 };
-for (const [id, f] of Object.entries(actions)) $(id).addEventListener('click', f);
+function setNumber(n) { number = n; $('goto').textContent = n ? 'go to ' + n + ' (Enter)' : ''; }
+for (const id of ['first', 'previous', 'next', 'last', 'previousInStream', 'nextInStream']) $(id).addEventListener('click', (e) => { actions[id](); e.currentTarget.blur(); });
+$('tables-button').addEventListener('click', (e) => { actions.tables(); e.currentTarget.blur(); });
+$('help-button').addEventListener('click', (e) => { actions.help(); e.currentTarget.blur(); });
+$('list').addEventListener('click', (e) => { const row = e.target.closest('.frame'); if (row) show(Number(row.dataset.index)); });
 $('fstream').addEventListener('change', filter);
 $('ftype').addEventListener('change', filter);
 $('search').addEventListener('keydown', (e) => { if (e.key === 'Enter') search($('search').value); if (e.key === 'Escape') $('search').blur(); e.stopPropagation(); });
 document.addEventListener('keydown', (e) => {
-  if (e.target instanceof HTMLSelectElement) return;
-  const key = { ArrowDown: 'next', j: 'next', ArrowUp: 'prev', k: 'prev', n: 'nstream', p: 'pstream', Home: 'first', End: 'last', Enter: 'toggle', ' ': 'toggle' }[e.key];
-  if (e.key === '/') { e.preventDefault(); $('search').focus(); return; }
-  if (key) { e.preventDefault(); actions[key](); }
+  if (e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+  say('');
+  if (e.key === 'Escape') { setNumber(''); $('help').classList.add('closed'); return; }
+  if (e.key === 'Backspace' && number) { e.preventDefault(); setNumber(number.slice(0, -1)); return; }
+  const action = KEYS[e.key];
+  if (!action) return;
+  e.preventDefault();
+  if (action === 'goTo') setNumber(number + e.key);
+  else actions[action]();
 });
+const BLOCK = 200;
+function append(from) {
+  let html = '';
+  for (let i = from; i < rows.length; i++) {
+    const r = rows[i];
+    if (i === from || i % BLOCK === 0) html += (i === from ? '' : '</div>') + '<div class="block" style="contain-intrinsic-size: auto ' + 20 * Math.min(BLOCK - i % BLOCK, rows.length - i) + 'px">';
+    html += '<div class="row frame' + (hiddenBy(r) ? ' hidden' : '') + '" data-index="' + i + '"><span>' + r[0].toFixed(3) + '</span><span class="' + r[1] + '">' + (r[1] === 'out' ? 'send →' : '← recv') + '</span><span>' + r[2] + '</span><span title="' + esc(r[5]) + '">' + esc(r[5]) + '</span><span><span class="lane" style="background:hsl(' + ((STREAMS.indexOf(r[3]) * 67) % 360) + ',55%,45%)">' + r[3] + '</span></span><span>' + r[4] + '</span></div>';
+  }
+  if (rows.length === from) return;
+  const made = document.createElement('template');
+  made.innerHTML = html + '</div>';
+  trs.push(...made.content.querySelectorAll('.frame'));
+  $('list').append(made.content);
+}
+const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
 (async () => {
-  const bytes = Uint8Array.from(atob($('data').textContent), (c) => c.charCodeAt(0));
-  const json = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
-  ({ rows, tables } = JSON.parse(json));
-  const list = $('list');
-  const fragment = document.createDocumentFragment();
-  rows.forEach((r, i) => {
-    const tr = document.createElement('tr');
-    tr.className = 'frame';
-    tr.dataset.index = i;
-    tr.dataset.stream = r[3];
-    tr.innerHTML = '<td>' + r[0].toFixed(3) + '</td><td class="' + r[1] + '">' + (r[1] === 'out' ? 'send →' : '← recv') + '</td><td>' + r[2] + '</td><td class="flags">' + esc(r[5]) + '</td><td><span class="lane" style="background:hsl(' + ((STREAMS.indexOf(r[3]) * 67) % 360) + ',55%,45%)">' + r[3] + '</span></td><td>' + r[4] + '</td>';
-    tr.addEventListener('click', () => show(i));
-    fragment.appendChild(tr);
-    trs.push(tr);
-  });
-  list.appendChild(fragment);
-  $('intro').textContent = $('intro').textContent.replace('Loading…', 'Step with the keys above, or click a frame.');
+  const raw = atob($('data').textContent), bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).pipeThrough(new TextDecoderStream()).getReader();
+  let rest = '', shown = 0;
+  const flush = async () => {
+    append(shown);
+    shown = rows.length;
+    if (current < 0 && rows.length) {
+      // the first screen: shown before the rest is decoded
+      step(-1, 1);
+      document.body.dataset.first = String(rows.length);
+      document.body.dataset.firstAt = performance.now().toFixed(0);
+      $('intro').textContent = $('intro').textContent.replace('Loading…', 'Loading the rest…');
+      await pause();
+      if (window.traceLoadGate) await window.traceLoadGate; // a test may hold the rest back
+    } else await pause();
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) rest += value;
+    const lines = rest.split('\\n');
+    rest = done ? '' : lines.pop();
+    for (const line of lines) {
+      if (!line) continue;
+      const item = JSON.parse(line);
+      if (Array.isArray(item)) rows.push(item);
+      else tables.push(item);
+      if (rows.length - shown >= (current < 0 ? FIRST : 1000)) await flush();
+    }
+    if (done) break;
+  }
+  if (rows.length > shown || current < 0) await flush();
+  $('intro').textContent = $('intro').textContent.replace(/Loading(?: the rest)?…/, 'Step with the keys (? lists them), or click a frame.');
+  document.body.dataset.readyAt = performance.now().toFixed(0);
   document.body.dataset.ready = 'yes';
 })();
 </script>

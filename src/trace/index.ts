@@ -8,5 +8,8 @@ export { Tracer, type TracerOptions } from './tracer.js';
 export { traceObserver, traceSettings, type TraceSettings } from './options.js';
 export { traceToPcap } from './pcap.js';
 export { traceHtml } from './html.js';
+export { keyHelp, keyHint, terminalAction, TRACE_KEYS, type TraceAction, type TraceKey } from './keys.js';
+export { wrapLine } from './wrap.js';
+export { dynamicTables, formatDynamicTables, type DynamicTables } from './dynamic-tables.js';
 export { MessageOctets } from './message-octets.js';
 export { readSchema } from './trace-schema.js';
