@@ -23,6 +23,18 @@ export function conformanceRoot(): protobuf.Root {
 export const root = conformanceRoot();
 export const type = (name: string): protobuf.Type => root.lookupType(`${PACKAGE}.${name}`);
 
+/**
+ * google.rpc.Status, for the grpc-js programs: grpc-js carries grpc-status-details-bin as plain metadata, so they
+ * encode and decode it themselves (h2grpc does it in StatusError's errorDetails).
+ */
+export const rpcStatus = (() => {
+  const status = new protobuf.Root();
+  protobuf.parse('syntax = "proto3"; package google.rpc; import "google/protobuf/any.proto"; message Status { int32 code = 1; string message = 2; repeated google.protobuf.Any details = 3; }', status, { keepCase: true });
+  status.loadSync('google/protobuf/any.proto', { keepCase: true });
+  status.resolveAll();
+  return status.lookupType('google.rpc.Status');
+})();
+
 /** Plain objects as protobufjs makes them: bytes as Buffers, enums as names, 64-bit integers as numbers. */
 export const PLAIN: protobuf.IConversionOptions = { enums: String, longs: Number, bytes: Buffer, defaults: false, oneofs: true };
 
