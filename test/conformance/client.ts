@@ -4,6 +4,7 @@
 // call is done; SIGTERM ends it at once.
 //
 //   node_modules/.bin/tsx test/conformance/client.ts
+import protobuf from 'protobufjs';
 import { type ClientCall, type ClientOptions, createClient, type Encoding, Metadata, richStatusRoot, serviceDefinition, StatusError } from '../../src/index.js';
 import {
   type AnyMessage, type ConformancePayload, decode, delimited, encode, type ErrorMessage, type Header, headersFrom, root, SERVICE_NAME, sleep, writeDelimited,
@@ -72,13 +73,16 @@ function metadataOf(headers: Header[] | undefined): Metadata {
 
 let detailRoot: ReturnType<typeof richStatusRoot> | undefined;
 
-/** A StatusError as the suite's Error: the details packed back into Any (h2grpc decodes the standard ones). */
+/** A StatusError as the suite's Error: the details packed back into Any (h2grpc decodes those whose types it knows). */
 function errorOf(err: unknown): ErrorMessage {
   if (!(err instanceof StatusError)) return { code: 2, message: err instanceof Error ? err.message : String(err) };
   const details = err.errorDetails.map(({ '@type': typeUrl, ...fields }): AnyMessage => {
     if (Buffer.isBuffer(fields.value) && Object.keys(fields).length === 1) return { type_url: typeUrl, value: fields.value };
+    // h2grpc decoded it: a type of the service's schema (RequestInfo), or a standard one of google.rpc
+    const name = typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
     detailRoot ??= richStatusRoot();
-    const t = detailRoot.lookupType(typeUrl.slice(typeUrl.lastIndexOf('/') + 1));
+    const t = [root, detailRoot].map((r) => r.lookup(name)).find((found) => found instanceof protobuf.Type);
+    if (!t) throw new Error(`h2grpc decoded an error detail of type ${typeUrl} that this client cannot encode again`);
     return { type_url: typeUrl, value: Buffer.from(t.encode(t.fromObject(fields)).finish()) };
   });
   return { code: err.code, message: err.details, details };
