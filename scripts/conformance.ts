@@ -43,10 +43,10 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-/** The first line of what the runner said, long base64 values left out: the reason a case failed. */
+/** What the runner said about a case, on one line, long base64 values left out: the reason it failed. */
 function reason(failure: Failure): string {
-  const first = failure.detail.split('\n').find((line) => line.trim()) ?? '(no detail)';
-  return first.replace(/[A-Za-z0-9+/]{40,}={0,2}/g, '…').trim();
+  const lines = failure.detail.split('\n').map((line) => line.replace(/^[\s;]+/, '').trim()).filter(Boolean);
+  return (lines.join(' · ') || '(no detail)').replace(/[A-Za-z0-9+/]{40,}={0,2}/g, '…');
 }
 
 function printFailures(report: RunReport): void {
