@@ -8,6 +8,9 @@
 import { createClient, Server } from '../src/grpc/index.js';
 import { PiCalculator } from './gen/pi.js';
 import { pi } from './pi-service.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 export const CALLS = 10;
 export const STEP_MS = 20;

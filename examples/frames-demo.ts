@@ -3,6 +3,9 @@
 import { CLIENT_PREFACE, encodeFrame, type Frame, FrameDecoder, FrameType, frameTypeName, SettingId } from '../src/frames/index.js';
 import { HpackDecoder, HpackEncoder } from '../src/hpack/index.js';
 import { annotateFieldBlock, annotateFrame, formatAnnotations } from '../src/trace/annotate.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const hpackOut = new HpackEncoder();
 const request: Frame[] = [

@@ -6,6 +6,9 @@
 // docs/grpc-over-http2.md ("Oneway messages") shows what this costs on the wire.
 import { createClient, Server, Status, StatusError } from '../src/grpc/index.js';
 import { type LogEntry, LogSink } from './gen/log-sink.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const received: string[] = [];
 const store = (entry: LogEntry) => {

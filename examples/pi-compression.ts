@@ -7,6 +7,9 @@ import { createClient, type Encoding, Server } from '../src/grpc/index.js';
 import { fanOut, TraceRecorder } from '../src/trace/index.js';
 import { tracing } from './pi-service.js';
 import { PI_STREAMING_PROTO, piStreams, streamingHandlers } from './pi-streaming-service.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const chosen: Encoding = process.argv.includes('--deflate') ? 'deflate' : 'gzip';
 

@@ -5,6 +5,9 @@
 import { createClient } from '../src/grpc/index.js';
 import { exampleArgs, PI_PROTO, piService, tracing } from './pi-service.js';
 import { explainFailures, PI_SERVER } from './run.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const { port, host, rest } = exampleArgs();
 explainFailures(`${host}:${port}`, PI_SERVER);

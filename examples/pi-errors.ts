@@ -7,6 +7,9 @@
 //   n = 3   google.rpc.Status in grpc-status-details-bin: ErrorInfo, BadRequest and RetryInfo
 import { createClient, Metadata, Server, type ServerCall, Status, StatusError } from '../src/grpc/index.js';
 import { pi, PI_PROTO, piService, tracing } from './pi-service.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const server = new Server();
 server.addService(piService, {

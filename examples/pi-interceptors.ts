@@ -7,6 +7,9 @@ import {
 } from '../src/grpc/index.js';
 import { calcHandler, PI_PROTO, piService, tracing } from './pi-service.js';
 import { piStreams, streamingHandlers } from './pi-streaming-service.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const TOKEN = 'Bearer pi-secret';
 

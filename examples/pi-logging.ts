@@ -6,11 +6,9 @@
 import { type ClientInterceptor, createClient, Server, type ServerInterceptor, statusName } from '../src/grpc/index.js';
 import { calcHandler, piService } from './pi-service.js';
 import { piStreams, streamingHandlers } from './pi-streaming-service.js';
+import { answerHelp } from './run.js';
 
-if (process.argv.includes('--help')) {
-  console.log('usage: pi-logging.ts\nstarts a pi server on a free loopback port and makes one call of each kind, logging every message both ways');
-  process.exit(0);
-}
+answerHelp(import.meta.url);
 
 const short = (message: unknown) => JSON.stringify(message);
 

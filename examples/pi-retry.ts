@@ -5,6 +5,9 @@
 // sees it and each call's outcome. A second client without the policy shows the same call failing at once.
 import { createClient, Metadata, Server, type ServerCall, Status, StatusError, type ServiceConfig } from '../src/grpc/index.js';
 import { pi, PI_PROTO, piService, tracing } from './pi-service.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const attemptsByCall = new Map<string, number>();
 const server = new Server();

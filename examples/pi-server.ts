@@ -8,6 +8,9 @@
 import { isWorker, Server } from '../src/grpc/index.js';
 import { calcHandler, exampleArgs, PI_PROTO, piService, stopOnSignals, tracing } from './pi-service.js';
 import { listenOrExplain } from './run.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const { port, host, rest } = exampleArgs();
 const option = (name: string) => (rest.includes(name) ? Number(rest[rest.indexOf(name) + 1]) : 0);

@@ -5,6 +5,9 @@ import { Server } from '../src/grpc/index.js';
 import { listenOrExplain } from './run.js';
 import { exampleArgs, stopOnSignals, tracing } from './pi-service.js';
 import { PI_STREAMING_PROTO, piStreams, streamingHandlers } from './pi-streaming-service.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const { port, host } = exampleArgs(process.argv.slice(2), 8081);
 const server = new Server({ observer: tracing('server', [piStreams], [PI_STREAMING_PROTO]) });

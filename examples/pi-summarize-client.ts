@@ -5,6 +5,9 @@ import { createClient } from '../src/grpc/index.js';
 import { exampleArgs, tracing } from './pi-service.js';
 import { PI_STREAMING_PROTO, piStreams } from './pi-streaming-service.js';
 import { explainFailures, PI_STREAM_SERVER } from './run.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const { port, host } = exampleArgs(process.argv.slice(2), 8081);
 explainFailures(`${host}:${port}`, PI_STREAM_SERVER);

@@ -4,6 +4,9 @@
 // deadline it was given and whether its handler was told the call ended (call.signal).
 import { createClient, Server, type ServerCall, StatusError } from '../src/grpc/index.js';
 import { pi, PI_PROTO, piService, tracing } from './pi-service.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const seen: string[] = [];
 const server = new Server();

@@ -1,4 +1,5 @@
 // How the examples fail: one line naming the problem and what to do about it, a non-zero exit, no stack trace.
+import { readFileSync } from 'node:fs';
 import type { Server } from '../src/grpc/index.js';
 import { Status, StatusError } from '../src/grpc/index.js';
 
@@ -48,4 +49,19 @@ export function explainFailures(address: string, server: NeededServer): void {
     if (err instanceof StatusError) die(`${address}: the call failed: ${err.codeName} (code ${err.code}) ${err.details}`);
     die(`${err.message}`);
   });
+}
+
+/**
+ * `--help` (or `-h`): prints the example's opening comment (what it does, its command and flags) and exits 0. Every
+ * example calls this first, so that asking for help never starts a server or makes a call.
+ */
+export function answerHelp(moduleUrl: string, argv = process.argv.slice(2)): void {
+  if (!argv.includes('--help') && !argv.includes('-h')) return;
+  const lines: string[] = [];
+  for (const line of readFileSync(new URL(moduleUrl), 'utf8').split('\n')) {
+    if (!line.startsWith('//')) break;
+    lines.push(line.replace(/^\/\/ ?/, ''));
+  }
+  console.log(lines.join('\n'));
+  process.exit(0);
 }

@@ -5,6 +5,9 @@
 import { createClient, Server, StatusError } from '../src/grpc/index.js';
 import { Tracer } from '../src/trace/index.js';
 import { calcHandler, PI_PROTO, piService, tracing } from './pi-service.js';
+import { answerHelp } from './run.js';
+
+answerHelp(import.meta.url);
 
 const server = new Server();
 server.addService(piService, { Calc: calcHandler() });

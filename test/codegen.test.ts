@@ -71,6 +71,7 @@ t.test('the committed generated code is what the generator writes today', async 
   };
   check('examples/gen', 'examples', ['pi.proto', 'pi-streaming.proto', 'log-sink.proto'], '../../src/index.js');
   check('examples/interop/gen', 'examples/interop', ['test.proto', 'messages.proto', 'empty.proto'], '../../../src/index.js');
+  check('examples/cache/gen', 'examples/cache', ['cache.proto'], '../../../src/index.js');
   for (const file of wellKnownModules()) t.equal(readFileSync(`src/grpc/schema/wkt/${file.name}`, 'utf8'), file.content, `src/grpc/schema/wkt/${file.name}`);
 });
 

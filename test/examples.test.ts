@@ -204,3 +204,21 @@ t.test('oneway.ts: a stream fed without waiting, unary calls whose errors still 
   t.match(r.stdout, 'the server refused {"level":"loud","text":"this level does not exist"}: INVALID_ARGUMENT: no log level "loud"');
   t.match(r.stdout, 'the server has 7 entries');
 });
+
+/** The modules under examples/ that other examples import; every other file is a program. */
+const LIBRARIES = new Set(['run.ts', 'pi-service.ts', 'pi-streaming-service.ts', 'cache/backend.ts', 'cache/cache-service.ts', 'cache/local-services.ts', 'cache/redis-backend.ts', 'interop/cases.ts', 'interop/large-cases.ts', 'interop/service.ts']);
+
+t.test('every example program answers --help with its opening comment, starting nothing', async (t) => {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const files = (readdirSync('examples', { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.includes('gen/') && !LIBRARIES.has(f)).sort();
+  t.ok(files.length >= 20, `${files.length} example programs`);
+  for (let i = 0; i < files.length; i += 4) {
+    await Promise.all(files.slice(i, i + 4).map(async (file) => {
+      const [node, args] = tsx(file, '--help');
+      const r = await run(node, [...args], { timeout: 120_000 });
+      const first = readFileSync(`examples/${file}`, 'utf8').split('\n')[0]!.replace(/^\/\/ ?/, '');
+      t.equal(r.status, 0, `${file} --help: exit 0`);
+      t.equal(r.stdout.split('\n')[0], first, `${file} --help: its opening comment`);
+    }));
+  }
+});

@@ -1,11 +1,14 @@
 // The Cache service's handlers over any backend: argument checks, errors as gRPC statuses, and a header naming
 // the server that answered (so a client spreading calls over a cluster can count them).
 import { fileURLToPath } from 'node:url';
-import { loadService, Metadata, type ServerCall, Status, StatusError } from '../../src/grpc/index.js';
+import { Metadata, type ServerCall, type ServiceHandlers, Status, StatusError } from '../../src/grpc/index.js';
 import { BackendUnavailable, type CacheBackend, type Change } from './backend.js';
+import { Cache, type CacheShape } from './gen/cache.js';
 
+/** cache.proto, for tracing; the types come from ./gen/cache.ts (npm run gen:examples). */
 export const CACHE_PROTO = fileURLToPath(new URL('./cache.proto', import.meta.url));
-export const cacheService = loadService(CACHE_PROTO, 'cache.Cache');
+/** cache.Cache, typed: generated from cache.proto by `h2grpc gen`. */
+export const cacheService = Cache;
 
 /** The response header that names the server: its address. */
 export const SERVED_BY = 'cache-server';
@@ -25,33 +28,33 @@ function asStatus(err: unknown): StatusError {
   return new StatusError(Status.INTERNAL, `the cache backend failed: ${(err as Error).message}`);
 }
 
-export function cacheHandlers(backend: CacheBackend, address: () => string) {
+export function cacheHandlers(backend: CacheBackend, address: () => string): ServiceHandlers<CacheShape> {
   // A unary call names its server once the backend has answered, so the header leaves with the answer: response
   // headers sent before a server dies commit the call, and gRPC (A6) does not retry a committed call elsewhere.
   const served = (call: ServerCall) => call.sendMetadata(new Metadata().set(SERVED_BY, address()));
   return {
-    Get: async ({ key }: { key: string }, call: ServerCall) => {
+    Get: async ({ key }, call) => {
       checkKey(key);
       const value = await backend.get(key).catch((err) => Promise.reject(asStatus(err)));
       served(call);
       if (value === undefined) throw new StatusError(Status.NOT_FOUND, `no key ${JSON.stringify(key)}`);
       return { value };
     },
-    Set: async ({ key, value, ttl_seconds: ttl }: { key: string; value: Buffer; ttl_seconds?: number | null }, call: ServerCall) => {
+    Set: async ({ key, value, ttl_seconds: ttl }, call) => {
       checkKey(key);
       if (ttl != null && ttl < 0) throw new StatusError(Status.INVALID_ARGUMENT, `ttl_seconds is negative (${ttl})`);
       await backend.set(key, Buffer.from(value), ttl ?? undefined).catch((err) => Promise.reject(asStatus(err)));
       served(call);
       return {};
     },
-    Delete: async ({ key }: { key: string }, call: ServerCall) => {
+    Delete: async ({ key }, call) => {
       checkKey(key);
       const deleted = await backend.delete(key).catch((err) => Promise.reject(asStatus(err)));
       served(call);
       if (!deleted) throw new StatusError(Status.NOT_FOUND, `no key ${JSON.stringify(key)}`);
       return {};
     },
-    Scan: async function* ({ prefix }: { prefix: string }, call: ServerCall) {
+    async *Scan({ prefix }, call) {
       served(call);
       try {
         for await (const [key, value] of backend.scan(prefix)) yield { key, value };
@@ -59,7 +62,7 @@ export function cacheHandlers(backend: CacheBackend, address: () => string) {
         throw asStatus(err);
       }
     },
-    Watch: async function* ({ prefix }: { prefix: string }, call: ServerCall) {
+    async *Watch({ prefix }, call) {
       served(call);
       const queue: Change[] = [];
       let wake: (() => void) | undefined;

@@ -4,6 +4,9 @@ import { EtcdClient, etcdResolver } from '../../src/discovery/index.js';
 import { createClient, StatusError } from '../../src/grpc/index.js';
 import { die } from '../run.js';
 import { cacheService } from './cache-service.js';
+import { answerHelp } from '../run.js';
+
+answerHelp(import.meta.url);
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => {

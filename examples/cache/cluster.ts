@@ -10,6 +10,9 @@ import { createClient, type ServiceConfig, type StatusError } from '../../src/gr
 import { die } from '../run.js';
 import { cacheService, SERVED_BY } from './cache-service.js';
 import { freePort, installed, type LocalService, startEtcd, startRedis } from './local-services.js';
+import { answerHelp } from '../run.js';
+
+answerHelp(import.meta.url);
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => {

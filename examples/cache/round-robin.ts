@@ -5,6 +5,9 @@ import { createClient, Server } from '../../src/grpc/index.js';
 import { tracing } from '../pi-service.js';
 import { MemoryBackend } from './backend.js';
 import { cacheHandlers, cacheService, SERVED_BY } from './cache-service.js';
+import { answerHelp } from '../run.js';
+
+answerHelp(import.meta.url);
 
 const servers: Server[] = [];
 for (let i = 0; i < 3; i++) {

@@ -8,6 +8,9 @@ import { die, listenOrExplain } from '../run.js';
 import { type CacheBackend, MemoryBackend } from './backend.js';
 import { cacheHandlers, cacheService } from './cache-service.js';
 import { RedisBackend } from './redis-backend.js';
+import { answerHelp } from '../run.js';
+
+answerHelp(import.meta.url);
 
 const USAGE = 'usage: server.ts [--port N] [--host 127.0.0.1] [--redis URL] [--etcd URL[,URL…]] [--service NAME] [--ttl SECONDS]';
 

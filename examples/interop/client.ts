@@ -8,6 +8,9 @@ import { CASE_NAMES, runCases } from './cases.js';
 import { LARGE_CASE_NAMES, runLargeCases } from './large-cases.js';
 import { flags } from './service.js';
 import { credsFile } from './test-certs.js';
+import { answerHelp } from '../run.js';
+
+answerHelp(import.meta.url);
 
 const options = flags(process.argv.slice(2));
 const clientOptions: ClientOptions = options.use_tls === 'true'

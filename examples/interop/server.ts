@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { Server } from '../../src/grpc/index.js';
 import { flags, testHandlers, testService } from './service.js';
 import { credsFile } from './test-certs.js';
+import { answerHelp } from '../run.js';
+
+answerHelp(import.meta.url);
 
 const options = flags(process.argv.slice(2));
 const tls = options.use_tls === 'true'

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { answerHelp } from '../run.js';
 
 /** Where the interop programs look for ca.pem, server1.pem and server1.key. */
 export const CREDS_DIR = process.env.H2GRPC_INTEROP_CREDS ?? fileURLToPath(new URL('./creds', import.meta.url));
@@ -31,6 +32,7 @@ export function credsFile(path: string | undefined, name: string): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  answerHelp(import.meta.url); // run as a program (the interop client and server import it too)
   const dir = process.argv[2] ?? CREDS_DIR;
   makeTestCerts(dir);
   console.log(`wrote ${join(dir, 'ca.pem')}, ${join(dir, 'server1.pem')}, ${join(dir, 'server1.key')}`);
