@@ -226,15 +226,22 @@ export class Server {
     const closed = this.listener ? new Promise<void>((resolve) => this.listener!.close(() => resolve())) : Promise.resolve();
     for (const connection of this.connections) connection.goaway();
     const grace = options.graceMs ?? this.options.shutdownGrace ?? 30_000;
+    let lingering: NodeJS.Timeout | undefined;
     const timer = new DeadlineTimer(Date.now() + grace, () => {
-      const error = new Error(`the server shut down: calls still running after the grace period of ${grace} ms were cancelled`);
-      for (const connection of [...this.connections]) connection.destroy(error);
+      // the calls still running are told why they end; what a stalled peer cannot take goes with its connection
+      const reason = `the server is shutting down: calls still running after its grace period of ${grace} ms were ended`;
+      for (const call of [...this.calls]) call.sendStatus(Status.UNAVAILABLE, reason);
+      // kept referenced: shutdown() resolves only once they are closed, and a program awaits it
+      lingering = setTimeout(() => {
+        for (const connection of [...this.connections]) connection.destroy(new Error(reason));
+      }, SHUTDOWN_LINGER_MS);
     });
     await new Promise<void>((resolve) => {
       this.drained = resolve;
       this.checkDrained();
     });
     timer.clear();
+    clearTimeout(lingering);
     await closed;
   }
 
@@ -342,6 +349,9 @@ export class Server {
     this.sweeper.expectEnd(stream);
   }
 }
+
+/** After shutdown's grace, how long the ended calls' trailers get to reach their clients before connections close. */
+const SHUTDOWN_LINGER_MS = 1000;
 
 /** Default of ServerOptions.requestTimeout. */
 const DEFAULT_REQUEST_TIMEOUT = 30_000;
