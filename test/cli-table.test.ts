@@ -1,5 +1,5 @@
-// The real h2grpc command against real servers, one row per behaviour: the arguments, the exit status, what must be on
-// standard output and standard error, and a bound on the time (no command may hang).
+// The real h2grpc command against real servers, one row per behaviour: the arguments, the exit status, and what must
+// be on standard output and standard error. A command still running after HANG_MS is killed, and its row fails.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -17,9 +17,11 @@ interface Row {
   status: number;
   stdout?: RegExp | string;
   stderr?: RegExp | string;
-  /** Seconds the command may take at most. Default 15. */
-  within?: number;
 }
+
+/** Only against a hang: a row takes about 1 s (the SETTINGS timeout's 11 s), some times that on a busy machine. */
+const HANG_MS = 120_000;
+t.setTimeout(600_000); // 41 rows, three at a time, each bounded by HANG_MS
 
 const ours = new Server({ reflection: true });
 ours.addService(piService, {
@@ -101,26 +103,23 @@ t.test('every row', async (t) => {
     { what: 'TLS (the default) against a plaintext server', args: ['call', A, CALC], status: 1, stderr: `${A} did not answer the TLS handshake: the server does not speak TLS; add --plaintext` },
     { what: 'a status from the server: exit 64 + code, on stderr', args: ['call', '--plaintext', A, CALC, '-d', '{"n": 0}'], status: 64 + 3, stdout: /^$/, stderr: 'ERROR:\n  Code: INVALID_ARGUMENT\n  Message: request number should be positive\n' },
     { what: '-format-error', args: ['call', '-plaintext', '-format-error', A, CALC, '-d', '{"n": 0}'], status: 64 + 3, stderr: '{\n  "code": 3,\n  "message": "request number should be positive",\n  "details": []\n}' },
-    { what: '--timeout 0', args: ['call', '--plaintext', A, CALC, '--timeout', '0'], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED', within: 5 },
-    { what: '--timeout 0.001', args: ['call', '--plaintext', A, CALC, '--timeout', '0.001'], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED', within: 5 },
-    { what: 'a server that never answers, with a deadline', args: ['call', '--plaintext', '-max-time', '0.5', SILENT, CALC, '--proto', 'examples/pi.proto'], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED', within: 5 },
-    { what: 'a server that never answers, reflection under the deadline', args: ['list', '--plaintext', '-max-time', '0.5', SILENT], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED', within: 5 },
-    { what: 'a server that never answers, no deadline: the SETTINGS timeout ends it', args: ['call', '--plaintext', SILENT, CALC, '--proto', 'examples/pi.proto'], status: 1, stderr: `${SILENT} closed the connection without speaking HTTP/2 (SETTINGS_TIMEOUT`, within: 20 },
+    { what: '--timeout 0', args: ['call', '--plaintext', A, CALC, '--timeout', '0'], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED' },
+    { what: '--timeout 0.001', args: ['call', '--plaintext', A, CALC, '--timeout', '0.001'], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED' },
+    { what: 'a server that never answers, with a deadline', args: ['call', '--plaintext', '-max-time', '0.5', SILENT, CALC, '--proto', 'examples/pi.proto'], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED' },
+    { what: 'a server that never answers, reflection under the deadline', args: ['list', '--plaintext', '-max-time', '0.5', SILENT], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED' },
+    { what: 'a server that never answers, no deadline: the SETTINGS timeout ends it', args: ['call', '--plaintext', SILENT, CALC, '--proto', 'examples/pi.proto'], status: 1, stderr: `${SILENT} closed the connection without speaking HTTP/2 (SETTINGS_TIMEOUT` },
     { what: 'a trace file with a damaged line: its number', args: ['trace', 'show', broken], status: 1, stderr: `h2grpc trace: ${broken}:4: not JSON` },
     { what: 'a trace event with bad hex', args: ['trace', 'show', badHex], status: 1, stderr: `h2grpc trace: ${badHex}:2: "hex" is not an even number of hex digits` },
-    { what: 'a server that dies mid-call', args: ['call', '--plaintext', A, CALC, '-d', '{"n": 13}'], status: 64 + 14, stderr: 'Code: UNAVAILABLE', within: 10 },
+    { what: 'a server that dies mid-call', args: ['call', '--plaintext', A, CALC, '-d', '{"n": 13}'], status: 64 + 14, stderr: 'Code: UNAVAILABLE' },
   ];
-  // three at a time (two cores): the times measured are the command's, not a queue's
+  // three at a time (two cores)
   let next = 0;
   const check = async (row: Row) => {
-    const started = Date.now();
-    const r = await run(process.execPath, [...H2GRPC_CLI, ...row.args], { timeout: (row.within ?? 15) * 1000 + 10_000 });
-    const seconds = (Date.now() - started) / 1000;
+    const r = await run(process.execPath, [...H2GRPC_CLI, ...row.args], { timeout: HANG_MS });
     const label = `${row.what}: h2grpc ${row.args.join(' ')}`;
     t.equal(r.status, row.status, `${label}: exit ${row.status}${r.status !== row.status ? ` (stderr: ${r.stderr.trim()})` : ''}`);
     if (row.stdout !== undefined) t.match(r.stdout, row.stdout, `${label}: stdout`);
     if (row.stderr !== undefined) t.match(r.stderr, row.stderr, `${label}: stderr`);
-    t.ok(seconds < (row.within ?? 15), `${label}: done in ${seconds.toFixed(1)} s`);
   };
   await Promise.all([0, 1, 2].map(async () => {
     while (next < rows.length) await check(rows[next++]!);
