@@ -60,7 +60,6 @@ export function cacheHandlers(backend: CacheBackend, address: () => string) {
       }
     },
     Watch: async function* ({ prefix }: { prefix: string }, call: ServerCall) {
-      served(call);
       const queue: Change[] = [];
       let wake: (() => void) | undefined;
       let overflow = false;
@@ -72,6 +71,8 @@ export function cacheHandlers(backend: CacheBackend, address: () => string) {
       const cancelled = () => wake?.();
       call.signal.addEventListener('abort', cancelled);
       try {
+        await backend.watching?.();
+        served(call); // the response headers: from now on every change is delivered
         while (!call.cancelled) {
           if (overflow) throw new StatusError(Status.RESOURCE_EXHAUSTED, `the watcher fell ${MAX_QUEUED_CHANGES} changes behind`);
           const change = queue.shift();
