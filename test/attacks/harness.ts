@@ -11,6 +11,8 @@ export interface Stats {
   rss: number;
   heapUsed: number;
   cpu: number;
+  /** Connections open (our server only). */
+  connections?: number;
 }
 
 export interface Target {
