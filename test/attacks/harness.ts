@@ -111,6 +111,7 @@ export async function runAttack(target: Target, attack: Attack, seconds: number)
   stopped = true;
   await Promise.all([sampler, caller]);
   client.close();
+  await target.stats(); // its answer follows every line the server printed before it
   return {
     ...result,
     baseline,
