@@ -1,10 +1,11 @@
-// HPACK throughput: our encoder and decoder against hpack.js, on the hpack-test-case corpus, in one run.
+// HPACK throughput: our encoder and decoder against hpack.js, on the hpack-test-case corpus (the whole of it in
+// ../shared/vectors when it is there, else the part in test/fixtures), in one run.
 //   npm run bench:hpack            (BENCH_SECONDS=2 per measurement by default)
 // Decode input: the nghttp2-encoded stories (the same octets for both libraries). Encode input: the raw-data stories.
 // Each story uses one encoder/decoder pair with its state carried from case to case, as on a connection.
 import { createRequire } from 'node:module';
 import { HpackDecoder, HpackEncoder } from '../dist/hpack/index.js'; // compiled, as the suite runs our side
-import { caseFields, CORPUS, hasCorpus, loadStories } from '../test/vectors.js';
+import { benchStories, caseFields } from '../test/vectors.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -15,11 +16,7 @@ const hpackjs = require('hpack.js') as {
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
-if (!hasCorpus) {
-  console.error(`the HPACK corpus is not at ${CORPUS}; the benchmark needs ../shared/vectors/hpack-test-case`);
-  process.exit(1);
-}
-const stories = loadStories();
+const { stories, source } = benchStories();
 const rawStories = stories.filter((s) => s.implementation === 'raw-data').map((s) => s.cases.map(caseFields));
 const wireStories = stories.filter((s) => s.implementation === 'nghttp2').map((s) => s.cases.map((c) => Buffer.from(c.wire!, 'hex')));
 const fieldsPerPass = rawStories.reduce((n, s) => n + s.reduce((m, l) => m + l.length, 0), 0);
@@ -102,7 +99,7 @@ const results: Record<string, Result> = {};
 for (const [name, pass] of Object.entries(passes)) if (!only || name.endsWith(` ${only}`)) results[name] = measure(pass);
 
 const rate = (r: Result) => r.passes / r.seconds;
-console.log(`HPACK benchmark: ${rawStories.length} raw stories (${fieldsPerPass} fields, ${(octetsPerPass / 1e6).toFixed(2)} MB of header text a pass), ` +
+console.log(`HPACK benchmark on ${source}: ${rawStories.length} raw stories (${fieldsPerPass} fields, ${(octetsPerPass / 1e6).toFixed(2)} MB of header text a pass), ` +
   `${wireStories.length} nghttp2 stories (${blocksPerPass} blocks a pass), ${SECONDS}s each, node ${process.version}`);
 for (const [name, r] of Object.entries(results)) {
   const decode = name.startsWith('decode');

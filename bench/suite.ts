@@ -4,7 +4,7 @@
 // comparison with bench/baseline.json; writes the figures to bench/last-run.json.
 //
 //   npm run bench                      3 rounds, 2 s per measurement (about 6 minutes)
-//   npm run bench -- --quick           1 round, short measurements (under a minute): the ratios at a glance
+//   npm run bench -- --quick           1 round, short measurements (about 2.5 minutes on 2 cores): the ratios at a glance
 //   npm run bench -- --only pingpong,unary4m --rounds 5 --seconds 3
 //   npm run bench -- --profile --only pingpong      CPU profiles (node --cpu-prof) of every process, summarised
 //   npm run bench -- --save-baseline               also writes bench/baseline.json from this run

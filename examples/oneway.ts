@@ -42,10 +42,10 @@ console.log(`   the stream ended with one Empty after ${(Number(process.hrtime.b
 // 2. fire-and-forget unary calls: the Empty is ignored, an error is still surfaced
 console.log('2. unary calls whose answer nobody awaits:');
 const errors: string[] = [];
-for (const entry of [{ level: 'warn', text: 'disk 91% full' }, { level: 'loud', text: 'this level does not exist' }, { level: 'error', text: 'retrying' }]) {
-  void client.Log(entry).catch((err: StatusError) => errors.push(`   the server refused ${JSON.stringify(entry)}: ${err.codeName}: ${err.details}`));
-}
-await new Promise((r) => setTimeout(r, 100)); // the program carries on; the answers come back on their own
+const sent = [{ level: 'warn', text: 'disk 91% full' }, { level: 'loud', text: 'this level does not exist' }, { level: 'error', text: 'retrying' }].map((entry) =>
+  client.Log(entry).catch((err: StatusError) => void errors.push(`   the server refused ${JSON.stringify(entry)}: ${err.codeName}: ${err.details}`)));
+// the program carries on; the answers come back on their own (awaited here only to print them before exiting)
+await Promise.all(sent);
 console.log(errors.join('\n'));
 console.log(`   the server has ${received.length} entries:\n${received.map((r) => `     ${r}`).join('\n')}`);
 client.close();

@@ -62,6 +62,5 @@ try {
 } catch (err) {
   console.log(`without the token: ${(err as StatusError).codeName}: ${(err as StatusError).details}`);
 }
-await new Promise((r) => setTimeout(r, 20));
 for (const c of [trusted, streams, stranger]) c.close();
 await server.shutdown();

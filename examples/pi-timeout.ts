@@ -9,6 +9,8 @@ import { answerHelp } from './run.js';
 answerHelp(import.meta.url);
 
 const seen: string[] = [];
+let allSeen!: () => void;
+const everySeen = new Promise<void>((resolve) => (allSeen = resolve));
 const server = new Server();
 server.addService(piService, {
   Calc: async ({ n }: { n: number }, call: ServerCall) => {
@@ -21,12 +23,14 @@ server.addService(piService, {
       });
     });
     seen.push(`server: Calc(${n}) had ${budget} left at the start; ${call.cancelled ? `aborted (${(call.signal.reason as StatusError).codeName})` : 'finished'}`);
+    if (seen.length === 3) allSeen();
     return { value: pi(n) };
   },
 });
 const port = await server.listen(0, '127.0.0.1');
 const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService, { observer: tracing('client', [piService], [PI_PROTO]) });
 
+await client.channel.getConnection(); // connected first: each deadline is the call's own
 for (const n of [10, 50, 300]) {
   const started = Date.now();
   try {
@@ -37,7 +41,7 @@ for (const n of [10, 50, 300]) {
     console.log(`client: Calc(${n}) with a 100 ms deadline failed: ${err.codeName} (${err.details}) after ${Date.now() - started} ms`);
   }
 }
-await new Promise((r) => setTimeout(r, 50));
+await everySeen; // the server's side of the three calls has ended too
 for (const line of seen) console.log(line);
 client.close();
 await server.shutdown();

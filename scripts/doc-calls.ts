@@ -5,6 +5,7 @@ import { duplexPair } from '../src/http2/index.js';
 import { TraceRecorder, type TraceEvent } from '../src/trace/recorder.js';
 import { formatTranscript } from '../src/trace/transcript.js';
 import { calcHandler, piService } from '../examples/pi-service.js';
+import { settled } from './settled.js';
 
 /** Runs `calls` against a fresh pi server and returns the client's recorded events. */
 async function record(calls: (client: ServiceClient<'Calc'>, started: Promise<void>) => Promise<void>): Promise<TraceEvent[]> {
@@ -34,7 +35,7 @@ async function record(calls: (client: ServiceClient<'Calc'>, started: Promise<vo
     observer: () => recorder,
   });
   await calls(client, started);
-  await new Promise((r) => setTimeout(r, 20)); // let the last frames (WINDOW_UPDATE, RST_STREAM) land
+  await settled(() => recorder.events.length); // the last frames (WINDOW_UPDATE, RST_STREAM) land
   client.close();
   server.forceShutdown();
   return recorder.events;

@@ -8,6 +8,7 @@ import { Tracer } from '../src/trace/index.js';
 import { calcHandler, piService } from '../examples/pi-service.js';
 import { piStreams, streamingHandlers } from '../examples/pi-streaming-service.js';
 import { LogSink } from '../examples/gen/log-sink.js';
+import { settled } from './settled.js';
 
 type Blocks = string[];
 
@@ -19,20 +20,22 @@ const overPair = (server: Server) => () => {
 };
 
 /** A server with the pi services, a traced client connection to it, and what the tracer printed, block by block. */
-async function traced(role: 'client' | 'server', body: (ctx: { server: Server; client: ServiceClient<'Calc'> }) => Promise<void>): Promise<Blocks> {
+async function traced(role: 'client' | 'server', body: (ctx: { server: Server; client: ServiceClient<'Calc'>; stuck: Promise<void> }) => Promise<void>): Promise<Blocks> {
   const blocks: Blocks = [];
   const tracer = () => new Tracer({ role, levels: ['frames', 'hpack', 'messages'], services: [piService, piStreams], times: false, write: (text) => blocks.push(text) });
   // a larger header list limit than the default, for the CONTINUATION example
   const server = new Server({ observer: role === 'server' ? tracer : undefined, settings: { maxHeaderListSize: 65536 } });
   const calc = calcHandler();
   // Calc(7) never answers, for the cancellation example
-  server.addService(piService, { Calc: (req: { n: number }, call: ServerCall) => (req.n === 7 ? new Promise(() => {}) : calc(req, call)) });
+  let isStuck!: () => void;
+  const stuck = new Promise<void>((r) => (isStuck = r));
+  server.addService(piService, { Calc: (req: { n: number }, call: ServerCall) => (req.n === 7 ? (isStuck(), new Promise(() => {})) : calc(req, call)) });
   const client = createClient<'Calc'>('127.0.0.1:8080', piService, {
     createConnection: overPair(server),
     observer: role === 'client' ? tracer : undefined,
   });
-  await body({ server, client });
-  await new Promise((r) => setTimeout(r, 20));
+  await body({ server, client, stuck });
+  await settled(() => blocks.length);
   client.close();
   server.forceShutdown();
   return blocks;
@@ -52,7 +55,7 @@ export const walkthroughExamples: Record<string, () => Promise<string>> = {
       observer: () => new Tracer({ role: 'client', levels: ['frames', 'hpack', 'messages'], services: [piStreams], times: false, write: (t) => out.push(t) }),
     });
     for await (const _ of client.Calc([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }])) void _;
-    await new Promise((r) => setTimeout(r, 20));
+    await settled(() => out.length);
     client.close();
     server.forceShutdown();
     return pick(out, /stream_id=1>/);
@@ -62,11 +65,11 @@ export const walkthroughExamples: Record<string, () => Promise<string>> = {
     const connection = await client.channel.getConnection();
     await connection.ping();
   }), /PING frame/),
-  'walk-rst': async () => pick(await traced('client', async ({ client }) => {
+  'walk-rst': async () => pick(await traced('client', async ({ client, stuck }) => {
     await client.Calc({ n: 1 });
     const controller = new AbortController();
     const pending = client.Calc({ n: 7 }, { signal: controller.signal }).catch(() => {});
-    await new Promise((r) => setTimeout(r, 20));
+    await stuck; // its handler is running
     controller.abort();
     await pending;
   }), /RST_STREAM frame/),
@@ -91,7 +94,7 @@ export const walkthroughExamples: Record<string, () => Promise<string>> = {
     clientSide.write(encodeFrame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] }));
     clientSide.write(encodeFrame({ type: FrameType.HEADERS, streamId: 1, endStream: false, endHeaders: true, headerBlock: hpack.encode([[':method', 'POST'], [':scheme', 'http'], [':path', '/pi.PiCalculator/Calc'], [':authority', '127.0.0.1:8080'], ['content-type', 'application/grpc'], ['te', 'trailers']]) }));
     clientSide.write(encodeFrame({ type: FrameType.DATA, streamId: 1, endStream: true, data: Buffer.from('00000000020864', 'hex'), padding: 6 }));
-    await new Promise((r) => setTimeout(r, 30));
+    await settled(() => out.length);
     server.forceShutdown();
     return pick(out, /recv DATA frame/);
   },
@@ -105,7 +108,7 @@ export const walkthroughExamples: Record<string, () => Promise<string>> = {
       observer: () => new Tracer({ role: 'client', levels: ['frames', 'messages'], services: [piService], times: false, write: (t) => out.push(t) }),
     });
     await Promise.all([1, 2, 3].map((n) => client.Calc({ n })));
-    await new Promise((r) => setTimeout(r, 20));
+    await settled(() => out.length);
     client.close();
     server.forceShutdown();
     // one line per frame (its first) and per message: the order is the lesson
@@ -120,8 +123,8 @@ export const walkthroughExamples: Record<string, () => Promise<string>> = {
       createConnection: overPair(server),
       observer: () => new Tracer({ role: 'client', levels: ['frames', 'messages'], services: [LogSink], times: false, write: (t) => out.push(t) }),
     });
-    void client.Log({ level: 'info', text: 'hello' });
-    await new Promise((r) => setTimeout(r, 30));
+    await client.Log({ level: 'info', text: 'hello' }); // awaited only so that the trace is complete
+    await settled(() => out.length);
     client.close();
     server.forceShutdown();
     return pick(out, /stream_id=1>|message on stream 1/);

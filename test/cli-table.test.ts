@@ -1,6 +1,5 @@
-// The real h2grpc command against real servers, one row per behaviour: the arguments, the exit status, what must be on
-// standard output and standard error, and a bound on the time (it only catches a command that hangs: ten times and
-// more what the command takes on a busy two-core machine).
+// The real h2grpc command against real servers, one row per behaviour: the arguments, the exit status, and what must
+// be on standard output and standard error. A command still running after HANG_MS is killed, and its row fails.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -28,9 +27,11 @@ interface Row {
   status: number;
   stdout?: RegExp | string;
   stderr?: RegExp | string;
-  /** Seconds the command may take at most (a hang guard, not a measure). Default 60. */
-  within?: number;
 }
+
+/** Only against a hang: a row takes about 1 s, some times that on a busy machine. */
+const HANG_MS = 120_000;
+t.setTimeout(600_000); // the rows, three at a time, each bounded by HANG_MS
 
 const ours = new Server({
   reflection: true,
@@ -211,12 +212,12 @@ t.test('every row', async (t) => {
     { what: 'nothing listening', args: ['call', '--plaintext', CLOSED, CALC], status: 1, stderr: `cannot connect to ${CLOSED}: connection refused; is the server running, on this port?` },
     { what: 'a status from the server: exit 64 + code, on stderr', args: ['call', '--plaintext', A, CALC, '-d', '{"n": 0}'], status: 64 + 3, stdout: /^$/, stderr: 'ERROR:\n  Code: INVALID_ARGUMENT\n  Message: request number should be positive\n' },
     { what: '-format-error: the google.rpc.Status as JSON (no details: none printed, as jsonpb)', args: ['call', '-plaintext', '-format-error', A, CALC, '-d', '{"n": 0}'], status: 64 + 3, stderr: /^\{\n {2}"code": 3,\n {2}"message": "request number should be positive"\n\}\n$/ },
-    { what: '--timeout 0.001', args: ['call', '--plaintext', A, CALC, '--timeout', '0.001'], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED', within: 30 },
-    { what: 'a server that never answers, with a deadline', args: ['call', '--plaintext', '-max-time', '0.5', SILENT, CALC, '--proto', 'examples/pi.proto'], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED', within: 30 },
-    { what: 'a server that never answers, reflection under the deadline', args: ['list', '--plaintext', '-max-time', '0.5', SILENT], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED', within: 30 },
+    { what: '--timeout 0.001', args: ['call', '--plaintext', A, CALC, '--timeout', '0.001'], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED' },
+    { what: 'a server that never answers, with a deadline', args: ['call', '--plaintext', '-max-time', '0.5', SILENT, CALC, '--proto', 'examples/pi.proto'], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED' },
+    { what: 'a server that never answers, reflection under the deadline', args: ['list', '--plaintext', '-max-time', '0.5', SILENT], status: 64 + 4, stderr: 'Code: DEADLINE_EXCEEDED' },
     { what: 'a trace file with a damaged line: its number', args: ['trace', 'show', broken], status: 1, stderr: `h2grpc trace: ${broken}:4: not JSON` },
     { what: 'a trace event with bad hex', args: ['trace', 'show', badHex], status: 1, stderr: `h2grpc trace: ${badHex}:2: "hex" is not an even number of hex digits` },
-    { what: 'a server that dies mid-call', args: ['call', '--plaintext', A, CALC, '-d', '{"n": 13}'], status: 64 + 14, stderr: 'Code: UNAVAILABLE', within: 30 },
+    { what: 'a server that dies mid-call', args: ['call', '--plaintext', A, CALC, '-d', '{"n": 13}'], status: 64 + 14, stderr: 'Code: UNAVAILABLE' },
 
     // issue 23, item 10: -v and -vv as grpcurl's (on standard error: standard output keeps the responses alone)
     { what: '-v: the method, the header lists as sent and received, the trailers, the counts', args: ['call', '-plaintext', '-v', A, CALC, '-d', '{"n": 1}', '-H', 'x-a: b'], status: 0,
@@ -278,7 +279,7 @@ t.test('every row', async (t) => {
     { what: 'TLS (the default) against a plaintext server', args: ['call', A, CALC], status: 1, stderr: `h2grpc call: ${A}: the TLS handshake failed (` },
     { what: 'TLS against a plaintext server: the hint', args: ['list', A], status: 1, stderr: 'the server may be plaintext; try --plaintext' },
     { what: '--plaintext against an HTTP/1.1 server', args: ['list', '-plaintext', HTTP1], status: 1, stderr: `h2grpc list: ${HTTP1} is an HTTP/1.x server, not HTTP/2 (it answered "HTTP/1.1 400 Bad Request" to our HTTP/2 preface): is this the port of the gRPC server?` },
-    { what: 'a server that accepts and stays silent: --connect-timeout covers the HTTP/2 handshake', args: ['call', '--plaintext', '--connect-timeout', '2', SILENT, CALC, '--proto', 'examples/pi.proto'], status: 1, stderr: `h2grpc call: ${SILENT} accepted the connection but gave no HTTP/2 answer within 2 s (--connect-timeout): no SETTINGS frame came; if it expects TLS, drop --plaintext`, within: 30 },
+    { what: 'a server that accepts and stays silent: --connect-timeout covers the HTTP/2 handshake', args: ['call', '--plaintext', '--connect-timeout', '2', SILENT, CALC, '--proto', 'examples/pi.proto'], status: 1, stderr: `h2grpc call: ${SILENT} accepted the connection but gave no HTTP/2 answer within 2 s (--connect-timeout): no SETTINGS frame came; if it expects TLS, drop --plaintext` },
 
     // item 16: parse errors name the file, line and column
     { what: 'gen: a parse error names the file', args: ['gen', '--out', scratch, '-I', scratch, badProto], status: 1, stderr: `h2grpc gen: ${badProto}:2:25: illegal token '}', ';' expected` },
@@ -304,16 +305,12 @@ t.test('every row', async (t) => {
   // three at a time (two cores)
   let next = 0;
   const check = async (row: Row) => {
-    const started = Date.now();
-    const within = row.within ?? 60;
     const args = [...H2GRPC_CLI, ...row.args];
-    const r = row.stdin !== undefined ? await runWithInput(args, row.stdin, within * 1000 + 10_000) : await run(process.execPath, args, { timeout: within * 1000 + 10_000 });
-    const seconds = (Date.now() - started) / 1000;
+    const r = row.stdin !== undefined ? await runWithInput(args, row.stdin, HANG_MS) : await run(process.execPath, args, { timeout: HANG_MS });
     const label = `${row.what}: h2grpc ${row.args.join(' ')}`;
     t.equal(r.status, row.status, `${label}: exit ${row.status}${r.status !== row.status ? ` (stderr: ${r.stderr.trim()})` : ''}`);
     if (row.stdout !== undefined) t.match(r.stdout, row.stdout, `${label}: stdout`);
     if (row.stderr !== undefined) t.match(r.stderr, row.stderr, `${label}: stderr`);
-    t.ok(seconds < within, `${label}: done in ${seconds.toFixed(1)} s`);
   };
   await Promise.all([0, 1, 2].map(async () => {
     while (next < rows.length) await check(rows[next++]!);

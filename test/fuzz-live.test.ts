@@ -8,6 +8,7 @@ import { createClient } from '../src/grpc/index.js';
 import { piService } from '../examples/pi-service.js';
 import { MB, startTarget } from './attacks/harness.js';
 import { fuzz, recordConversations } from './attacks/live-fuzzer.js';
+import { until } from './wait.js';
 
 const SECONDS = Number(process.env.H2GRPC_FUZZ_SECONDS ?? 15);
 const CASES = Number(process.env.H2GRPC_FUZZ_CASES ?? 200_000);
@@ -23,8 +24,10 @@ t.test(`mutated conversations against a live server (seed ${SEED}, up to ${CASES
   const started = Date.now();
   const sent = await fuzz(target.port, seeds, SEED, CASES, started + SECONDS * 1000);
   const seconds = (Date.now() - started) / 1000;
-  await new Promise((r) => setTimeout(r, 1500)); // the last connections' timers (requestTimeout 1 s, linger 1 s) run out
-  const after = await target.stats(true);
+  // the last connections and their timers (requestTimeout 1 s) hold memory until they end: wait for that (bounded)
+  let after = await target.stats(true);
+  const released = async () => (after = await target.stats(true)).connections === 0 && after.heapUsed - before.heapUsed < 10 * MB;
+  await until(released, 'the connections closed and their memory released').catch(() => {}); // asserted below
   t.comment(`${sent} cases in ${seconds.toFixed(1)} s; after GC: heap ${(before.heapUsed / MB).toFixed(1)} -> ${(after.heapUsed / MB).toFixed(1)} MB, RSS ${(before.rss / MB).toFixed(0)} -> ${(after.rss / MB).toFixed(0)} MB; ${target.said.length} errors reported`);
   t.ok(sent > 1000, `at least 1000 cases ran (${sent})`);
   const untyped = target.said.filter((line) => /INTERNAL_ERROR|TypeError|RangeError|undefined/.test(line));

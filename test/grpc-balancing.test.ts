@@ -10,6 +10,7 @@ import {
 import { builtInResolvers } from '../src/grpc/channel/built-in-resolvers.js';
 import { tally, whoServer, whoService } from './balancing-helpers.js';
 import { dnsServer } from './dns-server.js';
+import { HANG_MS, until } from './wait.js';
 
 const schemes = new Set(Object.keys(builtInResolvers()).concat('etcd'));
 const roundRobin: ServiceConfig = { loadBalancingConfig: [{ round_robin: {} }] };
@@ -126,7 +127,7 @@ t.test('round_robin: calls spread evenly over three servers', async (t) => {
   const client = createClient<'Name'>(`ipv4:${servers.map((s) => s.address).join(',')}`, whoService, { serviceConfig: roundRobin });
   t.teardown(() => client.close());
   await client.Name({});
-  while (client.channel.subchannels.some((s) => s.state !== 'READY')) await client.channel.watchState('READY', 50);
+  await until(() => client.channel.subchannels.every((s) => s.state === 'READY'), 'every subchannel READY');
   const names = await Promise.all(Array.from({ length: 300 }, () => client.Name({}).then((r: { name: string }) => r.name)));
   const counts = tally(names);
   for (const name of ['a', 'b', 'c']) t.ok(counts[name]! >= 90 && counts[name]! <= 110, `${name}: ${counts[name]} of 300 (100 ± 10%)`);
@@ -139,7 +140,7 @@ function traffic(call: () => Promise<{ name: string }>, inFlight = 4) {
   let running = true;
   const loops = Array.from({ length: inFlight }, async () => {
     const started = Date.now();
-    while (running && Date.now() - started < 20_000) {
+    while (running && Date.now() - started < 2 * HANG_MS) {
       try {
         names.push((await call()).name);
       } catch (err) {
@@ -167,13 +168,14 @@ t.test('a server stopped mid-traffic: retries absorb its calls, the others take 
   const client = createClient<'Name'>(`ipv4:${servers.map((s) => s.address).join(',')}`, whoService, { serviceConfig: retryUnavailable, backoff: fastBackoff });
   t.teardown(() => client.close());
   const load = traffic(() => client.Name({ delayMs: 2 }));
-  await new Promise((r) => setTimeout(r, 300));
+  await until(() => Object.keys(tally(load.names)).length === 3, 'every server answered');
   servers[1]!.forceShutdown();
   const stoppedAt = load.names.length;
-  await new Promise((r) => setTimeout(r, 500));
+  const lateOnes = () => tally(load.names.slice(stoppedAt + 8));
+  await until(() => lateOnes().a! > 10 && lateOnes().c! > 10, 'a and c took calls after the stop');
   await load.stop();
   t.same(load.failures, [], 'no call failed');
-  const late = tally(load.names.slice(stoppedAt + 8));
+  const late = lateOnes();
   t.equal(late.b, undefined, `after the stop, b gets nothing (${JSON.stringify(late)})`);
   t.ok(late.a! > 10 && late.c! > 10, 'a and c share the load');
   t.equal(client.channel.state, 'READY');
@@ -184,11 +186,11 @@ t.test('a server shut down gracefully: zero failed calls, no retry policy needed
   const client = createClient<'Name'>(`ipv4:${servers.map((s) => s.address).join(',')}`, whoService, { serviceConfig: roundRobin });
   t.teardown(() => client.close());
   const load = traffic(() => client.Name({ delayMs: 5 }), 6);
-  await new Promise((r) => setTimeout(r, 300));
+  await until(() => load.names.length > 30, 'calls before the shutdown');
   const stoppedAt = load.names.length;
   await servers[2]!.shutdown({ graceMs: 5000 });
   const shutAt = load.names.length;
-  await new Promise((r) => setTimeout(r, 300));
+  await until(() => load.names.length > shutAt + 30, 'calls after the shutdown');
   await load.stop();
   t.same(load.failures, [], 'no call failed');
   t.ok(stoppedAt > 30, `calls ran before (${stoppedAt})`);
@@ -212,7 +214,7 @@ t.test('a server added by the resolver gets calls; one removed gets none', async
   listener!.onAddresses([{ host: '127.0.0.1', port: a.port }, { host: '127.0.0.1', port: b.port }]);
   const started = Date.now();
   let firstB = -1;
-  for (let i = 0; i < 200 && firstB < 0; i++) if ((await client.Name({})).name === 'b') firstB = Date.now() - started;
+  while (firstB < 0 && Date.now() - started < HANG_MS) if ((await client.Name({})).name === 'b') firstB = Date.now() - started;
   t.ok(firstB >= 0, `the new server answered after ${firstB} ms`);
   listener!.onAddresses([{ host: '127.0.0.1', port: b.port }]);
   const last: string[] = [];
@@ -227,15 +229,15 @@ t.test('health-checked round_robin skips a NOT_SERVING server and returns to it'
   const client = createClient<'Name'>(`ipv4:${servers.map((s) => s.address).join(',')}`, whoService, { serviceConfig: config });
   t.teardown(() => client.close());
   await client.Name({});
-  while (client.channel.subchannels.some((s) => s.state !== 'READY')) await client.channel.watchState('READY', 50);
+  await until(() => client.channel.subchannels.every((s) => s.state === 'READY'), 'every subchannel READY');
   servers[1]!.health.set('who.Who', 'NOT_SERVING');
-  while (client.channel.subchannels[1]!.state === 'READY') await new Promise((r) => setTimeout(r, 5));
+  await until(() => client.channel.subchannels[1]!.state !== 'READY', 'b leaves READY');
   t.equal(client.channel.subchannels[1]!.state, 'TRANSIENT_FAILURE', 'the NOT_SERVING server is out');
   const names: string[] = [];
   for (let i = 0; i < 30; i++) names.push((await client.Name({})).name);
   t.same(tally(names), { a: 15, c: 15 }, 'b gets no calls');
   servers[1]!.health.set('who.Who', 'SERVING');
-  while ((client.channel.subchannels[1]!.state as ConnectivityState) !== 'READY') await new Promise((r) => setTimeout(r, 5));
+  await until(() => (client.channel.subchannels[1]!.state as ConnectivityState) === 'READY', 'b READY again');
   const again: string[] = [];
   for (let i = 0; i < 30; i++) again.push((await client.Name({})).name);
   t.same(tally(again), { a: 10, b: 10, c: 10 }, 'back in the rotation');
@@ -249,8 +251,7 @@ t.test('health-checked round_robin skips a NOT_SERVING server and returns to it'
 t.test('channel states; fail fast or wait for ready', async (t) => {
   const probe = await whoServer(t, 'probe');
   const port = probe.port;
-  probe.forceShutdown();
-  await new Promise((r) => setTimeout(r, 20));
+  await probe.shutdown();
   const client = createClient<'Name'>(`127.0.0.1:${port}`, whoService, { backoff: { initialBackoff: 100, maxBackoff: 100, jitter: 0 } });
   t.teardown(() => client.close());
   const states: ConnectivityState[] = [];
@@ -258,9 +259,10 @@ t.test('channel states; fail fast or wait for ready', async (t) => {
   await t.rejects(client.Name({}), { code: Status.UNAVAILABLE, message: new RegExp(`cannot connect to 127.0.0.1:${port}`) }, 'no server: UNAVAILABLE naming the address');
   t.equal(client.channel.state, 'TRANSIENT_FAILURE');
   await t.rejects(client.Name({}), { code: Status.UNAVAILABLE }, 'during the backoff, calls fail fast');
-  const waiting = client.Name({}, { waitForReady: true, timeout: 5000 });
-  await new Promise((r) => setTimeout(r, 150));
+  let settled = false;
+  const waiting = client.Name({}, { waitForReady: true, timeout: 5000 }).finally(() => (settled = true));
   await whoServer(t, 'late', { port });
+  t.notOk(settled, 'the waitForReady call is still waiting when the server comes up');
   t.equal((await waiting).name, 'late', 'a waitForReady call waited for the server');
   t.same(states.slice(0, 2), ['CONNECTING', 'TRANSIENT_FAILURE']);
   t.equal(states.at(-1), 'READY');

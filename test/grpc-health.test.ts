@@ -5,6 +5,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import t from 'tap';
 import { createClient, HEALTH_PROTO, healthService, Server, Status } from '../src/grpc/index.js';
 import { calcHandler, piService } from '../examples/pi-service.js';
+import { until } from './wait.js';
 
 t.test('Check and Watch from grpc-js; NOT_SERVING during shutdown', async (t) => {
   const server = new Server({ health: true });
@@ -30,12 +31,12 @@ t.test('Check and Watch from grpc-js; NOT_SERVING during shutdown', async (t) =>
   const watchUnknown = client.Watch({ service: 'later.Service' });
   watchUnknown.on('data', (m: { status: string }) => unknown.push(m.status));
   watchUnknown.on('error', () => {});
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => seen.length === 1 && unknown.length === 1, 'both watches answered');
   server.health.set('pi.PiCalculator', 'NOT_SERVING');
   server.health.set('later.Service', 'SERVING');
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => seen.length === 2 && unknown.length === 2, 'both changes seen');
   server.health.set('pi.PiCalculator', 'SERVING');
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => seen.length === 3, 'SERVING again seen');
   t.same(unknown, ['SERVICE_UNKNOWN', 'SERVING'], 'Watch of a service not yet known');
   await server.shutdown();
   await ended;

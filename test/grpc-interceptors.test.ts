@@ -4,6 +4,7 @@ import { type ClientInterceptor, createClient, Metadata, Server, type ServerInte
 import { piStreams, streamingHandlers } from '../examples/pi-streaming-service.js';
 import { calcHandler, piService } from '../examples/pi-service.js';
 import { run } from './peers.js';
+import { until } from './wait.js';
 
 t.test('client and server interceptors wrap all four kinds, in order', async (t) => {
   const log: string[] = [];
@@ -36,7 +37,8 @@ t.test('client and server interceptors wrap all four kinds, in order', async (t)
   for await (const _ of streams.Approximations({ n: 2 })) void _;
   await streams.Summarize([{ n: 1 }]);
   for await (const _ of streams.Calc([{ n: 1 }])) void _;
-  await new Promise((r) => setTimeout(r, 20));
+  // four calls, four interceptors each logging the way in and out
+  await until(() => log.length >= 32, 'every interceptor logged its call');
   for (const method of ['Calc', 'Approximations', 'Summarize']) {
     const lines = log.filter((l) => l.endsWith(` ${method}`) || l.includes(` ${method} `));
     t.ok(lines.includes(`A> ${method}`) && lines.includes(`B> ${method}`) && lines.includes(`A< ${method}`), `client interceptors ran for ${method}`);

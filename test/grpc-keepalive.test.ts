@@ -6,6 +6,7 @@ import { ErrorCode, FrameType } from '../src/frames/index.js';
 import { createClient, Server, Status } from '../src/grpc/index.js';
 import { calcHandler, pi, piService } from '../examples/pi-service.js';
 import { RawPeer } from './raw-peer.js';
+import { HANG_MS, once } from './wait.js';
 
 t.test('a silent peer is detected by keepalive and its calls fail UNAVAILABLE', async (t) => {
   const sockets: net.Socket[] = [];
@@ -50,12 +51,14 @@ t.test('a client that pings too often gets GOAWAY ENHANCE_YOUR_CALM', async (t) 
 
 t.test('maxConnectionIdle and maxConnectionAge drain connections; clients reconnect', async (t) => {
   let connections = 0;
+  const sockets: net.Socket[] = [];
   const server = new Server({ maxConnectionIdle: 100, maxConnectionAge: 400, maxConnectionAgeGrace: 1000 });
   server.addService(piService, { Calc: calcHandler({ sleep: 10 }) });
   const port = await server.listen(0);
   const handle = server.handle.bind(server);
   server.handle = (socket) => {
     connections++;
+    sockets.push(socket as net.Socket);
     return handle(socket);
   };
   const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService);
@@ -64,24 +67,28 @@ t.test('maxConnectionIdle and maxConnectionAge drain connections; clients reconn
     server.forceShutdown();
   });
   await client.Calc({ n: 1 });
-  await new Promise((r) => setTimeout(r, 300)); // idle past maxConnectionIdle
+  await once(sockets[0]!, 'close', sockets[0]!.destroyed); // idle past maxConnectionIdle
   t.equal((await client.Calc({ n: 2 }, { waitForReady: true })).value, pi(2));
   t.equal(connections, 2, 'the idle connection was closed and the client reconnected');
+  // busy past maxConnectionAge: calls in a row until the aged connection is replaced (bounded), and a few more
   const results: number[] = [];
   const started = Date.now();
-  while (Date.now() - started < 900) results.push((await client.Calc({ n: 3 }, { waitForReady: true })).value); // busy past maxConnectionAge
+  while (connections < 3 && Date.now() - started < HANG_MS) results.push((await client.Calc({ n: 3 }, { waitForReady: true })).value);
+  for (let i = 0; i < 5; i++) results.push((await client.Calc({ n: 3 }, { waitForReady: true })).value);
   t.ok(results.every((v) => v === pi(3)), `${results.length} calls in a row all succeeded across the age limit`);
   t.ok(connections >= 3, `an aged connection was replaced (${connections} connections)`);
 });
 
 t.test('a client channel closes an idle connection and reconnects on the next call', async (t) => {
   let connections = 0;
+  const sockets: net.Socket[] = [];
   const server = new Server();
   server.addService(piService, { Calc: calcHandler() });
   const port = await server.listen(0);
   const handle = server.handle.bind(server);
   server.handle = (socket) => {
     connections++;
+    sockets.push(socket as net.Socket);
     return handle(socket);
   };
   const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService, { idleTimeout: 50 });
@@ -90,7 +97,7 @@ t.test('a client channel closes an idle connection and reconnects on the next ca
     server.forceShutdown();
   });
   await client.Calc({ n: 1 });
-  await new Promise((r) => setTimeout(r, 200));
+  await once(sockets[0]!, 'close', sockets[0]!.destroyed); // the client closed it when idle
   await client.Calc({ n: 1 });
   t.equal(connections, 2);
 });

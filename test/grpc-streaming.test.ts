@@ -8,6 +8,8 @@ import t, { type Test } from 'tap';
 import { createClient, Server, type ServerCall, Status, StatusError } from '../src/grpc/index.js';
 import { pi } from '../examples/pi-service.js';
 import { PI_STREAMING_PROTO, piStreams, streamingHandlers } from '../examples/pi-streaming-service.js';
+import { until } from './wait.js';
+import type { Connection } from '../src/http2/index.js';
 
 type Methods = 'Calc' | 'Approximations' | 'Summarize';
 
@@ -107,7 +109,7 @@ t.test('call.signal made after the cancellation (it is made on first use) is alr
   await t.rejects((async () => {
     for await (const _ of call) if (++count === 5) call.cancel();
   })(), { code: Status.CANCELLED });
-  for (let i = 0; i < 100 && !looked; i++) await new Promise((r) => setTimeout(r, 5));
+  await until(() => looked !== undefined, 'the handler looked at call.signal');
   t.same({ aborted: looked?.aborted, cancelled: looked?.cancelled }, { aborted: true, cancelled: true });
   t.equal((looked?.reason as StatusError).code, Status.CANCELLED, 'the reason is the CANCELLED StatusError');
 });
@@ -129,7 +131,7 @@ t.test('cancellation from the client and from the server', async (t) => {
   await t.rejects((async () => {
     for await (const _ of call) if (++count === 10) call.cancel();
   })(), { code: Status.CANCELLED });
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => serverSaw !== undefined, 'the handler saw the abort');
   t.equal((serverSaw as StatusError).code, Status.CANCELLED, 'the server handler saw the cancellation');
 
   const { client: c2 } = await ours(t, {
@@ -162,36 +164,42 @@ t.test('deadlines on streams', async (t) => {
   });
   const got: unknown[] = [];
   await t.rejects((async () => {
-    for await (const m of client.Approximations({ n: 1 }, { timeout: 100 })) got.push(m);
+    for await (const m of client.Approximations({ n: 1 }, { timeout: 1000 })) got.push(m);
   })(), { code: Status.DEADLINE_EXCEEDED });
   t.ok(got.length > 0, `messages arrived before the deadline (${got.length})`);
 });
 
 t.test('backpressure: a reader that stops reading stops the writer', async (t) => {
   let produced = 0;
-  const { client } = await ours(t, {
+  let serverCall: ServerCall | undefined;
+  const { server, client } = await ours(t, {
     ...streamingHandlers(),
     async *Approximations(_req: unknown, call: ServerCall) {
+      serverCall = call;
       while (!call.cancelled && produced < 1_000_000) {
         produced++;
         yield { n: produced, value: 1 };
       }
     },
   });
+  // the server's side of the connection, to ping the client from it
+  let connection: Connection | undefined;
+  const handle = server.handle.bind(server);
+  server.handle = (socket) => (connection = handle(socket));
   const call = client.Approximations({ n: 1 });
   const iterator = call[Symbol.asyncIterator]();
   await iterator.next();
-  // wait (bounded) until production stops moving, then check it stays stopped
-  let stalled = -1;
-  for (let i = 0; i < 50 && produced !== stalled; i++) {
-    stalled = produced;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await new Promise((r) => setTimeout(r, 300));
+  // stalled: the stream's window is spent and its queue is over the high-water mark, so the handler's write waits
+  const stream = () => serverCall!.stream;
+  await until(() => serverCall !== undefined && stream().sendWindow.size <= 0 && stream().pendingBytes >= stream().highWaterMark, 'the server stream stalled');
+  const stalled = produced;
+  // a PING round trip from the server: any WINDOW_UPDATE the client sent for what it received has now arrived
+  await connection!.ping();
+  await new Promise((r) => setImmediate(r));
   t.equal(produced, stalled, `the server stopped producing while nobody read (${stalled} messages ahead)`);
   t.ok(stalled < 200_000, 'it stopped within the flow-control windows and the write buffer');
   for (let i = 0; i < 50_000; i++) await iterator.next();
-  for (let waited = 0; produced === stalled && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  await until(() => produced > stalled, 'production went on');
   t.ok(produced > stalled, 'reading again (and so giving back window) lets it go on');
   call.cancel();
 });

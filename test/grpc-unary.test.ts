@@ -4,6 +4,7 @@ import net from 'node:net';
 import t, { type Test } from 'tap';
 import { createClient, Metadata, Server, Status, StatusError, statusName, type ServerCall } from '../src/grpc/index.js';
 import { calcHandler, pi, piService } from '../examples/pi-service.js';
+import { signal } from './wait.js';
 
 async function start(handler = calcHandler(), options = {}) {
   const server = new Server(options);
@@ -90,17 +91,19 @@ t.test('invalid metadata is refused before anything is sent', async (t) => {
 
 t.test('deadlines: the client gives up, the server sees the deadline and the abort', async (t) => {
   let serverSaw: { deadline?: number; aborted?: boolean; done?: boolean } = {};
+  const handlerDone = signal();
   const { client } = await start(async ({ n }: { n: number }, call: ServerCall) => {
     serverSaw.deadline = call.deadline;
     await new Promise((resolve) => setTimeout(resolve, n));
     serverSaw.aborted = call.signal.aborted;
     serverSaw.done = true;
+    handlerDone.resolve();
     return { value: 1 };
   });
   const before = Date.now();
   await rejects(t, client.Calc({ n: 300 }, { timeout: 100 }), Status.DEADLINE_EXCEEDED);
   t.notOk(serverSaw.done, 'the client gave up before the handler finished');
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await handlerDone.promise;
   t.ok(serverSaw.deadline! > before && serverSaw.deadline! < before + 100 + 5000, 'grpc-timeout reached the server as a deadline');
   t.equal(serverSaw.aborted, true, 'the handler saw the call end');
   serverSaw = {};
@@ -131,17 +134,19 @@ t.test('server-side deadline: DEADLINE_EXCEEDED is sent by the server too', asyn
 });
 
 t.test('cancellation: RST_STREAM CANCEL, and the handler sees it', async (t) => {
-  let resolveSeen!: (reason: unknown) => void;
-  const seen = new Promise((r) => (resolveSeen = r));
+  const seen = signal<unknown>();
+  const running = signal();
   const { client } = await start(async (_req: { n: number }, call: ServerCall): Promise<{ value: number }> => {
-    call.signal.addEventListener('abort', () => resolveSeen(call.signal.reason));
+    call.signal.addEventListener('abort', () => seen.resolve(call.signal.reason));
+    running.resolve();
     return new Promise(() => {}); // never answers
   });
   const controller = new AbortController();
   const pending = client.Calc({ n: 1 }, { signal: controller.signal });
-  setTimeout(() => controller.abort(), 50);
+  await running.promise;
+  controller.abort();
   await rejects(t, pending, Status.CANCELLED);
-  const reason = await seen;
+  const reason = await seen.promise;
   t.equal((reason as StatusError).code, Status.CANCELLED, 'the handler was told CANCELLED');
 });
 
@@ -221,9 +226,11 @@ t.test('a server restart: the client reconnects', async (t) => {
 });
 
 t.test('graceful shutdown lets calls in flight finish', async (t) => {
-  const { server, client } = await start(calcHandler({ sleep: 100 }));
+  const running = signal();
+  const slow = calcHandler({ sleep: 100 });
+  const { server, client } = await start((request, call) => (running.resolve(), slow(request, call)));
   const pending = client.Calc({ n: 10 });
-  await new Promise((r) => setTimeout(r, 30));
+  await running.promise;
   await server.shutdown();
   t.equal((await pending).value, pi(10));
 });

@@ -6,6 +6,7 @@ import net from 'node:net';
 import t, { type Test } from 'tap';
 import { ErrorCode } from '../src/frames/index.js';
 import { Connection, type HeaderList, type Http2Stream, type StreamHandler } from '../src/http2/index.js';
+import { until } from './wait.js';
 
 const MiB = 1 << 20;
 const sha = (chunks: Uint8Array[]) => {
@@ -235,7 +236,7 @@ t.test('our server sends GOAWAY mid-traffic to node:http2: in-flight streams fin
     req.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code}`));
   })));
   t.same(outcomes, Array.from({ length: 100 }, (_, i) => `/g${i}`), 'the 100 streams in flight when GOAWAY went out all completed');
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => connection!.closed, 'the connection closed');
   t.ok(connection!.closed, 'our server closed the connection once the last stream was done');
   client.destroy();
 });

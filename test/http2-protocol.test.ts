@@ -4,6 +4,7 @@ import net from 'node:net';
 import t from 'tap';
 import { ErrorCode, type Frame, FrameType } from '../src/frames/index.js';
 import { GET, h2Server, RawPeer } from './raw-peer.js';
+import { until } from './wait.js';
 
 const server = h2Server;
 
@@ -14,8 +15,7 @@ t.test('a connection that does not start with the preface gets GOAWAY PROTOCOL_E
   const peer = await RawPeer.connect(port, false);
   peer.write(Buffer.from('PRI * HTTP/1.1\r\n\r\nSM\r\n\r\n'));
   t.equal(code(await peer.goaway()), ErrorCode.PROTOCOL_ERROR);
-  await peer.waitFor(() => false, 500);
-  t.ok(peer.closed, 'and the connection is closed');
+  t.ok(await peer.untilClosed(), 'and the connection is closed');
 });
 
 t.test('an HTTP/1.1 request is answered in HTTP/1.1: 505 and a line saying the port speaks HTTP/2', async (t) => {
@@ -160,7 +160,7 @@ t.test('flow control: WINDOW_UPDATE follows consumption, so a slow reader pushes
   t.teardown(() => peer.close());
   peer.headers(1, GET);
   for (let i = 0; i < 4; i++) peer.send({ type: FrameType.DATA, streamId: 1, endStream: false, data: Buffer.alloc(15000) });
-  await peer.waitFor(() => false, 200);
+  await peer.alive(); // the DATA has been handled
   t.notOk(peer.frames.some((f) => f.type === FrameType.WINDOW_UPDATE), 'no WINDOW_UPDATE while nothing is consumed');
   streams[0]!.consume(60000);
   const update = await peer.waitFor((f) => f.type === FrameType.WINDOW_UPDATE && f.streamId === 1);
@@ -176,13 +176,13 @@ t.test('flow control: we never send beyond the peer window, and SETTINGS_INITIAL
   peer.send({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [[4, 0]] }); // INITIAL_WINDOW_SIZE 0
   peer.headers(1, GET, true);
   await peer.waitFor((f) => f.type === FrameType.HEADERS && f.streamId === 1);
-  await peer.waitFor(() => false, 200);
+  await peer.alive();
   t.notOk(peer.frames.some((f) => f.type === FrameType.DATA), 'no DATA with a window of 0');
   peer.send({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [[4, 300]] });
-  await peer.waitFor((f) => f.type === FrameType.DATA);
-  await peer.waitFor(() => false, 200);
-  const sent = peer.frames.filter((f) => f.type === FrameType.DATA).reduce((n, f) => n + (f as { data: Uint8Array }).data.length, 0);
-  t.equal(sent, 300, 'exactly the 300 octets the new initial window allows');
+  const sent = () => peer.frames.filter((f) => f.type === FrameType.DATA).reduce((n, f) => n + (f as { data: Uint8Array }).data.length, 0);
+  await until(() => sent() >= 300 || peer.closed, '300 octets of DATA');
+  await peer.alive(); // and nothing more before the answer to a PING sent after them
+  t.equal(sent(), 300, 'exactly the 300 octets the new initial window allows');
   peer.send({ type: FrameType.WINDOW_UPDATE, streamId: 1, increment: 700 });
   const last = await peer.waitFor((f) => f.type === FrameType.DATA && (f as { endStream: boolean }).endStream);
   t.ok(last, 'the rest follows a WINDOW_UPDATE, with END_STREAM');
@@ -203,12 +203,12 @@ t.test('a GOAWAY from us names the last stream the peer opened', async (t) => {
   t.teardown(() => peer.close());
   peer.headers(1, GET);
   peer.headers(7, GET);
-  await new Promise((r) => setTimeout(r, 50));
+  await peer.alive(); // both streams are open
   connections[0]!.goaway(ErrorCode.NO_ERROR, 'bye');
   const frame = (await peer.goaway()) as { lastStreamId: number; errorCode: number; debugData: Uint8Array };
   t.equal(frame.lastStreamId, 7);
   t.equal(Buffer.from(frame.debugData).toString(), 'bye');
   peer.headers(9, GET, true);
-  await peer.waitFor(() => false, 100);
+  await peer.alive(); // stream 9 has been handled, if at all
   t.notOk(peer.frames.some((f) => f.streamId === 9), 'streams above last-stream-id are not processed');
 });

@@ -4,6 +4,7 @@ import { CLIENT_PREFACE, encodeFrame, type Frame, FrameDecoder, FrameType } from
 import { HpackDecoder, HpackEncoder } from '../src/hpack/index.js';
 import { Connection, type ConnectionOptions, type HeaderList, type Http2Stream } from '../src/http2/index.js';
 import type { Test } from 'tap';
+import { HANG_MS } from './wait.js';
 
 export class RawPeer {
   readonly frames: Frame[] = [];
@@ -54,7 +55,7 @@ export class RawPeer {
   }
 
   /** Resolves with the first frame (already received or yet to come) that matches, or undefined on close/timeout. */
-  async waitFor(match: (f: Frame) => boolean, timeout = 5000): Promise<Frame | undefined> {
+  async waitFor(match: (f: Frame) => boolean, timeout = HANG_MS): Promise<Frame | undefined> {
     const deadline = Date.now() + timeout;
     for (;;) {
       const found = this.frames.find(match);
@@ -70,6 +71,12 @@ export class RawPeer {
     }
   }
 
+  /** Waits for the connection to close; false if it is still open after `timeout`. */
+  async untilClosed(timeout = HANG_MS): Promise<boolean> {
+    await this.waitFor(() => false, timeout);
+    return this.closed;
+  }
+
   goaway(): Promise<Frame | undefined> {
     return this.waitFor((f) => f.type === FrameType.GOAWAY);
   }
@@ -82,7 +89,7 @@ export class RawPeer {
    * Sends a PING and waits for its ACK: frames are processed in order, so everything sent before it has been
    * handled. False when the connection closed instead.
    */
-  async alive(timeout = 5000): Promise<boolean> {
+  async alive(timeout = HANG_MS): Promise<boolean> {
     const data = Buffer.alloc(8);
     data.writeUInt32BE(++this.pings, 4);
     this.send({ type: FrameType.PING, streamId: 0, ack: false, data });

@@ -13,17 +13,24 @@ export async function recordPiCalls(calls: number[] = [100]): Promise<string> {
   const server = new Server();
   server.addService(piService, { Calc: calcHandler() });
   let tracer: Tracer | undefined;
+  let connectionClosed!: () => void;
+  const closed = new Promise<void>((r) => (connectionClosed = r));
   const client = createClient<'Calc'>('127.0.0.1:8080', piService, {
     createConnection: () => {
       const [a, b] = duplexPair();
       server.handle(b);
       return a;
     },
-    observer: () => (tracer = new Tracer({ role: 'client', file, protos: [PI_PROTO] })),
+    observer: () => {
+      tracer = new Tracer({ role: 'client', file, protos: [PI_PROTO] });
+      const ends = tracer.closed.bind(tracer);
+      tracer.closed = () => (ends(), connectionClosed());
+      return tracer;
+    },
   });
   for (const n of calls) await client.Calc({ n });
   client.close();
-  await new Promise((r) => setTimeout(r, 20));
+  await closed; // the connection's last frames are in the file
   await tracer?.close();
   server.forceShutdown();
   return file;

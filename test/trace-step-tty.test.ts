@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { childEnv, commandWorks, havePeer } from './peers.js';
 import { recordPiCalls } from './trace-helpers.js';
+import { HANG_MS } from './wait.js';
 
 // a tmux server of our own (its own socket), started with tap's coverage hooks off for the process it runs
 const SOCKET = `h2grpc-test-${process.pid}`;
@@ -18,8 +19,10 @@ t.test('trace step, full screen, keyboard only', async (t) => {
   t.equal(started.status, 0, started.stderr);
   t.teardown(() => void tmux('kill-server'));
   const screen = () => tmux('capture-pane', '-p', '-t', session).stdout;
+  // the screen is polled until it shows what a step must show; the bound only guards against a hang
   const waitFor = async (pattern: RegExp, what: string) => {
-    for (let i = 0; i < 100; i++) {
+    const started = Date.now();
+    while (Date.now() - started < HANG_MS) {
       const text = screen();
       if (pattern.test(text)) return text;
       await new Promise((r) => setTimeout(r, 100));
@@ -27,10 +30,7 @@ t.test('trace step, full screen, keyboard only', async (t) => {
     t.fail(`${what}: the screen never showed ${pattern}:\n${screen()}`);
     return screen();
   };
-  const keys = async (...k: string[]) => {
-    tmux('send-keys', '-t', session, ...k);
-    await new Promise((r) => setTimeout(r, 150));
-  };
+  const keys = async (...k: string[]) => void tmux('send-keys', '-t', session, ...k);
 
   let text = await waitFor(/^1\/\d+ +send the client preface/, 'the first entry');
   const lines = text.split('\n');

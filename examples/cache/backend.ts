@@ -20,6 +20,8 @@ export interface CacheBackend {
   scan(prefix: string): AsyncIterable<[string, Buffer]>;
   /** Calls onChange for every change of a key with the prefix; returns the function that stops it. */
   watch(prefix: string, onChange: (change: Change) => void): () => void;
+  /** Resolves once the changes watched are being delivered (when that takes a round trip). */
+  watching?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -63,7 +63,6 @@ export function cacheHandlers(backend: CacheBackend, address: () => string): Ser
       }
     },
     async *Watch({ prefix }, call) {
-      served(call);
       const queue: Change[] = [];
       let wake: (() => void) | undefined;
       let overflow = false;
@@ -75,6 +74,8 @@ export function cacheHandlers(backend: CacheBackend, address: () => string): Ser
       const cancelled = () => wake?.();
       call.signal.addEventListener('abort', cancelled);
       try {
+        await backend.watching?.();
+        served(call); // the response headers: from now on every change is delivered
         while (!call.cancelled) {
           if (overflow) throw new StatusError(Status.RESOURCE_EXHAUSTED, `the watcher fell ${MAX_QUEUED_CHANGES} changes behind`);
           const change = queue.shift();

@@ -13,6 +13,7 @@ export class RedisBackend implements CacheBackend {
   readonly name: string;
   private readonly redis: Redis;
   private subscriber: Redis | undefined;
+  private subscribed: Promise<void> | undefined;
   private readonly watchers = new Set<{ prefix: string; onChange: (change: Change) => void }>();
 
   constructor(private readonly url: string) {
@@ -78,11 +79,16 @@ export class RedisBackend implements CacheBackend {
     if (!this.subscriber) {
       const subscriber = this.redis.duplicate({ enableOfflineQueue: true, lazyConnect: false });
       subscriber.on('error', () => {});
-      subscriber.psubscribe('__keyspace@*__:*').catch(() => {});
+      this.subscribed = subscriber.psubscribe('__keyspace@*__:*').then(() => {}, () => {});
       subscriber.on('pmessage', (_pattern: string, channel: string, event: string) => void this.notify(channel.slice(channel.indexOf(':') + 1), event));
       this.subscriber = subscriber;
     }
     return () => this.watchers.delete(watcher);
+  }
+
+  /** Resolves once Redis has confirmed the subscription to keyspace notifications. */
+  watching(): Promise<void> {
+    return this.subscribed ?? Promise.resolve();
   }
 
   private async notify(key: string, event: string): Promise<void> {

@@ -11,6 +11,8 @@ export interface Stats {
   rss: number;
   heapUsed: number;
   cpu: number;
+  /** Connections open (our server only). */
+  connections?: number;
 }
 
 export interface Target {
@@ -109,6 +111,7 @@ export async function runAttack(target: Target, attack: Attack, seconds: number)
   stopped = true;
   await Promise.all([sampler, caller]);
   client.close();
+  await target.stats(); // its answer follows every line the server printed before it
   return {
     ...result,
     baseline,

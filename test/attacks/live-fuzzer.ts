@@ -38,6 +38,7 @@ function cut(written: Buffer): Conversation {
 /** Records what our client writes during `use`, on a connection of its own to `port`. */
 async function record(port: number, use: (client: ServiceClient<'Calc'>) => Promise<unknown>): Promise<Conversation> {
   const written: Buffer[] = [];
+  const closed: Array<Promise<void>> = [];
   const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService, {
     createConnection: () => {
       const socket = net.connect({ port, host: '127.0.0.1' });
@@ -56,12 +57,13 @@ async function record(port: number, use: (client: ServiceClient<'Calc'>) => Prom
       socket.on('end', () => tap.push(null));
       socket.on('error', (e) => tap.destroy(e));
       tap.on('close', () => socket.destroy());
+      closed.push(new Promise((resolve) => tap.once('close', () => resolve())));
       return tap;
     },
   });
   await use(client).catch(() => {});
   client.close();
-  await new Promise((r) => setTimeout(r, 50));
+  await Promise.all(closed); // its last frames (GOAWAY) are written
   return cut(Buffer.concat(written));
 }
 
