@@ -6,7 +6,8 @@ import type { Duplex } from 'node:stream';
 
 /**
  * Listens on `where` and hands every connection that speaks HTTP/2 to `handle`. Over TLS, RFC 9113 §3.2: HTTP/2 is
- * negotiated with ALPN "h2"; a client that negotiated anything else is answered in words (HTTP/1.1 426) and closed.
+ * negotiated with ALPN "h2". A client offering ALPN without "h2" gets node:tls's alert no_application_protocol
+ * (RFC 7301 §3.2) in the handshake; one offering no ALPN at all is answered in words (HTTP/1.1 426) and closed.
  */
 export function listenOn(where: net.ListenOptions, secure: tls.TlsOptions | undefined, handle: (socket: Duplex) => void): Promise<net.Server> {
   const listener = secure

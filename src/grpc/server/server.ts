@@ -43,8 +43,8 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   /** Makes an observer for each new connection (tracing). */
   observer?: (socket: Duplex) => ConnectionObserver | undefined;
   /**
-   * Serve over TLS (node:tls) with ALPN "h2": key and cert at least. A client that does not negotiate h2 is told so
-   * in plain HTTP/1.1 (426) and disconnected. Default: plaintext HTTP/2 (prior knowledge).
+   * Serve over TLS (node:tls) with ALPN "h2": key and cert at least. A client offering ALPN without h2 gets the TLS
+   * alert no_application_protocol; one offering no ALPN is told in plain HTTP/1.1 (426) and disconnected. Default: plaintext HTTP/2 (prior knowledge).
    */
   tls?: tls.SecureContextOptions;
   /**
