@@ -207,6 +207,7 @@ t.test('every row', async (t) => {
     { what: 'a flag without its value', args: ['call', '--plaintext', A, CALC, '-d'], status: 2, stderr: '-d needs a value (JSON)' },
     { what: 'a timeout that is not a number', args: ['call', '--plaintext', A, CALC, '--timeout', 'abc'], status: 2, stderr: '--timeout takes a number of seconds (like 2.5), not "abc"' },
     { what: 'no method given', args: ['call', '--plaintext', A], status: 2, stderr: 'no SERVICE/METHOD given' },
+    { what: 'an unknown trace level: a usage error before connecting', args: ['call', '--plaintext', CLOSED, CALC, '--trace=frmes'], status: 2, stderr: 'h2grpc call: --trace=: unknown trace level "frmes" (the levels: frames, hpack, messages, octets, all, none)' },
     { what: 'no address given', args: ['list'], status: 2, stderr: 'no ADDRESS (host:port) given' },
     { what: 'an address that is not host:port (-plaintext taken for one)', args: ['list', 'plaintext'], status: 2, stderr: '"plaintext" is not an address (host:port' },
     { what: 'nothing listening', args: ['call', '--plaintext', CLOSED, CALC], status: 1, stderr: `cannot connect to ${CLOSED}: connection refused; is the server running, on this port?` },

@@ -157,6 +157,13 @@ export async function rpcCommand(command: 'list' | 'describe' | 'call', args: st
   let etcd: { close(): void } | undefined;
   try {
     const flags = parseRpcFlags(args);
+    if (flags.trace) {
+      try {
+        traceSettings(); // H2GRPC_TRACE with an unknown level is a usage error before anything connects
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+    }
     const { address, symbol } = positionals(command, flags);
     const resolvers: Record<string, ResolverFactory> = builtInResolvers();
     if (flags.etcd !== undefined) {

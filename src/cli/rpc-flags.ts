@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { parseLevels } from '../trace/index.js';
 
 // The flags of list, describe and call: one table, read by the parser and printed by --help. Each has our spelling
 // and grpcurl's single-dash one, so a grpcurl command line works as it is (a switch also takes grpcurl's
@@ -127,6 +128,11 @@ export function parseRpcFlags(args: string[]): RpcFlags {
       continue;
     }
     if (arg.startsWith('--trace=')) {
+      try {
+        parseLevels(arg.slice('--trace='.length)); // an unknown level is a usage error, before anything connects
+      } catch (err) {
+        throw new UsageError(`--trace=: ${(err as Error).message}`);
+      }
       flags.trace = true;
       continue;
     }
