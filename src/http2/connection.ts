@@ -87,7 +87,7 @@ export class Connection extends EventEmitter {
       observer: observer?.hpack ? (event) => observer.hpack!({ direction: 'in', streamId: this.receiver.decodingStreamId, event }) : undefined,
     });
     const receiveWindow = new ReceiveWindow(PROTOCOL_DEFAULTS.initialWindowSize);
-    const host = this.host();
+    const host = new Connection.Host(this);
     this.writer = new FrameWriter(socket, host, this.limits.maxQueuedControlFrames, this.limits.maxOutboundBuffer);
     this.out = new FrameOutput(this.writer, this.observer, Math.min(PROTOCOL_DEFAULTS.headerTableSize, maxEncoderTableSize));
     this.closing = new GoAway(socket, this.writer, host);
@@ -116,32 +116,36 @@ export class Connection extends EventEmitter {
     if (options.keepalive) this.keepalive = new Keepalive(host, options.keepalive);
   }
 
-  /** The one object through which the parts of this connection reach it, built once (they hold no reference to it). */
-  private host(): ReceiverHost & SenderHost & GoAwayHost & KeepaliveHost & WriterEvents {
-    const connection = this; // for the getters below
-    return {
-      role: this.role,
-      get closed() { return connection.closed; },
-      get acceptingStreams() { return connection.acceptingStreams; },
-      get goawaySent() { return connection.closing.sent; },
-      get goawayLastStreamId() { return connection.closing.lastStreamId; },
-      get maxConcurrentStreams() { return connection.local.maxConcurrentStreams; },
-      get observer() { return connection.observer; },
-      limits: this.limits,
-      opened: (stream, headers, endStream) => this.emit('stream', stream, headers, endStream),
-      streamClosed: (stream) => this.streamClosed(stream),
-      closeStream: (stream: Http2Stream, cause: 'reset-sent' | 'reset-received') => this.closeStream(stream, cause),
-      settle: (stream) => this.rates.settle(stream),
-      windowBlocked: () => this.stall.windowBlocked(),
-      drain: () => this.sender.data.flushBlocked(),
-      overflow: (limit) => this.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `${limit}: the peer is not reading what we send`)),
-      pressure: (high) => this.onPressure(high),
-      ping: () => this.ping(),
-      streamCount: () => this.streams.size,
-      dead: (error) => this.destroy(error),
-      destroy: () => this.destroy(),
-    };
-  }
+  /**
+   * The one object through which the parts of this connection reach it (they import only its interfaces): a class,
+   * so each connection costs one small object whose methods live on the prototype, not a closure per callback.
+   */
+  private static readonly Host = class implements ReceiverHost, SenderHost, GoAwayHost, KeepaliveHost, WriterEvents {
+    readonly role: 'client' | 'server';
+    readonly limits: ConnectionLimits;
+    constructor(private readonly c: Connection) {
+      this.role = c.role;
+      this.limits = c.limits;
+    }
+    get closed() { return this.c.closed; }
+    get acceptingStreams() { return this.c.acceptingStreams; }
+    get goawaySent() { return this.c.closing.sent; }
+    get goawayLastStreamId() { return this.c.closing.lastStreamId; }
+    get maxConcurrentStreams() { return this.c.local.maxConcurrentStreams; }
+    get observer() { return this.c.observer; }
+    opened(stream: Http2Stream, headers: HeaderList, endStream: boolean) { this.c.emit('stream', stream, headers, endStream); }
+    streamClosed(stream: Http2Stream) { this.c.streamClosed(stream); }
+    closeStream(stream: Http2Stream, cause: 'reset-sent' | 'reset-received') { this.c.closeStream(stream, cause); }
+    settle(stream: Http2Stream) { this.c.rates.settle(stream); }
+    windowBlocked() { this.c.stall.windowBlocked(); }
+    drain() { this.c.sender.data.flushBlocked(); }
+    overflow(limit: string) { this.c.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `${limit}: the peer is not reading what we send`)); }
+    pressure(high: boolean) { this.c.onPressure(high); }
+    ping() { return this.c.ping(); }
+    streamCount() { return this.c.streams.size; }
+    dead(error: Error) { this.c.destroy(error); }
+    destroy() { this.c.destroy(); }
+  };
 
   /** Told about every frame, HPACK step and error (tracing); none by default. */
   get observer(): ConnectionObserver | undefined {
