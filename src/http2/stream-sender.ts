@@ -118,6 +118,12 @@ export class StreamSender implements StreamIo, DataSink {
       return;
     }
     if (stream.state === 'closed') return;
+    // RFC 9113 §8.1: NO_ERROR asks the peer to stop sending "after sending a complete response": a response still
+    // queued behind flow control goes first, or the peer would lose it
+    if (code === 0 && stream.pendingEnd && !stream.localClosed) {
+      stream.resetAfterEnd = true;
+      return;
+    }
     this.out.control({ type: FrameType.RST_STREAM, streamId: stream.id, errorCode: code });
     this.host.closeStream(stream, 'reset-sent');
   }
@@ -168,6 +174,7 @@ export class StreamSender implements StreamIo, DataSink {
   closeLocal(stream: Http2Stream): void {
     stream.state = stream.state === 'half-closed (remote)' ? 'closed' : 'half-closed (local)';
     if (stream.state === 'closed') this.host.streamClosed(stream);
+    else if (stream.resetAfterEnd) this.reset(stream, 0);
   }
 
   maxFrameSize(): number {

@@ -57,6 +57,8 @@ export class Http2Stream {
   /** END_STREAM to send after the pending DATA (with an empty DATA frame, or the trailers). */
   pendingEnd = false;
   pendingTrailers: HeaderList | undefined;
+  /** RST_STREAM(NO_ERROR) asked for while our END_STREAM still waited: it follows that END_STREAM (RFC 9113 §8.1). */
+  resetAfterEnd = false;
   /** Set once the first header block arrived (so the next one must be trailers). */
   headersReceived = false;
   /** RFC 9113 §8.1.1: the content-length the peer announced (-1: none), and the DATA octets received so far. */
