@@ -26,7 +26,8 @@ const GRPC_ROOMS: Record<string, readonly string[]> = {
   schema: [],
   call: ['schema'],
   services: ['schema', 'call'],
-  server: ['schema', 'call', 'services'],
+  protocols: ['schema', 'call'],
+  server: ['schema', 'call', 'services', 'protocols'],
   channel: ['schema', 'call'],
   client: ['schema', 'call', 'channel', 'services'],
 };

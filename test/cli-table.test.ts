@@ -54,7 +54,7 @@ ours.handle = (socket) => {
 ours.addService(piService, {
   Calc: async (request, call: ServerCall) => {
     if (request.n === 13) {
-      owners.get(call.stream)!.destroy(new Error('the server dies mid-call')); // a server process that dies
+      owners.get(call.stream as Http2Stream)!.destroy(new Error('the server dies mid-call')); // a server process that dies
       return new Promise(() => {});
     }
     if (request.n === 7) {

@@ -9,7 +9,7 @@ import { createClient, Server, type ServerCall, Status, StatusError } from '../s
 import { pi } from '../examples/pi-service.js';
 import { PI_STREAMING_PROTO, piStreams, streamingHandlers } from '../examples/pi-streaming-service.js';
 import { until } from './wait.js';
-import type { Connection } from '../src/http2/index.js';
+import type { Connection, Http2Stream } from '../src/http2/index.js';
 
 type Methods = 'Calc' | 'Approximations' | 'Summarize';
 
@@ -190,7 +190,7 @@ t.test('backpressure: a reader that stops reading stops the writer', async (t) =
   const iterator = call[Symbol.asyncIterator]();
   await iterator.next();
   // stalled: the stream's window is spent and its queue is over the high-water mark, so the handler's write waits
-  const stream = () => serverCall!.stream;
+  const stream = () => serverCall!.stream as Http2Stream;
   await until(() => serverCall !== undefined && stream().sendWindow.size <= 0 && stream().pendingBytes >= stream().highWaterMark, 'the server stream stalled');
   const stalled = produced;
   // a PING round trip from the server: any WINDOW_UPDATE the client sent for what it received has now arrived

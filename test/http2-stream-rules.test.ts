@@ -167,7 +167,7 @@ t.test('§8.1 a non-gRPC request gets a normal HTTP/2 response with a text body,
   t.equal(fields[':status'], '405');
   t.equal(fields['content-type'], 'text/plain; charset=utf-8');
   const body = await peer.waitFor((f) => f.type === FrameType.DATA && f.streamId === 1);
-  t.match(Buffer.from((body as { data: Uint8Array }).data).toString(), /This port serves gRPC over HTTP\/2/);
+  t.match(Buffer.from((body as { data: Uint8Array }).data).toString(), /This port serves gRPC, gRPC-Web and Connect/);
   t.equal(Number(fields['content-length']), (body as { data: Uint8Array }).data.length, 'content-length matches the body');
   // a POST with the wrong content-type that keeps sending: 415, then its DATA is read and discarded without error
   peer.headers(3, [[':method', 'POST'], [':scheme', 'http'], [':path', '/pi.PiCalculator/Calc'], [':authority', 'x'], ['content-type', 'text/plain']]);

@@ -16,6 +16,7 @@ export { RichStatusCodec, richStatus, richStatusRoot, type RichStatus, type Stat
 // services/: the services a server ships (health, reflection)
 export { HEALTH_PROTO, HealthStatus, healthService, type ServingStatus } from './services/index.js';
 export { REFLECTION_PROTO, reflectionHandler, reflectionService, reflectionV1alphaService, reflectionV1alphaText } from './services/index.js';
+export { type CorsOptions } from './protocols/index.js';
 
 // server/: the server, its calls, interceptors and handler types, worker processes
 export {

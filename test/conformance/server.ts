@@ -91,6 +91,8 @@ interface BidiStreamRequest {
 
 const handlers = {
   Unary: (request: UnaryRequest, call: ServerCall) => unaryResponse(call, request.response_definition, [echoed('Unary', request)]),
+  // Connect's GET calls it (idempotency_level NO_SIDE_EFFECTS); the other protocols POST to it like Unary
+  IdempotentUnary: (request: UnaryRequest, call: ServerCall) => unaryResponse(call, request.response_definition, [echoed('IdempotentUnary', request)]),
 
   async ClientStream(requests: AsyncIterable<UnaryRequest>, call: ServerCall) {
     const received: RequestInfo['requests'] = [];
@@ -151,7 +153,7 @@ const handlers = {
     }
     if (definition?.error) throw errorOf(definition.error, sent === 0 ? requestInfo(call, received) : undefined);
   },
-  // Unimplemented is left out: the server answers it UNIMPLEMENTED. IdempotentUnary is Connect's (GET), not gRPC's.
+  // Unimplemented is left out: the server answers it UNIMPLEMENTED.
 };
 
 async function main(): Promise<void> {

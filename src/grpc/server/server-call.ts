@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../frames/index.js';
-import type { HeaderList, Http2Stream, StreamHandler } from '../../http2/index.js';
-import { ACCEPT_ENCODING, type CallListener, compress, DeadlineTimer, decompress, type Encoding, framePieces, Inbox, Metadata, percentEncode, passThrough, richStatus, type RichStatusCodec, Status, StatusError, tellStatus, writePieces } from '../call/index.js';
+import type { HeaderList } from '../../http2/index.js';
+import { ACCEPT_ENCODING, type CallListener, type CallStream, type CallStreamHandler, compress, DeadlineTimer, decompress, type Encoding, framePieces, Inbox, Metadata, percentEncode, passThrough, richStatus, type RichStatusCodec, Status, StatusError, tellStatus, writePieces } from '../call/index.js';
 import type { MethodDefinition } from '../schema/index.js';
 
 const RESOLVED = Promise.resolve();
@@ -33,7 +33,7 @@ export interface ServerCallOptions {
  * asks for them, and only then is their flow-control window given back, so a handler that reads slowly slows the
  * client down. Responses go out as the handler writes them; `write` waits while the client's window is full.
  */
-export class ServerCall implements StreamHandler {
+export class ServerCall implements CallStreamHandler {
   readonly method: MethodDefinition;
   /** The request's custom metadata. */
   readonly metadata: Metadata;
@@ -91,7 +91,7 @@ export class ServerCall implements StreamHandler {
   private readonly waiters: Array<() => void> = []; // a reader or writer waiting for the stream to move
 
   constructor(
-    readonly stream: Http2Stream,
+    readonly stream: CallStream,
     options: ServerCallOptions,
   ) {
     this.method = options.method;
@@ -356,14 +356,14 @@ export class ServerCall implements StreamHandler {
 
   // ---- StreamHandler ----------------------------------------------------------------------------------------
 
-  onHeaders(_stream: Http2Stream, _headers: HeaderList, endStream: boolean): void {
+  onHeaders(_stream: CallStream, _headers: HeaderList, endStream: boolean): void {
     // a client sends no trailers in gRPC; an empty END_STREAM header block still half-closes
     if (endStream) this.onEnd();
   }
 
-  onData(stream: Http2Stream, data: Uint8Array, endStream: boolean): void {
+  onData(_stream: CallStream, data: Uint8Array, endStream: boolean): void {
     if (this.finished) {
-      stream.consume(data.length);
+      this.stream.consume(data.length);
     } else {
       try {
         this.inbox.push(data);
@@ -385,7 +385,7 @@ export class ServerCall implements StreamHandler {
     this.resume();
   }
 
-  onReset(_stream: Http2Stream, code: number, reason: string): void {
+  onReset(_stream: CallStream, code: number, reason: string): void {
     if (this.finished) return;
     const status = code === ErrorCode.CANCEL ? Status.CANCELLED : Status.UNAVAILABLE;
     this.status = { code: status, details: reason };

@@ -1,90 +1,21 @@
 import type { Worker } from 'node:cluster';
 import net from 'node:net';
-import type tls from 'node:tls';
-import type protobuf from 'protobufjs';
-import { ErrorCode } from '../../frames/index.js';
 import type { Duplex } from 'node:stream';
-import { Connection, type ConnectionObserver, type ConnectionOptions, headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
-import { ACCEPT_ENCODING, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, isEncoding, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, percentEncode, RichStatusCodec, Status, WithCompression } from '../call/index.js';
-import { chainServer, type ServerInterceptor } from './interceptors.js';
-import type { MethodDefinition, ServiceDefinition, TypedServiceDefinition } from '../schema/index.js';
-import type { ServiceHandlers } from './handler-types.js';
+import { ErrorCode } from '../../frames/index.js';
+import { Connection, headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
+import { ACCEPT_ENCODING, type CallStream, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, isEncoding, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, RichStatusCodec, Status } from '../call/index.js';
+import { chainServer } from './interceptors.js';
+import type { MethodDefinition, ServiceDefinition } from '../schema/index.js';
+import type { Handler, HandlersFor } from './handler-types.js';
+import { DISCARD, run, trailersOnly } from './run-handler.js';
+import type { ServerOptions } from './server-options.js';
+import { ProtocolRouter } from './protocol-router.js';
 import { healthService, HealthStatus, reflectionHandler, reflectionService, reflectionV1alphaService } from '../services/index.js';
 import { ServerCall } from './server-call.js';
 import { listenerAddress, listenOn } from './server-listener.js';
 import { ServerSweeper } from './server-sweeper.js';
-import { isWorker, listenWithWorkers } from './workers.js';
+import { isWorker, listenWithWorkers, stopWorkers } from './workers.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/** Unary: returns (or resolves to) the response, or throws a StatusError. */
-export type UnaryHandler<Req = any, Res = any> = (request: Req, call: ServerCall) => Res | Promise<Res>;
-/** Server streaming: one request, the responses as an (async) iterable, e.g. an async generator. */
-export type ServerStreamingHandler<Req = any, Res = any> = (request: Req, call: ServerCall) => AsyncIterable<Res> | Iterable<Res>;
-/** Client streaming: the requests as an async iterable, one response. */
-export type ClientStreamingHandler<Req = any, Res = any> = (requests: AsyncIterable<Req>, call: ServerCall) => Res | Promise<Res>;
-/** Bidirectional: requests in, responses out, both streams. */
-export type BidiStreamingHandler<Req = any, Res = any> = (requests: AsyncIterable<Req>, call: ServerCall) => AsyncIterable<Res> | Iterable<Res>;
-/** A handler of any of the four kinds. */
-export type Handler = UnaryHandler | ServerStreamingHandler | ClientStreamingHandler | BidiStreamingHandler;
-/** The handlers addService takes for a service: typed ones for a generated service, any for a loaded one. */
-export type HandlersFor<D extends ServiceDefinition> = D extends TypedServiceDefinition<infer S> ? Partial<ServiceHandlers<S>> : Record<string, Handler>;
-/* eslint-enable @typescript-eslint/no-explicit-any */
-
-/** Options of a server: the connection's, message limits, compression, TLS, health, reflection, workers, timeouts. */
-export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
-  /** Largest request message accepted. Default 4 MiB. */
-  maxReceiveMessageLength?: number;
-  /** Largest response message sent. Default unlimited. */
-  maxSendMessageLength?: number;
-  /** Compress responses with this encoding when the client accepts it (gzip, deflate). Default identity. */
-  compression?: Encoding;
-  /** Messages shorter than this go uncompressed even under an encoding. Default 64 octets. */
-  minCompressLength?: number;
-  /** Makes an observer for each new connection (tracing). */
-  observer?: (socket: Duplex) => ConnectionObserver | undefined;
-  /**
-   * Serve over TLS (node:tls) with ALPN "h2": key and cert at least. A client offering ALPN without h2 gets the TLS
-   * alert no_application_protocol; one offering no ALPN is told in plain HTTP/1.1 (426) and disconnected. Default: plaintext HTTP/2 (prior knowledge).
-   */
-  tls?: tls.SecureContextOptions;
-  /**
-   * Serve grpc.health.v1.Health: every registered service (and "") SERVING, all NOT_SERVING once shutdown() starts.
-   * Default false. `server.health` sets statuses.
-   */
-  health?: boolean;
-  /**
-   * Serve grpc.reflection.v1 and v1alpha ServerReflection, so that grpcurl, buf curl --reflect and `npx h2grpc`
-   * can list, describe and call the services without .proto files. Default false.
-   */
-  reflection?: boolean;
-  /**
-   * Serve from this many processes (node:cluster) on one port. The program runs again in each worker, so build the
-   * server the same way on every run; in the primary, `listen` forks the workers and resolves once all listen.
-   * Default 1 (this process serves).
-   */
-  workers?: number;
-  /** Run around every call, the first outermost. */
-  interceptors?: ServerInterceptor[];
-  /**
-   * Schemas (protobufjs roots: `loadProto(file)`) of the types a StatusError's details may carry, besides the
-   * standard google.rpc ones and every type of the services this server serves. Default none.
-   */
-  typeRegistry?: protobuf.Root[];
-  /** Close a connection (GOAWAY) that has had no call for this long (ms); Infinity: never. Default 300000 (5 min). */
-  maxConnectionIdle?: number;
-  /** Drain a connection (GOAWAY, calls in flight finish) once it is this old (ms). Default: never. */
-  maxConnectionAge?: number;
-  /** After maxConnectionAge, calls still running get this long (ms) before the connection is closed. Default 10000. */
-  maxConnectionAgeGrace?: number;
-  /**
-   * How long (ms) the server waits for the whole request of a unary or server-streaming call (its handler has
-   * asked for nothing else yet), and for the rest of a request it has already answered early; then the call ends
-   * with CANCELLED. Streams whose handlers read at their own pace are never cut. Infinity: never. Default 30000.
-   */
-  requestTimeout?: number;
-  /** shutdown() lets calls in flight run this long (ms) before it cancels them and closes. Default 30000. */
-  shutdownGrace?: number;
-}
 
 interface Registered {
   method: MethodDefinition;
@@ -117,10 +48,19 @@ export class Server {
   private drained: (() => void) | undefined;
   /** requestTimeout and maxConnectionIdle, with one timer. */
   private readonly sweeper: ServerSweeper;
+  /** gRPC-Web, Connect, JSON, CORS and what is none of them. */
+  private readonly router: ProtocolRouter;
 
   constructor(options: ServerOptions = {}) {
     this.options = options;
     this.sweeper = new ServerSweeper(this.calls, options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, options.maxConnectionIdle ?? 300_000);
+    this.router = new ProtocolRouter({
+      options,
+      maxReceiveMessageLength: options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
+      method: (path) => this.methods.get(path)?.method,
+      startCall: (stream, headers, peer, methodOf) => this.startCall(stream, headers, peer, methodOf),
+      expectEnd: (stream) => this.sweeper.expectEnd(stream),
+    });
     if (options.health) this.addService(healthService, this.health.handlers);
     if (options.reflection) {
       const ServerReflectionInfo = reflectionHandler(() => this.definitions);
@@ -274,13 +214,13 @@ export class Server {
   }
 
   private onStream(stream: Http2Stream, headers: HeaderList, peer: string): void {
-    const method = headerValue(headers, ':method');
-    const contentType = headerValue(headers, 'content-type') ?? '';
-    // gRPC PROTOCOL-HTTP2: a request that is not gRPC gets an HTTP status, so no HTTP client mistakes it for a success
-    if (method !== 'POST') return this.notGrpc(stream, method, 405, `method ${method} is not POST`);
-    if (contentType !== 'application/grpc' && !/^application\/grpc(\+proto|$|;)/.test(contentType)) {
-      return this.notGrpc(stream, method, 415, `content-type ${JSON.stringify(contentType)} is not application/grpc`);
-    }
+    // the common case first: gRPC over HTTP/2 with protobuf; gRPC-Web, Connect, JSON and the rest are routed
+    if (headerValue(headers, ':method') === 'POST' && headerValue(headers, 'content-type') === 'application/grpc') return this.startCall(stream, headers, peer);
+    this.router.route(stream, headers, peer);
+  }
+
+  /** A call on its stream (HTTP/2's own, or a protocol's translation), its headers as gRPC carries them. */
+  private startCall(stream: CallStream, headers: HeaderList, peer: string, methodOf?: (method: MethodDefinition) => MethodDefinition): void {
     const path = headerValue(headers, ':path')!;
     const registered = this.methods.get(path);
     if (!registered) {
@@ -307,7 +247,7 @@ export class Server {
       return trailersOnly(stream, Status.INTERNAL, `malformed metadata: ${(err as Error).message}`);
     }
     const call = new ServerCall(stream, {
-      method: registered.method,
+      method: methodOf ? methodOf(registered.method) : registered.method,
       metadata,
       deadline: timeout === undefined ? undefined : Date.now() + timeout,
       peer,
@@ -329,25 +269,6 @@ export class Server {
     }
     chainServer(interceptors, call, () => run(call, registered.handler))().catch((err: unknown) => call.sendError(err));
   }
-
-  /**
-   * A request that is not gRPC (a browser's GET /, nghttp, curl) gets a normal HTTP/2 response: the status, a short
-   * text body saying what this port speaks, END_STREAM. The rest of its request is read and discarded (RFC 9113
-   * §8.1), within requestTimeout, so the stream stays accounted for until the client ends it.
-   */
-  private notGrpc(stream: Http2Stream, method: string | undefined, status: number, reason: string): void {
-    const body = Buffer.from(`This port serves gRPC over HTTP/2 (POST, content-type application/grpc): ${reason}.\n`);
-    stream.handler = DISCARD;
-    const fields: HeaderList = [[':status', String(status)], ['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)]];
-    if (status === 405) fields.push(['allow', 'POST']);
-    if (method === 'HEAD') {
-      stream.sendHeaders(fields, true);
-    } else {
-      stream.sendHeaders(fields);
-      stream.write(body, true);
-    }
-    this.sweeper.expectEnd(stream);
-  }
 }
 
 /** After shutdown's grace, how long the ended calls' trailers get to reach their clients before connections close. */
@@ -355,64 +276,3 @@ const SHUTDOWN_LINGER_MS = 1000;
 
 /** Default of ServerOptions.requestTimeout. */
 const DEFAULT_REQUEST_TIMEOUT = 30_000;
-
-/** Runs a handler of any of the four kinds and sends what it produces, then the status. */
-async function run(call: ServerCall, handler: Handler): Promise<void> {
-  const { requestStream, responseStream } = call.method;
-  try {
-    const input = requestStream ? call.requests() : await call.single();
-    const output = (handler as (input: unknown, call: ServerCall) => unknown)(input, call);
-    if (responseStream) {
-      for await (const message of output as AsyncIterable<unknown>) {
-        if (call.finished) return;
-        if (message instanceof WithCompression) await call.write(message.message, { compress: message.compress });
-        else await call.write(message);
-      }
-    } else {
-      const response = await output;
-      if (call.finished) return;
-      if (response instanceof WithCompression) await call.write(response.message, { compress: response.compress });
-      else await call.write(response);
-    }
-    call.sendOk();
-  } catch (err) {
-    call.sendError(err);
-  }
-}
-
-/** A Trailers-Only response: one HEADERS frame with END_STREAM carrying the status. */
-function trailersOnly(stream: Http2Stream, code: number, details: string, extra: HeaderList = []): void {
-  respondAndReset(stream, [[':status', '200'], ['content-type', 'application/grpc'], ...extra, ['grpc-status', String(code)], ['grpc-message', percentEncode(details)]]);
-}
-
-function respondAndReset(stream: Http2Stream, fields: HeaderList): void {
-  stream.handler = DISCARD;
-  const halfClosed = stream.remoteClosed;
-  stream.sendHeaders(fields, true);
-  // gRPC PROTOCOL-HTTP2: the client may still be sending; RST_STREAM(NO_ERROR) tells it to stop
-  if (!halfClosed && !stream.closed) stream.reset(0);
-}
-
-const DISCARD = {
-  onHeaders() {},
-  onData(stream: Http2Stream, data: Uint8Array) {
-    stream.consume(data.length);
-  },
-  onReset() {},
-};
-
-
-/**
- * Stops forked workers. Gracefully: SIGINT (so a program that handles it can shut its server down), then the IPC
- * channel is closed so the worker can exit once it is done, and after 15 s it is killed. Forcefully: SIGKILL.
- */
-async function stopWorkers(workers: Worker[], signal: NodeJS.Signals): Promise<void> {
-  await Promise.all(workers.map((worker) => new Promise<void>((resolve) => {
-    if (worker.isDead()) return resolve();
-    worker.once('exit', () => resolve());
-    worker.process.kill(signal);
-    if (signal === 'SIGKILL') return;
-    worker.disconnect();
-    setTimeout(() => worker.process.kill('SIGKILL'), 15_000).unref();
-  })));
-}

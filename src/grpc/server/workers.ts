@@ -30,3 +30,18 @@ export function listenWithWorkers(count: number, port: number, host: string): Pr
 export function isWorker(): boolean {
   return cluster.isWorker;
 }
+
+/**
+ * Stops forked workers. Gracefully: SIGINT (so a program that handles it can shut its server down), then the IPC
+ * channel is closed so the worker can exit once it is done, and after 15 s it is killed. Forcefully: SIGKILL.
+ */
+export async function stopWorkers(workers: Worker[], signal: NodeJS.Signals): Promise<void> {
+  await Promise.all(workers.map((worker) => new Promise<void>((resolve) => {
+    if (worker.isDead()) return resolve();
+    worker.once('exit', () => resolve());
+    worker.process.kill(signal);
+    if (signal === 'SIGKILL') return;
+    worker.disconnect();
+    setTimeout(() => worker.process.kill('SIGKILL'), 15_000).unref();
+  })));
+}

@@ -1,0 +1,89 @@
+import type { HeaderList, Http2Stream, StreamHandler } from '../../http2/index.js';
+import type { CallStream, CallStreamHandler } from '../call/index.js';
+
+/** Until the server gives the call: what arrives is credited and dropped. */
+const IGNORE: CallStreamHandler = {
+  onHeaders() {},
+  onData(stream, data) {
+    stream.consume(data.length);
+  },
+  onReset() {},
+};
+
+/**
+ * A protocol spoken over an HTTP/2 stream, translated to and from gRPC over HTTP/2 for the call: the call writes
+ * gRPC's response headers, length-prefixed messages and trailers; a subclass puts them on the wire its own way
+ * (gRPC-Web, Connect), and may reshape what the request carries before the call sees it. The stream's own events
+ * reach the call through here, with this object as the stream.
+ */
+export abstract class TranslatingStream implements CallStream, StreamHandler {
+  handler: CallStreamHandler = IGNORE;
+  /** Events held while the server got ready are still to be replayed: the request has not ended for the call yet. */
+  held = false;
+
+  constructor(protected readonly wire: Http2Stream) {
+    wire.handler = this;
+  }
+
+  get closed(): boolean {
+    return this.wire.closed;
+  }
+
+  get remoteClosed(): boolean {
+    return !this.held && this.wire.remoteClosed;
+  }
+
+  get pendingBytes(): number {
+    return this.wire.pendingBytes;
+  }
+
+  get highWaterMark(): number {
+    return this.wire.highWaterMark;
+  }
+
+  /** The call is wired up: a subclass that already holds the whole request hands it over now. */
+  start(): void {}
+
+  abstract sendHeaders(headers: HeaderList, endStream?: boolean): void;
+  abstract end(trailers?: HeaderList): void;
+
+  write(data: Uint8Array, endStream = false): boolean {
+    return this.wire.write(data, endStream);
+  }
+
+  reset(code: number): void {
+    this.wire.reset(code);
+  }
+
+  consume(length: number, used = true): void {
+    this.wire.consume(length, used);
+  }
+
+  // ---- StreamHandler of the HTTP/2 stream -------------------------------------------------------------------
+
+  onHeaders(_stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
+    this.handler.onHeaders(this, headers, endStream);
+  }
+
+  onData(_stream: Http2Stream, data: Uint8Array, endStream: boolean): void {
+    this.handler.onData(this, data, endStream);
+  }
+
+  onReset(_stream: Http2Stream, code: number, reason: string, retryable: boolean): void {
+    this.handler.onReset(this, code, reason, retryable);
+  }
+
+  onDrain(): void {
+    this.handler.onDrain?.(this);
+  }
+
+  onClose(): void {
+    this.handler.onClose?.(this);
+  }
+}
+
+/** The value of a field in a header list (the first one), or undefined. */
+export function field(fields: HeaderList, name: string): string | undefined {
+  for (const [n, v] of fields) if (n === name) return v;
+  return undefined;
+}
