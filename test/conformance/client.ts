@@ -7,7 +7,7 @@
 import protobuf from 'protobufjs';
 import { type ClientCall, type ClientOptions, createClient, type Encoding, Metadata, richStatusRoot, serviceDefinition, StatusError } from '../../src/index.js';
 import {
-  type AnyMessage, type ConformancePayload, decode, delimited, encode, type ErrorMessage, type Header, headersFrom, root, SERVICE_NAME, sleep, writeDelimited,
+  type AnyMessage, type ConformancePayload, decode, encode, type ErrorMessage, type Header, headersFrom, root, SERVICE_NAME, serveClientCases, sleep,
 } from './protocol.js';
 import { RequestStream } from './request-stream.js';
 
@@ -191,43 +191,7 @@ async function call(start: Start, methodName: string, requestStream: boolean, re
   return result;
 }
 
-/**
- * How many calls run at once. The runner sends every request at once (845 of them with h2grpc.yaml); started
- * together, their connections and TLS handshakes keep this one thread busy for seconds, and the calls that carry
- * a deadline (Deadline Propagation's full-duplex round trips) would miss it for that reason alone.
- */
-const PARALLEL = Number(process.env.CONFORMANCE_CLIENT_PARALLEL) || 16;
-
-/** Runs `task` when fewer than PARALLEL tasks are running. */
-const limit = (() => {
-  let running = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running >= PARALLEL) await new Promise<void>((resolve) => queue.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      queue.shift()?.();
-    }
-  };
-})();
-
-async function main(): Promise<void> {
-  const pending = new Set<Promise<void>>();
-  process.on('SIGTERM', () => process.exit(0));
-  for await (const bytes of delimited(process.stdin)) {
-    const request = decode<ClientCompatRequest>('ClientCompatRequest', bytes);
-    const done = limit(() => invoke(request)).then(
-      (response) => ({ test_name: request.test_name, response }),
-      (err: unknown) => ({ test_name: request.test_name, error: { message: err instanceof Error ? err.message : String(err) } }),
-    ).then((response) => writeDelimited(encode('ClientCompatResponse', response)));
-    pending.add(done);
-    void done.finally(() => pending.delete(done));
-  }
-  await Promise.all(pending);
-}
+const main = () => serveClientCases<ClientCompatRequest>(invoke);
 
 main().catch((err: unknown) => {
   process.stderr.write(`conformance client: ${(err as Error)?.stack ?? err}\n`);

@@ -5,8 +5,8 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import {
-  type AnyMessage, type ConformancePayload, decode, delimited, encode, type ErrorMessage, type Header, headersFrom, PLAIN, PROTO_DIR, root,
-  rpcStatus, SERVICE_NAME, SERVICE_PROTO, sleep, writeDelimited,
+  type AnyMessage, type ConformancePayload, decode, encode, type ErrorMessage, type Header, headersFrom, PLAIN, PROTO_DIR, root,
+  rpcStatus, SERVICE_NAME, SERVICE_PROTO, serveClientCases, sleep,
 } from './protocol.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -213,37 +213,7 @@ async function call(client: Any, methodName: string, requestStream: boolean, res
   return result;
 }
 
-const PARALLEL = Number(process.env.CONFORMANCE_CLIENT_PARALLEL) || 16; // as client.ts
-
-const limit = (() => {
-  let running = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running >= PARALLEL) await new Promise<void>((resolve) => queue.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      queue.shift()?.();
-    }
-  };
-})();
-
-async function main(): Promise<void> {
-  const pending = new Set<Promise<void>>();
-  process.on('SIGTERM', () => process.exit(0));
-  for await (const bytes of delimited(process.stdin)) {
-    const request = decode<ClientCompatRequest>('ClientCompatRequest', bytes);
-    const done = limit(() => invoke(request)).then(
-      (response) => ({ test_name: request.test_name, response }),
-      (err: unknown) => ({ test_name: request.test_name, error: { message: err instanceof Error ? err.message : String(err) } }),
-    ).then((response) => writeDelimited(encode('ClientCompatResponse', response)));
-    pending.add(done);
-    void done.finally(() => pending.delete(done));
-  }
-  await Promise.all(pending);
-}
+const main = () => serveClientCases<ClientCompatRequest>(invoke);
 
 main().catch((err: unknown) => {
   process.stderr.write(`grpc-js conformance client: ${(err as Error)?.stack ?? err}\n`);

@@ -142,3 +142,37 @@ export function headersFrom(pairs: Iterable<[string, string]>): Header[] {
   }
   return [...byName].map(([name, value]) => ({ name, value }));
 }
+
+/**
+ * A client under test's main loop: each ClientCompatRequest from standard input is run by `invoke`, at most
+ * CONFORMANCE_CLIENT_PARALLEL (16) at once, and its ClientCompatResponse written back as it completes. The runner
+ * sends all its cases at once; started together, their connections and TLS handshakes kept the one thread busy long
+ * enough to push full-duplex round trips past a 2 s deadline.
+ */
+export async function serveClientCases<Request extends { test_name: string }>(invoke: (request: Request) => Promise<object>): Promise<void> {
+  const parallel = Number(process.env.CONFORMANCE_CLIENT_PARALLEL) || 16;
+  let running = 0;
+  const queue: Array<() => void> = [];
+  const limit = async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= parallel) await new Promise<void>((resolve) => queue.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      queue.shift()?.();
+    }
+  };
+  const pending = new Set<Promise<void>>();
+  process.on('SIGTERM', () => process.exit(0));
+  for await (const bytes of delimited(process.stdin)) {
+    const request = decode<Request>('ClientCompatRequest', bytes);
+    const done = limit(() => invoke(request)).then(
+      (response) => ({ test_name: request.test_name, response }),
+      (err: unknown) => ({ test_name: request.test_name, error: { message: err instanceof Error ? err.message : String(err) } }),
+    ).then((response) => writeDelimited(encode('ClientCompatResponse', response)));
+    pending.add(done);
+    void done.finally(() => pending.delete(done));
+  }
+  await Promise.all(pending);
+}
