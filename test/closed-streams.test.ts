@@ -1,7 +1,7 @@
 // The memory of closed streams (RFC 9113 §5.1): it grows from 16 slots as ids pass it, and remembers exactly the
 // most recent `max` ids of a side, whatever its size when they closed.
 import t from 'tap';
-import { ClosedStreams } from '../src/http2/closed-streams.js';
+import { ClosedStreams } from '../src/http2/stream/index.js';
 
 t.test('every closed stream is remembered until `max` newer ids have passed, across every growth', async (t) => {
   const max = 1000;

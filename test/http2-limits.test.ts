@@ -1,4 +1,4 @@
-// Every limit of src/http2/limits.ts at its edges: one under it, at it, and one over it, with the error code and
+// Every limit of src/http2/limits/limits.ts at its edges: one under it, at it, and one over it, with the error code and
 // the debug string naming the limit. The attack tests (test/attacks/) show the same limits under real floods.
 import { readFileSync } from 'node:fs';
 import { Duplex } from 'node:stream';

@@ -1,6 +1,6 @@
 // The options of a connection (RFC 9113 §6.5.2 settings, §6.9 windows, §6.7 keepalive), each with its default.
 import type { KeepaliveOptions } from './keepalive.js';
-import type { ConnectionLimits } from './limits.js';
+import type { ConnectionLimits } from './limits/index.js';
 import type { ConnectionObserver } from './observer.js';
 import type { Settings } from './settings.js';
 
@@ -25,7 +25,7 @@ export interface ConnectionOptions {
   minPingInterval?: number;
   /** Default 2. */
   maxPingStrikes?: number;
-  /** Bounds on what the peer can make us hold or do (src/http2/limits.ts; docs/security.md). */
+  /** Bounds on what the peer can make us hold or do (src/http2/limits/limits.ts; docs/security.md). */
   limits?: Partial<ConnectionLimits>;
   observer?: ConnectionObserver;
 }

@@ -7,7 +7,7 @@ import {
 } from '../frames/index.js';
 import { HpackDecoder, HpackError } from '../hpack/index.js';
 import { FrameWriter, type WriterEvents } from './frame-writer.js';
-import { ReceiveWindow } from './flow-control.js';
+import { ReceiveWindow, StreamStore, CONNECTION_LOST, type HeaderList, type Http2Stream, type StreamHandler } from './stream/index.js';
 import { FrameOutput } from './frame-output.js';
 import { GoAway, type GoAwayHost } from './goaway.js';
 import { HeaderBlock } from './header-block.js';
@@ -15,15 +15,11 @@ import { http1Refusal, Http1Sniffer, http1StatusLine } from './http1-preface.js'
 import type { ConnectionOptions } from './connection-options.js';
 import { Keepalive, type KeepaliveHost } from './keepalive.js';
 import { Pings } from './pings.js';
-import { type ConnectionLimits, DEFAULT_LIMITS } from './limits.js';
-import { PeerRates } from './rate-limit.js';
+import { type ConnectionLimits, DEFAULT_LIMITS, PeerRates, OutboundStall } from './limits/index.js';
 import { type ReceiverHost, StreamReceiver } from './stream-receiver.js';
 import { type SenderHost, StreamSender } from './stream-sender.js';
-import { StreamStore } from './stream-store.js';
 import type { ConnectionObserver } from './observer.js';
-import { OutboundStall } from './outbound-stall.js';
 import { DEFAULT_LOCAL_SETTINGS, PROTOCOL_DEFAULTS, type Settings, SettingsExchange } from './settings.js';
-import { CONNECTION_LOST, type HeaderList, type Http2Stream, type StreamHandler } from './stream.js';
 
 /**
  * One HTTP/2 connection over any Duplex (a net.Socket, a TLS socket, a test pipe), in the client or the server

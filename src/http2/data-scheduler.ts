@@ -1,6 +1,5 @@
-import { SendWindow } from './flow-control.js';
+import { SendWindow, type HeaderList, type Http2Stream } from './stream/index.js';
 import type { FrameWriter } from './frame-writer.js';
-import type { HeaderList, Http2Stream } from './stream.js';
 import { PROTOCOL_DEFAULTS } from './settings.js';
 
 /** What the scheduler needs from the send side of its connection (StreamSender). */

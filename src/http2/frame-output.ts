@@ -3,7 +3,7 @@ import { HpackEncoder } from '../hpack/index.js';
 import type { FrameWriter } from './frame-writer.js';
 import { headerBlockFrames } from './header-block.js';
 import type { ConnectionObserver } from './observer.js';
-import type { HeaderList } from './stream.js';
+import type { HeaderList } from './stream/index.js';
 
 /**
  * The send side of the codec (as Rust h2's codec/framed_write.rs): frames encoded and handed to the FrameWriter,

@@ -3,8 +3,7 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode, errorCodeName, FrameType, type GoawayFrame } from '../frames/index.js';
 import type { FrameOutput } from './frame-output.js';
 import type { FrameWriter } from './frame-writer.js';
-import type { StreamStore } from './stream-store.js';
-import type { Http2Stream } from './stream.js';
+import type { StreamStore, Http2Stream } from './stream/index.js';
 
 /** How long a connection ended by an error keeps its socket open (reading nothing) so the peer can read our GOAWAY. */
 const LINGER_MS = 250;

@@ -4,7 +4,7 @@ import {
 } from '../frames/index.js';
 import type { HpackDecoder } from '../hpack/index.js';
 import type { FrameOutput } from './frame-output.js';
-import type { Http2Stream } from './stream.js';
+import type { Http2Stream } from './stream/index.js';
 
 /** The six SETTINGS parameters of RFC 9113 §6.5.2, by name. */
 export interface Settings {

@@ -1,13 +1,9 @@
 import { connectionError, ErrorCode, errorCodeName, FrameType, type Http2Error, streamError } from '../frames/index.js';
 import { HeaderListTooLargeError, type HpackDecoder } from '../hpack/index.js';
-import type { ReceiveWindow } from './flow-control.js';
-import { contentLength, headerValue, malformedReason } from './headers.js';
-import type { ConnectionLimits } from './limits.js';
+import { type ReceiveWindow, contentLength, headerValue, malformedReason, type HeaderList, type Http2Stream, type StreamHandler, type StreamStore } from './stream/index.js';
+import type { ConnectionLimits, PeerRates } from './limits/index.js';
 import type { ConnectionObserver } from './observer.js';
-import type { PeerRates } from './rate-limit.js';
-import type { HeaderList, Http2Stream, StreamHandler } from './stream.js';
 import type { StreamSender } from './stream-sender.js';
-import type { StreamStore } from './stream-store.js';
 
 /** What the receiver needs of its connection: the connection builds it once. */
 export interface ReceiverHost {

@@ -1,13 +1,10 @@
 // The send side of streams (RFC 9113 §5.1, §5.1.2, §6.4, §6.9): what a stream's write, end and reset go through.
 import { ErrorCode, FrameType } from '../frames/index.js';
 import { DataScheduler, type DataSink } from './data-scheduler.js';
-import { Fifo } from './fifo.js';
-import type { ReceiveWindow } from './flow-control.js';
+import { Fifo, type ReceiveWindow, type HeaderList, Http2Stream, type StreamHandler, type StreamIo, type StreamStore } from './stream/index.js';
 import type { FrameOutput } from './frame-output.js';
 import type { FrameWriter } from './frame-writer.js';
 import type { Settings } from './settings.js';
-import { type HeaderList, Http2Stream, type StreamHandler, type StreamIo } from './stream.js';
-import type { StreamStore } from './stream-store.js';
 
 /** What the send side needs of its connection beyond the frames: the connection builds it once. */
 export interface SenderHost {

@@ -1,6 +1,6 @@
-import { connectionError, ErrorCode, type Http2Error } from '../frames/index.js';
+import { connectionError, ErrorCode, type Http2Error } from '../../frames/index.js';
 import type { ConnectionLimits, Rate } from './limits.js';
-import type { Http2Stream } from './stream.js';
+import type { Http2Stream } from '../stream/index.js';
 
 /**
  * A token bucket (as nghttp2's nghttp2_ratelim): up to `burst` actions at once, refilled at `perSecond`. Only

@@ -1,5 +1,5 @@
-import { ErrorCode, MAX_WINDOW_SIZE } from '../frames/index.js';
-import { connectionError, streamError } from '../frames/index.js';
+import { ErrorCode, MAX_WINDOW_SIZE } from '../../frames/index.js';
+import { connectionError, streamError } from '../../frames/index.js';
 
 /**
  * One direction of one flow-control window (RFC 9113 §5.2, §6.9). For sending, `size` is what the peer lets us

@@ -1,5 +1,5 @@
 // RFC 9113 §10.5: a peer that leaves us unable to send what we owe it, for longer than outboundStallTimeout.
-import { connectionError, ErrorCode, type Http2Error } from '../frames/index.js';
+import { connectionError, ErrorCode, type Http2Error } from '../../frames/index.js';
 
 /** What the stall timers watch: whether DATA still waits, and how many DATA frames have gone out so far. */
 export interface StallProgress {
