@@ -1,15 +1,14 @@
 import { ErrorCode } from '../../frames/index.js';
 import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../../http2/index.js';
-import { type CallListener, compress, DeadlineTimer, decompress, encodeTimeout, framePieces, Inbox, Metadata, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
+import { type CallListener, DeadlineTimer, Deferred, encodeTimeout, Inbox, Metadata, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
 import type { CallOptions, ClientCallConfig, UnaryResult } from './call-config.js';
 export { type CallChannel, type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
 import { retryDelay } from './retry.js';
 import { requestHeaders } from './request-headers.js';
 import type { MethodDefinition } from '../schema/index.js';
 import { notGrpcResponse, trailersStatus } from './response-status.js';
-
-/** Request messages already sent are kept (up to this many octets) so a refused stream can be replayed. */
-const REPLAY_LIMIT = 64 * 1024;
+import { frameRequest, readResponse, unserializable } from './call-messages.js';
+import { ReplayBuffer } from './replay-buffer.js';
 
 /**
  * One call of any kind, on the client: the StreamHandler of its stream. It sends the request headers and pumps the
@@ -39,20 +38,16 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private settled = false;
   private attempts = 0;
   private readonly waiters: Array<() => void> = [];
-  private readonly sent: Uint8Array[] = [];
-  private sentBytes = 0;
+  private readonly sent = new ReplayBuffer();
   private requestsDone = false;
   /** The one request of a unary or server-streaming call, serialized before the stream opens. */
   private firstRequest: Uint8Array | undefined;
   private listeners: CallListener[] | undefined; // interceptors' hooks (listen)
   private untoldStatus: Metadata | undefined; // an OK status told to listeners once the last message is read
-  private committed = false; // response headers arrived: no more retries (gRPC A6)
   private retrying = false; // waiting out a retry's backoff
   private retryTimer: NodeJS.Timeout | undefined;
-  private resolveHeaders!: (m: Metadata) => void;
-  private rejectHeaders!: (e: StatusError) => void;
-  private resolveDone!: (m: Metadata) => void;
-  private rejectDone!: (e: StatusError) => void;
+  private readonly headersOutcome = new Deferred<Metadata>();
+  private readonly doneOutcome = new Deferred<Metadata>();
   private readonly abort = () => this.cancel(Status.CANCELLED, 'the call was cancelled by the client');
 
   constructor(
@@ -64,17 +59,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.deadline = config.deadline;
     this.timeout = this.deadline === undefined ? undefined : encodeTimeout(this.deadline - Date.now());
     this.inbox = new Inbox(config.maxReceiveMessageLength, (n, used) => this.stream?.consume(n, used));
-    this.headers = new Promise((resolve, reject) => {
-      this.resolveHeaders = resolve;
-      this.rejectHeaders = reject;
-    });
-    this.done = new Promise((resolve, reject) => {
-      this.resolveDone = resolve;
-      this.rejectDone = reject;
-    });
-    // a caller that only iterates must not see these as unhandled rejections
-    this.headers.catch(() => {});
-    this.done.catch(() => {});
+    // a caller that only iterates must not see these as unhandled rejections: Deferred marks them handled
+    this.headers = this.headersOutcome.promise;
+    this.done = this.doneOutcome.promise;
     if (this.deadline !== undefined) {
       this.timer = new DeadlineTimer(this.deadline, () => this.cancel(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
     }
@@ -144,7 +131,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         const message = this.inbox.take();
         if (message) {
           this.receivedCompressed.push(message.compressed);
-          const response = this.parse(message.compressed ? await this.decompress(message.data) : message.data);
+          const response = (await readResponse(this.method, this.responseEncoding, this.config.maxReceiveMessageLength, message.data, message.compressed)
+            .catch((err: StatusError) => { throw this.readFailed(err.code, err.details); })) as Res;
           yield this.listeners ? passThrough(this.listeners, 'onResponse', response) : response;
           continue;
         }
@@ -159,25 +147,6 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       }
     } finally {
       if (!ended && !this.error) this.cancel(Status.CANCELLED, 'the response iterator was closed before the end (break, return or throw)');
-    }
-  }
-
-  private async decompress(data: Uint8Array): Promise<Uint8Array> {
-    try {
-      return await decompress(this.responseEncoding, data, this.config.maxReceiveMessageLength);
-    } catch (err) {
-      // gRPC compression.md: UNIMPLEMENTED is the server's answer; a client that cannot read a response says INTERNAL
-      const { code, details } = err as StatusError;
-      throw this.readFailed(code === Status.UNIMPLEMENTED ? Status.INTERNAL : code, details);
-    }
-  }
-
-  /** One response message's octets as the response type. */
-  private parse(data: Uint8Array): Res {
-    try {
-      return this.method.deserializeResponse(data) as Res;
-    } catch (err) {
-      throw this.readFailed(Status.INTERNAL, `response message does not parse: ${(err as Error).message}`);
     }
   }
 
@@ -227,8 +196,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     }
     if (this.attempts === 1) return this.pump();
     // a retry, or a replay after REFUSED_STREAM: what was sent before goes again
-    this.sent.forEach((bytes, i) => this.stream!.write(bytes, this.requestsDone && i === this.sent.length - 1));
-    if (this.requestsDone && this.sent.length === 0) this.stream.end();
+    this.sent.replay(this.stream, this.requestsDone);
   }
 
   private requestHeaders(): HeaderList {
@@ -252,13 +220,10 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
             return this.cancel(Status.INTERNAL, unserializable(err).details);
           }
         }
-        if (bytes.length > this.config.maxSendMessageLength) {
-          return this.cancel(Status.RESOURCE_EXHAUSTED, `request message of ${bytes.length} octets is larger than the limit of ${this.config.maxSendMessageLength}`);
-        }
-        const compressed = this.config.compression !== 'identity' && (item instanceof WithCompression ? item.compress : bytes.length >= this.config.minCompressLength);
-        const pieces = framePieces(compressed ? await compress(this.config.compression, bytes) : bytes, compressed);
+        // over maxSendMessageLength: a StatusError, which ends the call below
+        const pieces = await frameRequest(this.config, bytes, item instanceof WithCompression ? item.compress : undefined);
         if (this.settled) return;
-        for (const piece of pieces) this.remember(piece);
+        for (const piece of pieces) this.sent.remember(piece);
         // between attempts the message waits in `sent`; the next attempt replays it
         if (this.retrying || !this.stream) {
           if (!this.method.requestStream) this.requestsDone = true;
@@ -289,13 +254,6 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     return this.method.serialize(this.listeners ? passThrough(this.listeners, 'onRequest', request) : request);
   }
 
-  private remember(framed: Uint8Array): void {
-    if (this.sentBytes > REPLAY_LIMIT) return;
-    this.sentBytes += framed.length;
-    if (this.sentBytes <= REPLAY_LIMIT) this.sent.push(framed);
-    else this.sent.length = 0; // too much to replay: a refused stream will fail instead
-  }
-
   private async drained(stream: Http2Stream): Promise<void> {
     while (!this.settled && !stream.closed && stream.pendingBytes >= stream.highWaterMark) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -314,8 +272,8 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     err.headers = this.responseHeaders;
     this.error = err;
     this.settle();
-    this.rejectHeaders(err);
-    this.rejectDone(err);
+    this.headersOutcome.reject(err);
+    this.doneOutcome.reject(err);
     this.tellStatus({ code: err.code, details: err.details, metadata: err.metadata ?? new Metadata() });
   }
 
@@ -336,8 +294,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       const notGrpc = notGrpcResponse(headers);
       if (notGrpc) return this.cancel(notGrpc.code, notGrpc.details);
       if (!endStream) {
-        this.committed = true;
-        this.sent.length = 0; // committed: no more retries of any kind
+        this.sent.commit(); // response headers arrived: committed, no more retries of any kind (gRPC A6)
         this.responseEncoding = headerValue(headers, 'grpc-encoding') ?? 'identity';
         try {
           this.responseHeaders = Metadata.fromHeaders(headers);
@@ -345,11 +302,11 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
           return this.cancel(Status.INTERNAL, `malformed response metadata: ${(err as Error).message}`);
         }
         if (this.listeners) for (const listener of this.listeners) listener.onHeaders?.(this.responseHeaders);
-        this.resolveHeaders(this.responseHeaders);
+        this.headersOutcome.resolve(this.responseHeaders);
         return;
       }
       this.responseHeaders = new Metadata(); // Trailers-Only: the one block holds the trailers
-      this.resolveHeaders(this.responseHeaders);
+      this.headersOutcome.resolve(this.responseHeaders);
     }
     this.finish(headers);
     // gRPC PROTOCOL-HTTP2: trailers before we half-closed are answered with RST_STREAM(NO_ERROR)
@@ -374,8 +331,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     if (this.settled || stream !== this.stream) return;
     // the server never saw this stream (REFUSED_STREAM, above a GOAWAY's last-stream-id): retry it transparently
     // once, if what was already sent can be replayed
-    const replayable = this.sentBytes <= REPLAY_LIMIT && !this.committed;
-    if (retryable && this.attempts < 2 && replayable) {
+    if (retryable && this.attempts < 2 && this.sent.replayable) {
       this.stream = undefined;
       void this.attempt();
       return;
@@ -404,8 +360,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     const policy = this.config.retryPolicy;
     if (!policy || !policy.retryableStatusCodes.has(code)) return false;
     this.config.throttle?.failure();
-    if (this.committed || this.attempts >= policy.maxAttempts || this.sentBytes > REPLAY_LIMIT) return false;
-    if (this.config.throttle && !this.config.throttle.allowsRetry) return false;
+    if (this.attempts >= policy.maxAttempts || !this.sent.replayable || this.config.throttle?.allowsRetry === false) return false;
     const delay = retryDelay(policy, this.attempts, headerValue(trailers, 'grpc-retry-pushback-ms'), this.deadline);
     if (delay === undefined) return false;
     this.retrying = true;
@@ -435,14 +390,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.config.throttle?.success();
     if (this.inbox.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));
     this.settle();
-    this.resolveDone(metadata);
+    this.doneOutcome.resolve(metadata);
     // as grpc-js: listeners hear the status after the messages that came before it were read
     if (this.inbox.pending && this.listeners) this.untoldStatus = metadata;
     else this.tellStatus({ code: Status.OK, details: '', metadata });
   }
-}
-
-/** gRPC (as grpc-js): a request the serializer refuses fails the call INTERNAL with the serializer's message. */
-function unserializable(err: unknown): StatusError {
-  return new StatusError(Status.INTERNAL, `the request message does not serialize: ${(err as Error)?.message ?? String(err)}`);
 }

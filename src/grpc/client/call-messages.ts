@@ -1,0 +1,38 @@
+import { compress, decompress, framePieces, Status, StatusError } from '../call/index.js';
+import type { MethodDefinition } from '../schema/index.js';
+import type { ClientCallConfig } from './call-config.js';
+
+// A client call's messages between their values and their wire form: a request checked against
+// maxSendMessageLength, compressed as the call says and framed; a response decompressed and parsed.
+
+/** A request's framed pieces; a StatusError RESOURCE_EXHAUSTED when it is over maxSendMessageLength. */
+export async function frameRequest(config: ClientCallConfig, bytes: Uint8Array, compressThis: boolean | undefined): Promise<Uint8Array[]> {
+  if (bytes.length > config.maxSendMessageLength) {
+    throw new StatusError(Status.RESOURCE_EXHAUSTED, `request message of ${bytes.length} octets is larger than the limit of ${config.maxSendMessageLength}`);
+  }
+  const compressed = config.compression !== 'identity' && (compressThis ?? bytes.length >= config.minCompressLength);
+  return framePieces(compressed ? await compress(config.compression, bytes) : bytes, compressed);
+}
+
+/** gRPC (as grpc-js): a request the serializer refuses fails the call INTERNAL with the serializer's message. */
+export function unserializable(err: unknown): StatusError {
+  return new StatusError(Status.INTERNAL, `the request message does not serialize: ${(err as Error)?.message ?? String(err)}`);
+}
+
+/** One response message's octets as the response type; a StatusError with the status the call ends with if not. */
+export async function readResponse(method: MethodDefinition, encoding: string, maxLength: number, data: Uint8Array, compressed: boolean): Promise<unknown> {
+  if (compressed) {
+    try {
+      data = await decompress(encoding, data, maxLength);
+    } catch (err) {
+      // gRPC compression.md: UNIMPLEMENTED is the server's answer; a client that cannot read a response says INTERNAL
+      const { code, details } = err as StatusError;
+      throw new StatusError(code === Status.UNIMPLEMENTED ? Status.INTERNAL : code, details);
+    }
+  }
+  try {
+    return method.deserializeResponse(data);
+  } catch (err) {
+    throw new StatusError(Status.INTERNAL, `response message does not parse: ${(err as Error).message}`);
+  }
+}
