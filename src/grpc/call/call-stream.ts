@@ -1,4 +1,4 @@
-import type { HeaderList } from '../../http2/index.js';
+import type { HeaderList, StreamHandler } from '../../http2/index.js';
 
 /**
  * What a call needs of the stream it runs on: an HTTP/2 stream as it is (gRPC), or a protocol's translation of one
@@ -22,11 +22,14 @@ export interface CallStream {
   consume(length: number, used?: boolean): void;
 }
 
-/** What a call is told about its stream (http2's StreamHandler, seen through a CallStream). */
-export interface CallStreamHandler {
-  onHeaders(stream: CallStream, headers: HeaderList, endStream: boolean): void;
-  onData(stream: CallStream, data: Uint8Array, endStream: boolean): void;
-  onReset(stream: CallStream, code: number, reason: string, retryable: boolean): void;
-  onClose?(stream: CallStream): void;
-  onDrain?(stream: CallStream): void;
-}
+/** What a call is told about its stream: http2's StreamHandler, seen through a CallStream. */
+export type CallStreamHandler = StreamHandler<CallStream>;
+
+/** A handler for a stream whose call is over or never began: what arrives is credited and dropped. */
+export const DISCARD: CallStreamHandler = {
+  onHeaders() {},
+  onData(stream, data) {
+    stream.consume(data.length);
+  },
+  onReset() {},
+};

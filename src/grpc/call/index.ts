@@ -1,7 +1,7 @@
 // What both sides of a call share (grpc/doc/PROTOCOL-HTTP2.md): status codes and errors, metadata, message framing,
 // deadlines and grpc-timeout, compression, rich status details, percent-encoding, HTTP and RST_STREAM status mapping.
 // Imports: schema/.
-export type { CallStream, CallStreamHandler } from './call-stream.js';
+export { type CallStream, type CallStreamHandler, DISCARD } from './call-stream.js';
 export { Deferred } from './deferred.js';
 export { Metadata, type MetadataValue } from './metadata.js';
 export { type CallListener, type CallStatus, passThrough, tellStatus } from './call-listener.js';

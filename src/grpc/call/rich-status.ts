@@ -106,8 +106,13 @@ export class RichStatusCodec {
     return Buffer.from(this.status.encode(this.status.fromObject({ code: status.code, message: status.message, details })).finish());
   }
 
+  /** google.rpc.Status with its details left packed, each an Any's type URL and encoded value (as Connect sends them). */
+  decodePacked(bytes: Uint8Array): { code: number; message: string; details: Array<{ type_url: string; value: Buffer }> } {
+    return this.status.toObject(this.status.decode(bytes), { ...TO_OBJECT, bytes: Buffer }) as ReturnType<RichStatusCodec['decodePacked']>;
+  }
+
   decode(bytes: Uint8Array): RichStatus {
-    const decoded = this.status.toObject(this.status.decode(bytes), { ...TO_OBJECT, bytes: Buffer }) as { code: number; message: string; details: Array<{ type_url: string; value: Buffer }> };
+    const decoded = this.decodePacked(bytes);
     return {
       code: decoded.code,
       message: decoded.message,

@@ -1,5 +1,5 @@
 import type { HeaderList } from '../../http2/index.js';
-import { percentDecode, Status } from '../call/index.js';
+import { percentDecode, richStatus, Status } from '../call/index.js';
 
 // The Connect protocol's errors (connectrpc.com/docs/protocol#error-codes): a code name, a message and details, as
 // JSON; in a unary response the body, with an HTTP status chosen by the code, in a stream the end-of-stream message.
@@ -36,7 +36,13 @@ export function errorOfTrailers(trailers: HeaderList): { code: number; error: Co
   for (const [name, value] of trailers) {
     if (name === 'grpc-status') code = Number(value);
     else if (name === 'grpc-message') message = percentDecode(value);
-    else if (name === 'grpc-status-details-bin') details = statusDetails(Buffer.from(value, 'base64'));
+    else if (name === 'grpc-status-details-bin') {
+      // Connect: each detail's type by full name (the type URL's prefix dropped), its value base64 without padding
+      details = richStatus.decodePacked(Buffer.from(value, 'base64')).details.map(({ type_url, value: packed }) => ({
+        type: type_url.slice(type_url.lastIndexOf('/') + 1),
+        value: packed.toString('base64').replace(/=+$/, ''),
+      }));
+    }
   }
   if (code === Status.OK) return undefined;
   const error: ConnectError = { code: connectCodeName(code) };
@@ -48,47 +54,4 @@ export function errorOfTrailers(trailers: HeaderList): { code: number; error: Co
 /** The fields of trailers that are metadata (not gRPC's own). */
 export function isMetadata(name: string): boolean {
   return !name.startsWith(':') && !name.startsWith('grpc-') && name !== 'content-type' && name !== 'te';
-}
-
-/** google.rpc.Status's details (field 3, Any: type_url 1, value 2), decoded by hand: the Any stays as it is. */
-function statusDetails(bytes: Uint8Array): ConnectError['details'] {
-  const details: NonNullable<ConnectError['details']> = [];
-  for (const [number, value] of fields(bytes)) {
-    if (number !== 3 || typeof value === 'number') continue;
-    let type = '';
-    let data: Uint8Array = new Uint8Array(0);
-    for (const [n, v] of fields(value)) {
-      if (n === 1 && typeof v !== 'number') type = Buffer.from(v).toString('utf8');
-      if (n === 2 && typeof v !== 'number') data = v;
-    }
-    // Connect: the type's full name, without the type URL's prefix; the value base64 without padding
-    details.push({ type: type.slice(type.lastIndexOf('/') + 1), value: Buffer.from(data).toString('base64').replace(/=+$/, '') });
-  }
-  return details;
-}
-
-/** The fields of a protobuf message: varints as numbers, length-delimited ones as views (other wire types skipped). */
-function* fields(bytes: Uint8Array): Generator<[number, number | Uint8Array]> {
-  let at = 0;
-  const varint = () => {
-    let value = 0;
-    for (let shift = 0; at < bytes.length; shift += 7) {
-      const b = bytes[at++]!;
-      value += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return value;
-    }
-    throw new Error('truncated varint');
-  };
-  while (at < bytes.length) {
-    const key = varint();
-    const type = key & 7;
-    if (type === 0) yield [Math.floor(key / 8), varint()];
-    else if (type === 2) {
-      const length = varint();
-      yield [Math.floor(key / 8), bytes.subarray(at, at + length)];
-      at += length;
-    } else if (type === 1) at += 8;
-    else if (type === 5) at += 4;
-    else return;
-  }
 }

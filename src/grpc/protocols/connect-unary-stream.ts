@@ -1,7 +1,8 @@
-import type { HeaderList, Http2Stream } from '../../http2/index.js';
-import { Status } from '../call/index.js';
+import { ErrorCode } from '../../frames/index.js';
+import { headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
+import { percentEncode, Status } from '../call/index.js';
 import { connectHttpStatus, errorOfTrailers, isMetadata } from './connect-error.js';
-import { field, TranslatingStream } from './translating-stream.js';
+import { TranslatingStream } from './translating-stream.js';
 
 // Connect unary (connectrpc.com/docs/protocol#unary-request): the body is the message itself, compressed as
 // content-encoding says; the response is the message with its status in the HTTP status, and trailing metadata as
@@ -84,11 +85,11 @@ export class ConnectUnaryStream extends TranslatingStream {
       const message = Buffer.concat(this.response);
       const compressed = message.length > 0 && (message[0]! & 1) === 1;
       out.push([':status', '200'], ['content-type', `application/${this.codec}`]);
-      if (compressed) out.push(['content-encoding', field(this.head, 'grpc-encoding') ?? 'gzip']);
+      if (compressed) out.push(['content-encoding', headerValue(this.head, 'grpc-encoding') ?? 'gzip']);
       body = message.subarray(5);
     }
     out.push(['content-length', String(body.length)]);
-    const accept = field(this.head, 'grpc-accept-encoding');
+    const accept = headerValue(this.head, 'grpc-accept-encoding');
     if (accept) out.push(['accept-encoding', accept]);
     for (const [name, value] of this.head) if (isMetadata(name)) out.push([name, value]);
     for (const [name, value] of trailers) if (isMetadata(name)) out.push([`trailer-${name}`, value]);
@@ -99,9 +100,9 @@ export class ConnectUnaryStream extends TranslatingStream {
 
   /** An error found here, before the call has the request (the call is then told the stream was reset). */
   private fail(code: number, message: string): void {
-    this.end([['grpc-status', String(code)], ['grpc-message', encodeURIComponent(message)]]);
-    if (!this.wire.closed) this.wire.reset(0);
-    this.handler.onReset(this, 8, message, false);
+    this.end([['grpc-status', String(code)], ['grpc-message', percentEncode(message)]]);
+    if (!this.wire.closed) this.wire.reset(ErrorCode.NO_ERROR);
+    this.handler.onReset(this, ErrorCode.CANCEL, message, false);
   }
 
   private add(data: Uint8Array): void {

@@ -1,9 +1,9 @@
-import type { HeaderList } from '../../http2/index.js';
-import { field } from './translating-stream.js';
+import { headerValue, type HeaderList } from '../../http2/index.js';
 
 // CORS (fetch.spec.whatwg.org#http-cors-protocol) for browsers calling over gRPC-Web or Connect: the preflight
 // answered, and every response telling the page which of its headers it may read.
 
+/** The server's `cors` option: which origins' pages may call it over gRPC-Web or Connect, and how. */
 export interface CorsOptions {
   /** The origins allowed to call: a list, '*' for any, or a test. */
   origins: readonly string[] | '*' | ((origin: string) => boolean);
@@ -28,7 +28,7 @@ export function originAllowed(options: CorsOptions, origin: string): boolean {
 
 /** What every response to an allowed origin carries. */
 export function corsHeaders(options: CorsOptions | undefined, request: HeaderList): HeaderList {
-  const origin = options && field(request, 'origin');
+  const origin = options && headerValue(request, 'origin');
   if (!options || !origin || !originAllowed(options, origin)) return [];
   const out: HeaderList = [['access-control-allow-origin', origin], ['vary', 'origin'], ['access-control-expose-headers', EXPOSED_HEADERS]];
   if (options.credentials) out.push(['access-control-allow-credentials', 'true']);
@@ -37,10 +37,10 @@ export function corsHeaders(options: CorsOptions | undefined, request: HeaderLis
 
 /** The answer to a preflight (OPTIONS with access-control-request-method): 204 with what may come, or 403. */
 export function preflight(options: CorsOptions | undefined, request: HeaderList): HeaderList {
-  const origin = field(request, 'origin');
-  const method = field(request, 'access-control-request-method');
+  const origin = headerValue(request, 'origin');
+  const method = headerValue(request, 'access-control-request-method');
   if (!options || !origin || !originAllowed(options, origin) || (method !== 'POST' && method !== 'GET')) return [[':status', '403']];
-  const asked = (field(request, 'access-control-request-headers') ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const asked = (headerValue(request, 'access-control-request-headers') ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
   const allowed = options.allowHeaders ? [...ALLOWED_HEADERS, ...options.allowHeaders.map((h) => h.toLowerCase())] : undefined;
   const headers = allowed ? asked.filter((h) => allowed.includes(h)) : asked;
   const out: HeaderList = [[':status', '204'], ['access-control-allow-origin', origin], ['vary', 'origin'], ['access-control-allow-methods', 'GET, POST']];

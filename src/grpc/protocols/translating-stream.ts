@@ -1,14 +1,5 @@
 import type { HeaderList, Http2Stream, StreamHandler } from '../../http2/index.js';
-import type { CallStream, CallStreamHandler } from '../call/index.js';
-
-/** Until the server gives the call: what arrives is credited and dropped. */
-const IGNORE: CallStreamHandler = {
-  onHeaders() {},
-  onData(stream, data) {
-    stream.consume(data.length);
-  },
-  onReset() {},
-};
+import { type CallStream, type CallStreamHandler, DISCARD } from '../call/index.js';
 
 /**
  * A protocol spoken over an HTTP/2 stream, translated to and from gRPC over HTTP/2 for the call: the call writes
@@ -17,7 +8,8 @@ const IGNORE: CallStreamHandler = {
  * reach the call through here, with this object as the stream.
  */
 export abstract class TranslatingStream implements CallStream, StreamHandler {
-  handler: CallStreamHandler = IGNORE;
+  /** Until the server gives the call: what arrives is credited and dropped. */
+  handler: CallStreamHandler = DISCARD;
   /** Events held while the server got ready are still to be replayed: the request has not ended for the call yet. */
   held = false;
 
@@ -80,10 +72,4 @@ export abstract class TranslatingStream implements CallStream, StreamHandler {
   onClose(): void {
     this.handler.onClose?.(this);
   }
-}
-
-/** The value of a field in a header list (the first one), or undefined. */
-export function field(fields: HeaderList, name: string): string | undefined {
-  for (const [n, v] of fields) if (n === name) return v;
-  return undefined;
 }

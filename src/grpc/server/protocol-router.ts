@@ -1,11 +1,11 @@
 import { headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
-import { type CallStream, Status } from '../call/index.js';
+import { type CallStream, DISCARD, Status } from '../call/index.js';
 import {
   type ConnectGet, connectGet, ConnectStream, ConnectUnaryStream, corsHeaders, GrpcStream, GrpcWebStream, grpcHeaders, HeldEvents,
   JsonCodec, preflight, type Route, routeOf, type TranslatingStream,
 } from '../protocols/index.js';
 import type { MethodDefinition } from '../schema/index.js';
-import { DISCARD, trailersOnly } from './run-handler.js';
+import { trailersOnly } from './run-handler.js';
 import type { ServerOptions } from './server-options.js';
 
 /** What the router needs of its server. */
@@ -64,27 +64,28 @@ export class ProtocolRouter {
   private start(stream: Http2Stream, headers: HeaderList, peer: string, route: Route, get: ConnectGet | undefined, held?: HeldEvents): void {
     const cors = corsHeaders(this.host.options.cors, headers);
     const translated = grpcHeaders(headers, route, get);
-    let call: CallStream = stream;
-    if (route.protocol === 'grpc' && route.codec === 'json') call = new GrpcStream(stream, route.contentType);
-    else if (route.protocol === 'grpc-web') call = new GrpcWebStream(stream, route.contentType, route.text, cors);
-    else if (route.protocol === 'connect' && !route.unary) call = new ConnectStream(stream, route.contentType, cors);
+    let translating: TranslatingStream | undefined;
+    if (route.protocol === 'grpc' && route.codec === 'json') translating = new GrpcStream(stream, route.contentType);
+    else if (route.protocol === 'grpc-web') translating = new GrpcWebStream(stream, route.contentType, route.text, cors);
+    else if (route.protocol === 'connect' && !route.unary) translating = new ConnectStream(stream, route.contentType, cors);
     else if (route.protocol === 'connect') {
       const encoding = typeof translated === 'string' ? undefined : headerValue(translated, 'grpc-encoding');
       const compressed = encoding !== undefined && encoding !== 'identity';
-      call = new ConnectUnaryStream(stream, route.codec, compressed, this.host.maxReceiveMessageLength, cors, get?.message);
+      translating = new ConnectUnaryStream(stream, route.codec, compressed, this.host.maxReceiveMessageLength, cors, get?.message);
     }
+    const call: CallStream = translating ?? stream;
     if (typeof translated === 'string') {
       trailersOnly(call, Status.INVALID_ARGUMENT, translated);
       return;
     }
     // every JSON route translates (GrpcStream at least), so held events can be replayed as if they came now
-    if (held) (call as TranslatingStream).held = true;
+    if (held && translating) translating.held = true;
     this.host.startCall(call, translated, peer, route.codec === 'json' ? (m) => this.json.method(m) : undefined);
     if (held) {
-      (call as TranslatingStream).held = false;
+      if (translating) translating.held = false;
       if (!held.replay(stream)) return;
     }
-    if (call !== stream) (call as TranslatingStream).start();
+    translating?.start();
   }
 
   private answer(stream: Http2Stream, fields: HeaderList): void {

@@ -1,5 +1,5 @@
 import type { HeaderList } from '../../http2/index.js';
-import { type CallStream, type CallStreamHandler, percentEncode, WithCompression } from '../call/index.js';
+import { type CallStream, DISCARD, percentEncode, WithCompression } from '../call/index.js';
 import type { Handler } from './handler-types.js';
 import type { ServerCall } from './server-call.js';
 
@@ -39,11 +39,3 @@ export function respondAndReset(stream: CallStream, fields: HeaderList): void {
   // gRPC PROTOCOL-HTTP2: the client may still be sending; RST_STREAM(NO_ERROR) tells it to stop
   if (!halfClosed && !stream.closed) stream.reset(0);
 }
-
-export const DISCARD: CallStreamHandler = {
-  onHeaders() {},
-  onData(stream, data) {
-    stream.consume(data.length);
-  },
-  onReset() {},
-};

@@ -7,7 +7,7 @@ import { ACCEPT_ENCODING, type CallStream, DeadlineTimer, DEFAULT_MAX_RECEIVE_ME
 import { chainServer } from './interceptors.js';
 import type { MethodDefinition, ServiceDefinition } from '../schema/index.js';
 import type { Handler, HandlersFor } from './handler-types.js';
-import { DISCARD, run, trailersOnly } from './run-handler.js';
+import { run, trailersOnly } from './run-handler.js';
 import type { ServerOptions } from './server-options.js';
 import { ProtocolRouter } from './protocol-router.js';
 import { healthService, HealthStatus, reflectionHandler, reflectionService, reflectionV1alphaService } from '../services/index.js';

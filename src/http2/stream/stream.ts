@@ -8,22 +8,23 @@ export type StreamState = 'idle' | 'open' | 'half-closed (local)' | 'half-closed
 export type HeaderList = Array<[string, string]>;
 
 /**
- * What the layer above (gRPC) is told about one stream. One object per stream, not one closure per event.
+ * What the layer above (gRPC) is told about one stream. One object per stream, not one closure per event. `S` is
+ * the stream as the handler sees it: this Http2Stream, or what a layer above puts in front of it (gRPC's CallStream).
  */
-export interface StreamHandler {
+export interface StreamHandler<S = Http2Stream> {
   /** A complete header block: the first one (request or response headers) or, with endStream, trailers. */
-  onHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void;
+  onHeaders(stream: S, headers: HeaderList, endStream: boolean): void;
   /** A DATA payload, a view of the socket's buffer; call stream.consume(n) once it has been processed. */
-  onData(stream: Http2Stream, data: Uint8Array, endStream: boolean): void;
+  onData(stream: S, data: Uint8Array, endStream: boolean): void;
   /**
    * The stream ended abnormally: RST_STREAM from the peer or a stream error (with its error code), GOAWAY above its
    * id (REFUSED_STREAM, retryable), or the connection died (CONNECTION_LOST).
    */
-  onReset(stream: Http2Stream, code: number, reason: string, retryable: boolean): void;
+  onReset(stream: S, code: number, reason: string, retryable: boolean): void;
   /** The stream is closed both ways (after the last of the other callbacks). */
-  onClose?(stream: Http2Stream): void;
+  onClose?(stream: S): void;
   /** Everything written has been handed to the socket: the producer may write more. */
-  onDrain?(stream: Http2Stream): void;
+  onDrain?(stream: S): void;
 }
 
 /** The code StreamHandler.onReset gets when the whole connection went away (closed, failed, keepalive timeout). */
