@@ -49,6 +49,29 @@ t.test('a client that pings too often gets GOAWAY ENHANCE_YOUR_CALM', async (t) 
   t.equal(Buffer.from(goaway!.debugData).toString(), 'too_many_pings');
 });
 
+t.test('PINGs between calls that are answered are no strikes (grpc-go: HEADERS or DATA sent clear them)', async (t) => {
+  const server = new Server();
+  server.addService(piService, { Calc: calcHandler() });
+  const port = await server.listen(0);
+  t.teardown(() => server.forceShutdown());
+  const peer = await RawPeer.connect(port);
+  t.teardown(() => peer.close());
+  const request: Array<[string, string]> = [[':method', 'POST'], [':scheme', 'http'], [':path', '/pi.PiCalculator/Calc'], [':authority', 'x'], ['content-type', 'application/grpc'], ['te', 'trailers']];
+  // as Go's HTTP/2 client does after each stream it resets: a call, then a PING once no stream is open, ten times
+  for (let i = 0, id = 1; i < 10; i++, id += 2) {
+    peer.headers(id, request);
+    peer.send({ type: FrameType.DATA, streamId: id, endStream: true, data: Buffer.from([0, 0, 0, 0, 2, 0x08, 0x01]) });
+    await peer.waitFor((f) => f.type === FrameType.HEADERS && f.streamId === id && (f as { endStream: boolean }).endStream);
+    peer.send({ type: FrameType.PING, streamId: 0, ack: false, data: Buffer.alloc(8, i) });
+    await peer.waitFor((f) => f.type === FrameType.PING && (f as { ack: boolean }).ack && Buffer.from((f as { data: Uint8Array }).data).equals(Buffer.alloc(8, i)));
+  }
+  t.same(peer.received(FrameType.GOAWAY), [], 'no GOAWAY');
+  // the strikes still count once nothing is sent between PINGs
+  for (let i = 0; i < 5; i++) peer.send({ type: FrameType.PING, streamId: 0, ack: false, data: Buffer.alloc(8, 100 + i) });
+  const goaway = (await peer.goaway()) as { errorCode: number } | undefined;
+  t.equal(goaway?.errorCode, ErrorCode.ENHANCE_YOUR_CALM, 'PINGs with nothing between them still earn ENHANCE_YOUR_CALM');
+});
+
 t.test('maxConnectionIdle and maxConnectionAge drain connections; clients reconnect', async (t) => {
   let connections = 0;
   const sockets: net.Socket[] = [];

@@ -27,6 +27,9 @@ export class FrameOutput {
     });
   }
 
+  /** HEADERS blocks and DATA frames sent so far: the conversation the PING policy looks for (pings.ts). */
+  sent = 0;
+
   frame(frame: Frame): void {
     const bytes = encodeFrame(frame);
     this.writer.push(bytes);
@@ -46,6 +49,7 @@ export class FrameOutput {
   }
 
   data(streamId: number, data: Uint8Array, endStream: boolean): void {
+    this.sent++;
     const header = dataFrameHeader(streamId, data.length, endStream);
     this.writer.push(header);
     if (data.length > 0) this.writer.push(data);
@@ -63,6 +67,7 @@ export class FrameOutput {
       if (size > maxHeaderListSize) throw new Error(`header list of ${size} octets exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of ${maxHeaderListSize}`);
     }
     this.streamId = streamId;
+    this.sent++;
     const block = this.hpack.encode(headers);
     if (block.length <= maxFrameSize) this.frame({ type: FrameType.HEADERS, streamId, endStream, endHeaders: true, headerBlock: block });
     else for (const frame of headerBlockFrames(streamId, block, endStream, maxFrameSize)) this.frame(frame);

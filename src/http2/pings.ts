@@ -36,22 +36,27 @@ export class PingTracker {
 /**
  * gRPC keepalive.md's ping policy on the receiving side: PINGs closer together than `minInterval` (ms) while no
  * stream is open are strikes; more than `maxStrikes` of them and the peer is told ENHANCE_YOUR_CALM
- * "too_many_pings". A `minInterval` of 0 allows any PING.
+ * "too_many_pings". As grpc-go's server, HEADERS or DATA we sent since the last PING clear the strikes: a peer in a
+ * conversation is not idling on pings (Go's HTTP/2 client PINGs after each stream it resets). A `minInterval` of 0
+ * allows any PING.
  */
 export class PingPolicy {
   private last = 0;
   private strikes = 0;
+  private sentAtLast = 0;
 
   constructor(
     private readonly minInterval: number,
     private readonly maxStrikes: number,
   ) {}
 
-  /** A PING arrived; false when the peer has now struck out. */
-  allow(streamsOpen: number): boolean {
+  /** A PING arrived (`sent`: HEADERS and DATA frames we have sent so far); false when the peer has now struck out. */
+  allow(streamsOpen: number, sent: number): boolean {
     if (this.minInterval <= 0) return true;
     const now = Date.now();
-    if (this.last !== 0 && now - this.last < this.minInterval && streamsOpen === 0) this.strikes++;
+    if (sent !== this.sentAtLast) this.strikes = 0;
+    else if (this.last !== 0 && now - this.last < this.minInterval && streamsOpen === 0) this.strikes++;
+    this.sentAtLast = sent;
     this.last = now;
     return this.strikes <= this.maxStrikes;
   }
@@ -85,7 +90,7 @@ export class Pings {
       this.ours.acknowledged(frame.data);
       return true;
     }
-    if (!this.policy.allow(streamsOpen)) return false;
+    if (!this.policy.allow(streamsOpen, out.sent)) return false;
     out.control({ type: FrameType.PING, streamId: 0, ack: true, data: Buffer.from(frame.data) });
     out.flush(); // RFC 9113 §6.7: answer PINGs promptly
     return true;
