@@ -13,7 +13,8 @@ t.test('server.ts, client.ts and h2grpc call', async (t) => {
   let out = '';
   server.stdout!.on('data', (d) => (out += d));
   const started = Date.now();
-  while (!/listening on (\S+)/.test(out) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
+  while (!/backend: \S+/.test(out) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
+  // server.ts prints 'listening on' and then 'backend:'; wait for both
   const address = /listening on (\S+)/.exec(out)![1]!;
   t.match(out, 'backend: memory', 'the embedded backend by default: nothing to install');
   const client = await tsx('examples/cache/client.ts', '--target', address);

@@ -63,8 +63,12 @@ t.test('nghttp posts a gRPC request: :status 200 and grpc-status 0', async (t) =
   t.match(ok.stdout, /recv \(stream_id=\d+\) :status: 200/, ':status 200');
   t.match(ok.stdout, /recv \(stream_id=\d+\) grpc-status: 0/, 'grpc-status 0 in the trailers');
   t.match(ok.stdout, /recv DATA frame <length=14/, 'one DATA frame: 5-octet prefix and a 9-octet PiResponse');
-  const wrongType = await post('/pi.PiCalculator/Calc', 'application/json');
-  t.match(wrongType.stdout, /:status: 415/, 'a request that is not gRPC gets HTTP 415');
+  const wrongType = await post('/pi.PiCalculator/Calc', 'text/plain');
+  t.match(wrongType.stdout, /:status: 415/, 'a request in none of the three protocols gets HTTP 415');
+  // application/json is Connect's unary JSON: a Connect answer; the octets are no PiRequest in JSON, and a request
+  // that does not parse is INTERNAL (HTTP 500), as in connect-es and grpc-js
+  const connect = await post('/pi.PiCalculator/Calc', 'application/json');
+  t.match(connect.stdout, /:status: 500[\s\S]*"code":"internal","message":"request message does not parse as pi.PiRequest/, 'application/json is a Connect call: its JSON error');
   const unknown = await post('/pi.Nope/Calc');
   t.match(unknown.stdout, /grpc-status: 12/, 'an unknown service gets UNIMPLEMENTED');
 });
