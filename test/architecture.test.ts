@@ -12,6 +12,7 @@ const MAX_LINES = 450;
 const LAYERS: Record<string, readonly string[]> = {
   frames: [],
   hpack: [],
+  http1: [],
   codegen: [],
   http2: ['frames', 'hpack'],
   grpc: ['frames', 'hpack', 'http2', 'codegen'],
