@@ -120,7 +120,7 @@ export class Http1Parser<Role extends 'request' | 'response'> {
     if (this.state === 'chunk-size' && octets > l.maxChunkSizeDigits + 1 + l.maxChunkExtensionOctets) {
       throw new Http1Error(400, `chunk extensions over ${l.maxChunkExtensionOctets} octets`, 'maxChunkExtensionOctets');
     }
-    if (this.state === 'chunk-end' && octets > 0) throw new Http1Error(400, 'chunk data longer than its size');
+    if (this.state === 'chunk-end' && octets > 1) throw new Http1Error(400, 'chunk data longer than its size');
   }
 
   private handleLine(line: Buffer, events: Array<Http1Event<RequestHead | ResponseHead>>): void {
@@ -139,6 +139,7 @@ export class Http1Parser<Role extends 'request' | 'response'> {
       case 'chunk-size':
         return this.chunkSize(line, events);
       case 'chunk-end':
+        if (line.length > 0) throw new Http1Error(400, 'chunk data longer than its size');
         this.state = 'chunk-size'; // RFC 9112 §7.1: chunk-data CRLF
         return;
       default:
