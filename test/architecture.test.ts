@@ -15,6 +15,7 @@ const LAYERS: Record<string, readonly string[]> = {
   http1: [],
   codegen: [],
   http2: ['frames', 'hpack'],
+  'http1-connection': ['http1'],
   grpc: ['frames', 'hpack', 'http2', 'codegen'],
   discovery: ['grpc'],
   trace: ['frames', 'hpack', 'http2', 'grpc', 'codegen'],
