@@ -170,7 +170,8 @@ export class Http1ServerConnection {
     const backlog = this.backlog;
     this.backlog = [];
     for (const event of backlog) this.dispatch(event);
-    if (!this.current || !this.current.requestEnded) this.socket.resume();
+    const next = this.current as Exchange | undefined; // set again by a pipelined head, if any
+    if (!next?.requestEnded) this.socket.resume();
     this.armTimer();
   }
 
