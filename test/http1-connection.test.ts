@@ -157,3 +157,19 @@ t.test('curl --http1.1 against a server on our transport', async (t) => {
   t.equal(r.stdout, 'POST /c helloPOST /d again');
   t.equal(connections.length, 1, 'curl reused the connection');
 });
+
+t.test('a response cannot write more than its content-length; ending short closes the connection', async (t) => {
+  const seen: string[] = [];
+  const { port } = await ourServer(t, (request, response) => {
+    response.writeHead(200, [['content-length', '3']]);
+    try {
+      response.write(Buffer.from('four'));
+    } catch (error) {
+      seen.push((error as Error).message);
+    }
+    response.write(Buffer.from('ab'));
+    response.end();
+  });
+  t.equal(await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'), 'HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nab');
+  t.same(seen, ['write: 4 octets over the content-length left (3)']);
+});

@@ -6,6 +6,7 @@ import { encodeChunk, encodeLastChunk, serializeResponseHead, type Http1Fields }
 export class ResponseWriter {
   private mode: 'none' | 'length' | 'chunked' | undefined;
   private done = false;
+  private left = 0; // octets still owed under a content-length (RFC 9112 §6.2)
 
   constructor(
     private readonly socket: Socket,
@@ -31,7 +32,12 @@ export class ResponseWriter {
     const out: Http1Fields = fields.map(([n, v]) => [n.toLowerCase(), v]);
     const bodiless = this.noContent || status < 200 || status === 204 || status === 304;
     if (bodiless) this.mode = 'none';
-    else if (out.some(([n]) => n === 'content-length')) this.mode = 'length';
+    else if (out.some(([n]) => n === 'content-length')) {
+      const length = out.find(([n]) => n === 'content-length')![1];
+      if (!/^[0-9]{1,15}$/.test(length)) throw new TypeError(`writeHead: invalid content-length ${JSON.stringify(length)}`);
+      this.mode = 'length';
+      this.left = Number(length);
+    }
     else {
       this.mode = 'chunked';
       out.push(['transfer-encoding', 'chunked']);
@@ -45,7 +51,12 @@ export class ResponseWriter {
     if (this.done) throw new Error('write after end');
     if (this.mode === undefined) this.writeHead(200);
     if (this.mode === 'none' || chunk.length === 0) return true;
-    if (this.mode === 'length') return this.socket.write(chunk);
+    if (this.mode === 'length') {
+      // more than announced would be read as the start of another response: refused (RFC 9112 §6.2)
+      if (chunk.length > this.left) throw new Error(`write: ${chunk.length} octets over the content-length left (${this.left})`);
+      this.left -= chunk.length;
+      return this.socket.write(chunk);
+    }
     this.socket.cork();
     let ok = true;
     for (const piece of encodeChunk(chunk)) ok = this.socket.write(piece);
@@ -59,6 +70,10 @@ export class ResponseWriter {
     if (this.mode === undefined) this.writeHead(200, [['content-length', '0']]);
     if (this.mode === 'chunked') this.socket.write(encodeLastChunk(trailers));
     this.done = true;
+    if (this.mode === 'length' && this.left > 0) {
+      this.socket.destroy(); // RFC 9112 §6.2: fewer octets than announced; the client sees an incomplete message
+      return;
+    }
     this.onEnd();
   }
 }
