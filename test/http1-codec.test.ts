@@ -216,3 +216,27 @@ t.test('fuzz: random and mutated input only ever throws Http1Error (seeded, coun
   t.ok(rounds > 100, `${rounds} rounds`);
   t.ok(typed > 0, `${typed} inputs refused with Http1Error, none with anything else`);
 });
+
+t.test('docs/http1.md: the byte-level walk-through is what the codec reads and writes', async (t) => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../docs/http1.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('## One request'));
+  const [request, response] = [...section.matchAll(/```\n([^`]*)```/g)].map((m) => m[1]!);
+  const octets = request!.split('\n').flatMap((line) => {
+    const hex: number[] = [];
+    for (const token of line.split(' ')) {
+      if (!/^[0-9a-f]{2}$/.test(token)) break;
+      hex.push(parseInt(token, 16));
+    }
+    return hex;
+  });
+  t.same(parse('request', [Buffer.from(octets)]).slice(1), [
+    { type: 'data', data: 'hello' },
+    { type: 'trailers', fields: [['x-t', '1']] },
+    { type: 'end', keepAlive: true },
+  ]);
+  const wire = response!.split('\n').filter((l) => l.trim()).map((l) => l.split(/ {2,}/)[0]!.replace(/ CRLF/g, '\r\n').replace(/^CRLF/, '\r\n').replace(/ /g, ' ')).join('');
+  const written = serializeResponseHead(200, [['content-type', 'text/plain'], ['transfer-encoding', 'chunked']]).toString('latin1') +
+    Buffer.concat(encodeChunk(b('hi'))).toString('latin1') + encodeLastChunk([['grpc-status', '0']]).toString('latin1');
+  t.equal(wire.replace(/\r\n /g, '\r\n'), written);
+});
