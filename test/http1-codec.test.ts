@@ -152,6 +152,24 @@ t.test('every limit: at the limit passes, one over fails', async (t) => {
   t.throws(() => new Http1Parser('request', { maxChunkSizeDigits: 14 }), TypeError);
 });
 
+t.test('the client side: every limit on a response, at the limit and one over', async (t) => {
+  const R = 'HTTP/1.1 200 OK\r\n';
+  const fields = (n: number) => Array.from({ length: n }, (_, i) => `x-${i}: 1\r\n`).join('');
+  t.equal(parse('response', [b(`${R}${fields(4)}content-length: 0\r\n\r\n`)], { maxHeaderCount: 5 }).length, 2);
+  refused(t, 'response', `${R}${fields(5)}content-length: 0\r\n\r\n`, 431, 'maxHeaderCount', { maxHeaderCount: 5 });
+  const octets = (n: number) => `x: ${'v'.repeat(n - 5)}\r\n`;
+  t.equal(parse('response', [b(`${R}${octets(64)}\r\n`)], { maxHeaderOctets: 64 }).length, 1, 'head; close-delimited body follows');
+  refused(t, 'response', `${R}${octets(65)}\r\n`, 431, 'maxHeaderOctets', { maxHeaderOctets: 64 });
+  t.equal(parse('response', [b(`${R}content-length: 10\r\n\r\n${'b'.repeat(10)}`)], { maxBodyOctets: 10 }).length, 3);
+  refused(t, 'response', `${R}content-length: 11\r\n\r\n`, 413, 'maxBodyOctets', { maxBodyOctets: 10 });
+  refused(t, 'response', `${R}\r\n${'b'.repeat(11)}`, 413, 'maxBodyOctets', { maxBodyOctets: 10 });
+  const ch = (line: string) => `${R}transfer-encoding: chunked\r\n\r\n${line}\r\nb\r\n0\r\n\r\n`;
+  t.equal(parse('response', [b(ch('0001;e=1'))], { maxChunkSizeDigits: 4, maxChunkExtensionOctets: 4 }).length, 3);
+  refused(t, 'response', ch('00001'), 400, 'maxChunkSizeDigits', { maxChunkSizeDigits: 4 });
+  refused(t, 'response', ch('1;e=12'), 400, 'maxChunkExtensionOctets', { maxChunkExtensionOctets: 4 });
+  t.equal(parse('response', [b(`HTTP/1.1 200 ${'a'.repeat(87)}\r\n\r\n`)], { maxStartLineOctets: 100 }).length, 1);
+});
+
 t.test('the same input split at every octet boundary (and one octet at a time) parses the same', async (t) => {
   const inputs: Array<['request' | 'response', string]> = [
     ['request', GET + CHUNKED_POST + 'PUT /x HTTP/1.1\r\nHost: y\r\nContent-Length: 5\r\n\r\n12345'],

@@ -6,6 +6,7 @@ import net from 'node:net';
 import t, { type Test } from 'tap';
 import { Http1ClientConnection, Http1ServerConnection, type Http1Handler, type Http1ServerOptions } from '../src/http1-connection/index.js';
 import { commandWorks, havePeer, run } from './peers.js';
+import { signal, until } from './wait.js';
 
 /** An echo server on our transport: answers with the method, target, body and trailers it read, chunked, with trailers. */
 const echo: Http1Handler = async (request, response) => {
@@ -172,4 +173,36 @@ t.test('a response cannot write more than its content-length; ending short close
   });
   t.equal(await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'), 'HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nab');
   t.same(seen, ['write: 4 octets over the content-length left (3)']);
+});
+
+t.test('backpressure: a handler that does not read stops the socket being read', async (t) => {
+  const release = signal();
+  const { port, connections } = await ourServer(t, async (request, response) => {
+    await release.promise;
+    const body = await request.body.bytes();
+    const text = String(body.length);
+    response.writeHead(200, [['content-length', String(text.length)]]);
+    response.write(Buffer.from(text));
+    response.end();
+  }, { bodyHighWaterMark: 16 * 1024 });
+  const total = 2 * 1024 * 1024; // under maxBodyOctets (4 MiB), far over bodyHighWaterMark and the socket buffers
+  const socket = net.connect(port, '127.0.0.1');
+  t.teardown(() => socket.destroy());
+  socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${total}\r\n\r\n`);
+  const block = Buffer.alloc(64 * 1024, 0x61);
+  let sent = 0;
+  const pump = () => {
+    while (sent < total) {
+      sent += block.length;
+      if (!socket.write(block)) return socket.once('drain', pump);
+    }
+  };
+  pump();
+  await until(() => connections.length === 1 && connections[0]!.socket.isPaused() && (sent >= total || socket.writableLength > 0), 'server paused, client sent all or blocked');
+  t.ok(connections[0]!.socket.bytesRead < total, `server read ${connections[0]!.socket.bytesRead} of ${total} octets while the handler waited`);
+  release.resolve();
+  const reply: Buffer[] = [];
+  socket.on('data', (d) => reply.push(d));
+  await until(() => Buffer.concat(reply).toString().endsWith(String(total)), 'the response');
+  t.equal(Buffer.concat(reply).toString(), `HTTP/1.1 200 OK\r\ncontent-length: 7\r\n\r\n${total}`, 'every octet arrived');
 });
