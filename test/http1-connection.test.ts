@@ -19,7 +19,7 @@ const echo: Http1Handler = async (request, response) => {
 
 async function ourServer(t: Test, handler: Http1Handler, options: Http1ServerOptions = {}) {
   const connections: Http1ServerConnection[] = [];
-  const server = net.createServer((socket) => connections.push(new Http1ServerConnection(socket, handler, options)));
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => connections.push(new Http1ServerConnection(socket, handler, options)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => {
     for (const c of connections) c.socket.destroy();
@@ -28,9 +28,9 @@ async function ourServer(t: Test, handler: Http1Handler, options: Http1ServerOpt
   return { port: (server.address() as net.AddressInfo).port, connections };
 }
 
-function raw(port: number, input: string): Promise<string> {
+function raw(port: number, input: string, halfClose = false): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(input));
+    const socket = net.connect(port, '127.0.0.1', () => (halfClose ? socket.end(input) : socket.write(input)));
     const parts: Buffer[] = [];
     socket.on('data', (d) => parts.push(d));
     socket.on('error', reject);
@@ -116,6 +116,8 @@ t.test('pipelined requests are answered in order, byte-exact; Connection: close 
     'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nab' +
     'HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nc' +
     'HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  t.equal(await raw(p2, 'POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab', true),
+    'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nab', 'a client that half-closes after its request gets the response, then the connection ends');
 });
 
 t.test('refused input: a minimal error response with its status, then close', async (t) => {

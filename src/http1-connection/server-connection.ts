@@ -10,6 +10,8 @@
 //     response.write(chunk): boolean      — false: wait for the socket's 'drain'
 //     response.end(trailers?)             — trailers go out only with chunked content
 //   options: Partial<Http1Limits> (src/http1/limits.ts) plus bodyHighWaterMark (octets queued before reading stops)
+//   The net.Server should have allowHalfOpen: true so a client that half-closes after its request still gets
+//   the response.
 //   connection.close(): ends the connection after the current response; 'closed' promise resolves when gone.
 //
 // Requests are taken one at a time (RFC 9112 §9.3.2 pipelining, bounded): once a request is complete and its
@@ -97,8 +99,10 @@ export class Http1ServerConnection {
     } catch {
       // a request cut short: nothing to answer
     }
+    // a half-closed client (allowHalfOpen servers) still gets its response; a request cut short ends its body in error
     if (!this.current) this.socket.end();
-    else this.current.body.fail(new Error('client closed before the request ended'));
+    else if (!this.current.requestEnded) this.current.body.fail(new Error('client closed before the request ended'));
+    else this.closing = true;
   }
 
   private dispatch(event: Http1Event<RequestHead>): void {
