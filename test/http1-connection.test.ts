@@ -208,3 +208,22 @@ t.test('backpressure: a handler that does not read stops the socket being read',
   await until(() => Buffer.concat(reply).toString().endsWith(String(total)), 'the response');
   t.equal(Buffer.concat(reply).toString(), `HTTP/1.1 200 OK\r\ncontent-length: 7\r\n\r\n${total}`, 'every octet arrived');
 });
+
+t.test('live fuzz: mutated requests over sockets always get an HTTP/1.1 answer or a close (seeded, bounded)', async (t) => {
+  const { port } = await ourServer(t, echo, { headersTimeoutMs: 2_000 });
+  let x = 0x1b873593;
+  const next = () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
+  const seeds = [
+    'POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nt: 1\r\n\r\n',
+    'PUT /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nxyz',
+  ];
+  const deadline = Date.now() + 5_000;
+  let rounds = 0;
+  for (; rounds < 150 && Date.now() < deadline; rounds++) {
+    const input = Buffer.from(seeds[next() % seeds.length]!, 'latin1');
+    for (let k = (next() % 3) + 1; k > 0; k--) input[next() % input.length] = next() & 0xff;
+    const out = await raw(port, input.toString('latin1'), true);
+    if (out !== '' && !out.startsWith('HTTP/1.1 ')) t.fail(`round ${rounds}: ${JSON.stringify(out.slice(0, 40))}`);
+  }
+  t.ok(rounds >= 10, `${rounds} rounds, every answer an HTTP/1.1 response or a close`);
+});
