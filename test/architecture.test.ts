@@ -12,8 +12,10 @@ const MAX_LINES = 450;
 const LAYERS: Record<string, readonly string[]> = {
   frames: [],
   hpack: [],
+  http1: [],
   codegen: [],
   http2: ['frames', 'hpack'],
+  'http1-connection': ['http1'],
   grpc: ['frames', 'hpack', 'http2', 'codegen'],
   discovery: ['grpc'],
   trace: ['frames', 'hpack', 'http2', 'grpc', 'codegen'],

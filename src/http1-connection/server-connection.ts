@@ -1,0 +1,221 @@
+// An HTTP/1.1 server connection over a node:net Socket (RFC 9112), on the codec of src/http1.
+//
+// API (for layers on top, e.g. a gRPC-Web/Connect exchange):
+//   new Http1ServerConnection(socket, handler, options?)
+//   handler(request: Http1Request, response: ResponseWriter): void | Promise<void>
+//     request.method, request.target (path and query as sent), request.version, request.headers (Http1Fields:
+//     [lowercased name, value] pairs in order), request.body (RequestBody: `for await (const chunk of body)`,
+//     body.bytes(), body.trailers once ended), request.keepAlive
+//     response.writeHead(status, fields)  — no content-length field means chunked content
+//     response.write(chunk): boolean      — false: wait for the socket's 'drain'
+//     response.end(trailers?)             — trailers go out only with chunked content
+//   options: Partial<Http1Limits> (src/http1/limits.ts) plus bodyHighWaterMark (octets queued before reading stops)
+//   The net.Server should have allowHalfOpen: true so a client that half-closes after its request still gets
+//   the response.
+//   connection.close(): ends the connection after the current response; 'closed' promise resolves when gone.
+//
+// Requests are taken one at a time (RFC 9112 §9.3.2 pipelining, bounded): once a request is complete and its
+// response is outstanding, the socket is paused and anything pipelined waits parsed in a small backlog.
+// Refused input gets a minimal error response with `connection: close`, then the connection ends.
+import type { Socket } from 'node:net';
+import { Http1Error, Http1Parser, reasonPhrase, serializeResponseHead, type Http1Event, type Http1Fields, type Http1Limits, type RequestHead } from '../http1/index.js';
+import { RequestBody } from './request-body.js';
+import { ResponseWriter } from './response-writer.js';
+
+export interface Http1Request {
+  method: string;
+  target: string;
+  version: '1.0' | '1.1';
+  headers: Http1Fields;
+  body: RequestBody;
+  keepAlive: boolean;
+}
+
+export type Http1Handler = (request: Http1Request, response: ResponseWriter) => void | Promise<void>;
+
+export interface Http1ServerOptions extends Partial<Http1Limits> {
+  /** Octets of request content queued for the handler before the socket stops being read (default 64 KiB). */
+  bodyHighWaterMark?: number;
+}
+
+interface Exchange {
+  body: RequestBody;
+  response: ResponseWriter;
+  requestEnded: boolean;
+  keepAlive: boolean;
+}
+
+export class Http1ServerConnection {
+  private readonly parser: Http1Parser<'request'>;
+  private readonly highWaterMark: number;
+  private current: Exchange | undefined;
+  private backlog: Array<Http1Event<RequestHead>> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private timerKind: 'idle' | 'headers' | undefined;
+  private closing = false;
+  private refused = false;
+  readonly closed: Promise<void>;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly handler: Http1Handler,
+    options: Http1ServerOptions = {},
+  ) {
+    const { bodyHighWaterMark = 64 * 1024, ...limits } = options;
+    this.parser = new Http1Parser('request', limits);
+    this.highWaterMark = bodyHighWaterMark;
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('data', (data: Buffer) => this.onData(data));
+    socket.on('end', () => this.onEnd());
+    socket.on('error', () => {}); // the 'close' that follows cleans up
+    socket.on('close', () => {
+      this.clearTimer();
+      this.current?.body.fail(new Error('connection closed'));
+    });
+    this.armTimer();
+  }
+
+  /** Ends the connection once the current response is done (or now, if there is none). */
+  close(): void {
+    this.closing = true;
+    if (!this.current) this.socket.end();
+  }
+
+  private onData(data: Buffer): void {
+    if (this.refused) return;
+    let events: Array<Http1Event<RequestHead>>;
+    try {
+      events = this.parser.push(data);
+    } catch (error) {
+      return this.refuse(error as Error);
+    }
+    for (const event of events) this.dispatch(event);
+    this.armTimer();
+  }
+
+  private onEnd(): void {
+    try {
+      this.parser.finish();
+    } catch {
+      // a request cut short: nothing to answer
+    }
+    // a half-closed client (allowHalfOpen servers) still gets its response; a request cut short ends its body in error
+    if (!this.current) this.socket.end();
+    else if (!this.current.requestEnded) this.current.body.fail(new Error('client closed before the request ended'));
+    else this.closing = true;
+  }
+
+  private dispatch(event: Http1Event<RequestHead>): void {
+    const current = this.current;
+    if (current?.requestEnded || this.backlog.length > 0) {
+      this.backlog.push(event); // pipelined: waits until the response in progress ends
+      this.socket.pause();
+      return;
+    }
+    switch (event.type) {
+      case 'head':
+        return this.start(event.head);
+      case 'data':
+        current!.body.push(event.data);
+        if (current!.body.full) this.socket.pause();
+        return;
+      case 'trailers':
+        current!.body.trailers = event.fields;
+        return;
+      case 'end':
+        current!.requestEnded = true;
+        current!.body.end(current!.body.trailers);
+        if (!current!.response.finished) this.socket.pause(); // one request at a time
+    }
+  }
+
+  private start(head: RequestHead): void {
+    this.clearTimer();
+    const keepAlive = head.keepAlive && !this.closing;
+    const body = new RequestBody(this.highWaterMark, () => {
+      if (this.current?.body === body && !this.current.requestEnded) this.socket.resume();
+    });
+    const exchange: Exchange = { body, requestEnded: false, keepAlive, response: undefined! };
+    exchange.response = new ResponseWriter(this.socket, head.method === 'HEAD', keepAlive, () => this.finish(exchange));
+    this.current = exchange;
+    const request: Http1Request = { method: head.method, target: head.target, version: head.version, headers: head.fields, body, keepAlive };
+    let result: void | Promise<void>;
+    try {
+      result = this.handler(request, exchange.response);
+    } catch (error) {
+      return this.handlerFailed(exchange, error as Error);
+    }
+    if (result) result.catch((error: Error) => this.handlerFailed(exchange, error));
+  }
+
+  private handlerFailed(exchange: Exchange, error: Error): void {
+    if (exchange.response.finished) return;
+    if (exchange.response.headersSent) {
+      this.socket.destroy(error); // a half-sent response cannot be repaired
+      return;
+    }
+    exchange.keepAlive = false;
+    this.socket.end(serializeResponseHead(500, [['content-length', '0'], ['connection', 'close']]));
+  }
+
+  /** The response ended: close, or take the next request (from the backlog first, then the socket). */
+  private finish(exchange: Exchange): void {
+    if (this.current !== exchange) return;
+    if (!exchange.keepAlive || this.closing) {
+      this.socket.end();
+      return;
+    }
+    if (!exchange.requestEnded) {
+      // RFC 9112 §9.6: answered before the request's content was read: close rather than read it all
+      this.socket.end();
+      return;
+    }
+    this.current = undefined;
+    const backlog = this.backlog;
+    this.backlog = [];
+    for (const event of backlog) this.dispatch(event);
+    const next = this.current as Exchange | undefined; // set again by a pipelined head, if any
+    if (!next?.requestEnded) this.socket.resume();
+    this.armTimer();
+  }
+
+  /** A minimal HTTP/1.1 error response, then close (RFC 9112 §11.2: the framing can no longer be trusted). */
+  private refuse(error: Error): void {
+    if (this.refused) return;
+    this.refused = true;
+    const status = error instanceof Http1Error ? error.status : 400;
+    this.current?.body.fail(error);
+    if (this.current?.response.headersSent) {
+      this.socket.destroy();
+      return;
+    }
+    const text = Buffer.from(`${error.message}\n`, 'latin1');
+    this.socket.end(Buffer.concat([
+      serializeResponseHead(status, [['content-type', 'text/plain'], ['content-length', String(text.length)], ['connection', 'close']], reasonPhrase(status)),
+      text,
+    ]));
+    this.socket.pause();
+    this.clearTimer();
+  }
+
+  /** Idle between requests (idleTimeoutMs), or a head begun but not finished (headersTimeoutMs, answered 408). */
+  private armTimer(): void {
+    if (this.socket.destroyed || this.refused || this.current) return this.clearTimer(); // a handler's time is its own
+    const kind = this.parser.idle ? 'idle' : 'headers';
+    if (this.timerKind === kind) return;
+    this.clearTimer();
+    const ms = kind === 'idle' ? this.parser.limits.idleTimeoutMs : this.parser.limits.headersTimeoutMs;
+    this.timerKind = kind;
+    this.timer = setTimeout(() => {
+      if (kind === 'idle') this.socket.end();
+      else this.refuse(new Http1Error(408, `request head not received within ${ms} ms`, 'headersTimeoutMs'));
+    }, ms);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerKind = undefined;
+  }
+}
