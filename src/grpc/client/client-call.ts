@@ -1,15 +1,13 @@
 import { ErrorCode } from '../../frames/index.js';
 import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../../http2/index.js';
-import { type CallListener, compress, DeadlineTimer, decompress, encodeTimeout, framePieces, Inbox, Metadata, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
+import { type CallListener, type ClientCallObserver, compress, DeadlineTimer, decompress, encodeTimeout, framePieces, Inbox, Metadata, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
 import type { CallOptions, ClientCallConfig, UnaryResult } from './call-config.js';
 export { type CallChannel, type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
+import { ReplayBuffer } from './replay-buffer.js';
 import { retryDelay } from './retry.js';
 import { requestHeaders } from './request-headers.js';
 import type { MethodDefinition } from '../schema/index.js';
-import { notGrpcResponse, trailersStatus } from './response-status.js';
-
-/** Request messages already sent are kept (up to this many octets) so a refused stream can be replayed. */
-const REPLAY_LIMIT = 64 * 1024;
+import { notGrpcResponse, trailersStatus, unserializable } from './response-status.js';
 
 /**
  * One call of any kind, on the client: the StreamHandler of its stream. It sends the request headers and pumps the
@@ -39,8 +37,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private settled = false;
   private attempts = 0;
   private readonly waiters: Array<() => void> = [];
-  private readonly sent: Uint8Array[] = [];
-  private sentBytes = 0;
+  private readonly sent: ReplayBuffer;
+  /** Told of attempts, messages and the status (telemetry); undefined when none is installed. */
+  private readonly observer: ClientCallObserver | undefined;
   private requestsDone = false;
   /** The one request of a unary or server-streaming call, serialized before the stream opens. */
   private firstRequest: Uint8Array | undefined;
@@ -63,7 +62,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.options = config.options;
     this.deadline = config.deadline;
     this.timeout = this.deadline === undefined ? undefined : encodeTimeout(this.deadline - Date.now());
-    this.inbox = new Inbox(config.maxReceiveMessageLength, (n, used) => this.stream?.consume(n, used));
+    this.observer = config.observer;
+    this.sent = new ReplayBuffer(config.observer !== undefined);
+    this.inbox = new Inbox(config.maxReceiveMessageLength, (n, used) => this.stream?.consume(n, used), config.observer);
     this.headers = new Promise((resolve, reject) => {
       this.resolveHeaders = resolve;
       this.rejectHeaders = reject;
@@ -199,13 +200,16 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     return this.attempts;
   }
 
-  private async attempt(): Promise<void> {
+  private async attempt(transparent = false): Promise<void> {
     this.attempts++;
+    // gRFC A66: an attempt's time includes waiting for a connection; its trace context goes in its headers
+    const traceHeaders = this.observer ? this.observer.attemptStarted(transparent) : undefined;
     let connection: Connection;
     try {
       connection = await this.config.channel.getConnection(this.options.waitForReady);
     } catch (err) {
       const error = err instanceof StatusError ? err : new StatusError(Status.UNAVAILABLE, (err as Error).message);
+      if (this.observer) this.observer.attemptEnded(error.code);
       if (!this.settled && this.retry(error.code, [])) return;
       return this.fail(error);
     }
@@ -219,7 +223,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         return this.fail(unserializable(err));
       }
     }
-    const headers = this.requestHeaders();
+    const headers = this.requestHeaders(traceHeaders);
     try {
       this.stream = connection.request(headers, this);
     } catch (err) {
@@ -227,14 +231,13 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     }
     if (this.attempts === 1) return this.pump();
     // a retry, or a replay after REFUSED_STREAM: what was sent before goes again
-    this.sent.forEach((bytes, i) => this.stream!.write(bytes, this.requestsDone && i === this.sent.length - 1));
-    if (this.requestsDone && this.sent.length === 0) this.stream.end();
+    this.sent.replay(this.stream, this.requestsDone, this.observer);
   }
 
-  private requestHeaders(): HeaderList {
+  private requestHeaders(extra: HeaderList | undefined): HeaderList {
     // the first attempt says the time the call was given (gRPC PROTOCOL-HTTP2); a retry, the time left
     const timeout = this.deadline === undefined ? undefined : this.attempts === 1 ? this.timeout! : encodeTimeout(this.deadline - Date.now());
-    return requestHeaders(this.config, timeout, this.attempts);
+    return requestHeaders(this.config, timeout, this.attempts, extra);
   }
 
   /** Sends the request messages as the iterable yields them, waiting while the stream's queue is full. */
@@ -256,9 +259,10 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
           return this.cancel(Status.RESOURCE_EXHAUSTED, `request message of ${bytes.length} octets is larger than the limit of ${this.config.maxSendMessageLength}`);
         }
         const compressed = this.config.compression !== 'identity' && (item instanceof WithCompression ? item.compress : bytes.length >= this.config.minCompressLength);
-        const pieces = framePieces(compressed ? await compress(this.config.compression, bytes) : bytes, compressed);
+        const payload = compressed ? await compress(this.config.compression, bytes) : bytes;
+        const pieces = framePieces(payload, compressed);
         if (this.settled) return;
-        for (const piece of pieces) this.remember(piece);
+        this.sent.remember(pieces, payload.length);
         // between attempts the message waits in `sent`; the next attempt replays it
         if (this.retrying || !this.stream) {
           if (!this.method.requestStream) this.requestsDone = true;
@@ -267,6 +271,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         }
         const target = this.stream;
         if (target.closed) return;
+        if (this.observer) this.observer.messageSent(payload.length);
         if (!this.method.requestStream) {
           // the one request of a unary or server-streaming call carries END_STREAM itself
           this.requestsDone = true;
@@ -289,13 +294,6 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     return this.method.serialize(this.listeners ? passThrough(this.listeners, 'onRequest', request) : request);
   }
 
-  private remember(framed: Uint8Array): void {
-    if (this.sentBytes > REPLAY_LIMIT) return;
-    this.sentBytes += framed.length;
-    if (this.sentBytes <= REPLAY_LIMIT) this.sent.push(framed);
-    else this.sent.length = 0; // too much to replay: a refused stream will fail instead
-  }
-
   private async drained(stream: Http2Stream): Promise<void> {
     while (!this.settled && !stream.closed && stream.pendingBytes >= stream.highWaterMark) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -314,6 +312,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     err.headers = this.responseHeaders;
     this.error = err;
     this.settle();
+    if (this.observer) this.observer.callEnded(err.code); // and the attempt still open, if one is
     this.rejectHeaders(err);
     this.rejectDone(err);
     this.tellStatus({ code: err.code, details: err.details, metadata: err.metadata ?? new Metadata() });
@@ -337,7 +336,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       if (notGrpc) return this.cancel(notGrpc.code, notGrpc.details);
       if (!endStream) {
         this.committed = true;
-        this.sent.length = 0; // committed: no more retries of any kind
+        this.sent.clear(); // committed: no more retries of any kind
         this.responseEncoding = headerValue(headers, 'grpc-encoding') ?? 'identity';
         try {
           this.responseHeaders = Metadata.fromHeaders(headers);
@@ -374,14 +373,15 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     if (this.settled || stream !== this.stream) return;
     // the server never saw this stream (REFUSED_STREAM, above a GOAWAY's last-stream-id): retry it transparently
     // once, if what was already sent can be replayed
-    const replayable = this.sentBytes <= REPLAY_LIMIT && !this.committed;
-    if (retryable && this.attempts < 2 && replayable) {
-      this.stream = undefined;
-      void this.attempt();
-      return;
-    }
+    const replayable = this.sent.replayable && !this.committed;
     // a connection that went away is UNAVAILABLE; a reset stream maps by its error code
     const status = code === CONNECTION_LOST ? Status.UNAVAILABLE : statusFromRstStream(code);
+    if (this.observer) this.observer.attemptEnded(status);
+    if (retryable && this.attempts < 2 && replayable) {
+      this.stream = undefined;
+      void this.attempt(true);
+      return;
+    }
     // gRPC: a call cancelled after its deadline is reported as DEADLINE_EXCEEDED
     if (status === Status.CANCELLED && this.deadline !== undefined && Date.now() >= this.deadline) {
       return this.fail(new StatusError(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
@@ -404,7 +404,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     const policy = this.config.retryPolicy;
     if (!policy || !policy.retryableStatusCodes.has(code)) return false;
     this.config.throttle?.failure();
-    if (this.committed || this.attempts >= policy.maxAttempts || this.sentBytes > REPLAY_LIMIT) return false;
+    if (this.committed || this.attempts >= policy.maxAttempts || !this.sent.replayable) return false;
     if (this.config.throttle && !this.config.throttle.allowsRetry) return false;
     const delay = retryDelay(policy, this.attempts, headerValue(trailers, 'grpc-retry-pushback-ms'), this.deadline);
     if (delay === undefined) return false;
@@ -428,6 +428,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       return this.fail(new StatusError(Status.INTERNAL, `malformed trailers: ${(err as Error).message}`));
     }
     const { code, metadata, error, malformed } = status;
+    if (this.observer) this.observer.attemptEnded(code);
     if (error) {
       if (!malformed && this.retry(code, trailers)) return;
       return this.fail(error);
@@ -435,14 +436,10 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.config.throttle?.success();
     if (this.inbox.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));
     this.settle();
+    if (this.observer) this.observer.callEnded(Status.OK);
     this.resolveDone(metadata);
     // as grpc-js: listeners hear the status after the messages that came before it were read
     if (this.inbox.pending && this.listeners) this.untoldStatus = metadata;
     else this.tellStatus({ code: Status.OK, details: '', metadata });
   }
-}
-
-/** gRPC (as grpc-js): a request the serializer refuses fails the call INTERNAL with the serializer's message. */
-function unserializable(err: unknown): StatusError {
-  return new StatusError(Status.INTERNAL, `the request message does not serialize: ${(err as Error)?.message ?? String(err)}`);
 }

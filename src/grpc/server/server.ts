@@ -5,7 +5,7 @@ import type protobuf from 'protobufjs';
 import { ErrorCode } from '../../frames/index.js';
 import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions, headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
-import { ACCEPT_ENCODING, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, isEncoding, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, percentEncode, RichStatusCodec, Status, WithCompression } from '../call/index.js';
+import { ACCEPT_ENCODING, type CallObservers, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, isEncoding, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, percentEncode, RichStatusCodec, type ServerCallObserver, Status, WithCompression } from '../call/index.js';
 import { chainServer, type ServerInterceptor } from './interceptors.js';
 import type { MethodDefinition, ServiceDefinition, TypedServiceDefinition } from '../schema/index.js';
 import type { ServiceHandlers } from './handler-types.js';
@@ -84,6 +84,8 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   requestTimeout?: number;
   /** shutdown() lets calls in flight run this long (ms) before it cancels them and closes. Default 30000. */
   shutdownGrace?: number;
+  /** Observes every call for metrics and tracing (gRFC A66, A72): `await openTelemetry({ meterProvider })`. Default none. */
+  telemetry?: CallObservers;
 }
 
 interface Registered {
@@ -283,20 +285,21 @@ export class Server {
     }
     const path = headerValue(headers, ':path')!;
     const registered = this.methods.get(path);
+    const observer = this.options.telemetry?.serverCall?.({ path, registered: registered !== undefined, headers });
     if (!registered) {
       const service = path.split('/')[1] ?? '';
       const details = this.services.has(service) ? `method ${path} is not implemented` : `unknown service ${service}`;
-      return trailersOnly(stream, Status.UNIMPLEMENTED, details);
+      return trailersOnly(stream, Status.UNIMPLEMENTED, details, undefined, observer);
     }
     const timeoutHeader = headerValue(headers, 'grpc-timeout');
     const timeout = timeoutHeader === undefined ? undefined : parseTimeout(timeoutHeader);
     if (timeoutHeader !== undefined && timeout === undefined) {
-      return trailersOnly(stream, Status.INTERNAL, `malformed grpc-timeout ${JSON.stringify(timeoutHeader)}`);
+      return trailersOnly(stream, Status.INTERNAL, `malformed grpc-timeout ${JSON.stringify(timeoutHeader)}`, undefined, observer);
     }
     // gRPC compression.md: an encoding we cannot read is UNIMPLEMENTED, with the ones we can in grpc-accept-encoding
     const encoding = headerValue(headers, 'grpc-encoding') ?? 'identity';
     if (!isEncoding(encoding)) {
-      return trailersOnly(stream, Status.UNIMPLEMENTED, `grpc-encoding ${encoding} is not supported`, [['grpc-accept-encoding', ACCEPT_ENCODING]]);
+      return trailersOnly(stream, Status.UNIMPLEMENTED, `grpc-encoding ${encoding} is not supported`, [['grpc-accept-encoding', ACCEPT_ENCODING]], observer);
     }
     const accepted = this.acceptedEncodings(headerValue(headers, 'grpc-accept-encoding'));
     const preferred = this.options.compression ?? 'identity';
@@ -304,7 +307,7 @@ export class Server {
     try {
       metadata = Metadata.fromHeaders(headers);
     } catch (err) {
-      return trailersOnly(stream, Status.INTERNAL, `malformed metadata: ${(err as Error).message}`);
+      return trailersOnly(stream, Status.INTERNAL, `malformed metadata: ${(err as Error).message}`, undefined, observer);
     }
     const call = new ServerCall(stream, {
       method: registered.method,
@@ -319,6 +322,7 @@ export class Server {
       minCompressLength: this.options.minCompressLength ?? MIN_COMPRESS_LENGTH,
       onFinish: this.callFinished,
       statusCodec: this.statusCodec,
+      observer,
     });
     this.calls.add(call);
     stream.handler = call;
@@ -380,9 +384,10 @@ async function run(call: ServerCall, handler: Handler): Promise<void> {
   }
 }
 
-/** A Trailers-Only response: one HEADERS frame with END_STREAM carrying the status. */
-function trailersOnly(stream: Http2Stream, code: number, details: string, extra: HeaderList = []): void {
+/** A Trailers-Only response: one HEADERS frame with END_STREAM carrying the status (the call's observer told). */
+function trailersOnly(stream: Http2Stream, code: number, details: string, extra: HeaderList = [], observer?: ServerCallObserver): void {
   respondAndReset(stream, [[':status', '200'], ['content-type', 'application/grpc'], ...extra, ['grpc-status', String(code)], ['grpc-message', percentEncode(details)]]);
+  if (observer) observer.callEnded(code);
 }
 
 function respondAndReset(stream: Http2Stream, fields: HeaderList): void {
