@@ -50,7 +50,7 @@ export interface ServerCallStart {
 /** What a client call is known by when it starts. */
 export interface ClientCallStart {
   path: string;
-  /** The channel's target, as the client was given it. */
+  /** The channel's target URI with its scheme: "dns:///localhost:50051" (gRFC A66 grpc.target). */
   target: string;
 }
 

@@ -82,7 +82,7 @@ export class Client {
         retryPolicy: policies.get(method.path),
         throttle,
         statusCodec,
-        observer: telemetry?.clientCall?.({ path: method.path, target: this.channel.target }),
+        observer: telemetry?.clientCall?.({ path: method.path, target: this.channel.canonicalTarget }),
       }, requests));
     for (const [name, method] of Object.entries(service.methods)) {
       if (name in this) continue; // never shadow the client's own members
