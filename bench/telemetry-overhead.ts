@@ -37,7 +37,7 @@ async function measure(telemetry: Telemetry | undefined): Promise<{ unary: numbe
   const server = new dist.Server({ maxReceiveMessageLength: MESSAGE_LIMIT, ...(telemetry ? { telemetry } : {}) } as dist.ServerOptions);
   server.addService(service, ourHandlers({ ok: 0 }));
   const port = await server.listen(0);
-  const client = dist.createClient(`127.0.0.1:${port}`, service, { maxReceiveMessageLength: MESSAGE_LIMIT, ...(telemetry ? { telemetry } : {}) } as dist.ClientOptions);
+  const client = dist.createClient<'Unary' | 'ServerStream'>(`127.0.0.1:${port}`, service, { maxReceiveMessageLength: MESSAGE_LIMIT, ...(telemetry ? { telemetry } : {}) } as dist.ClientOptions);
   const body = Buffer.alloc(64);
   await client.Unary({ body });
   let calls = 0;
@@ -62,6 +62,8 @@ async function measure(telemetry: Telemetry | undefined): Promise<{ unary: numbe
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const list = await modes();
 const results = new Map<string, { unary: number[]; stream: number[] }>(list.map(([name]) => [name, { unary: [], stream: [] }]));
+// one warm-up run of each mode first (the JIT), not counted
+for (const [, telemetry] of list) await measure(telemetry);
 for (let round = 0; round < rounds; round++) {
   for (const [name, telemetry] of list) {
     const r = await measure(telemetry);
