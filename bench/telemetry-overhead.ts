@@ -1,7 +1,9 @@
 // What the call-observer seam costs (issue 25): unary calls and one server stream, in one process, against the
 // compiled package (dist/, `npm run build`), with telemetry off, and (once dist has it) with A66 metrics and A72
 // tracing on. Rounds alternate the modes so that a busy machine's noise falls on all of them alike.
-//   node --import tsx bench/telemetry-overhead.ts [rounds] [seconds per unary run]
+//   node --import tsx bench/telemetry-overhead.ts [rounds] [seconds per unary run] [--off-only]
+// --off-only measures telemetry off alone: a process that also ran the other modes has call sites the JIT saw with
+// observers, which is not what an application without telemetry runs.
 import * as dist from '../dist/index.js';
 import { benchService, MESSAGE_LIMIT, ourHandlers } from './bench-service.js';
 
@@ -15,7 +17,7 @@ const openTelemetry = (dist as Record<string, unknown>).openTelemetry as ((o: ob
 
 async function modes(): Promise<Array<[string, Telemetry | undefined]>> {
   const list: Array<[string, Telemetry | undefined]> = [['off', undefined]];
-  if (!openTelemetry) return list;
+  if (!openTelemetry || process.argv.includes('--off-only')) return list;
   const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
   const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
   class Reader extends MetricReader {
