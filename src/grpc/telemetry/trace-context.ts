@@ -29,6 +29,7 @@ export function parseTraceparent(value: string): WireSpanContext | undefined {
   return { traceId: traceId!, spanId: spanId!, traceFlags: parseInt(flags!, 16) };
 }
 
+/** A span context as a W3C traceparent header value, version 00: "00-<trace id>-<span id>-<flags>". */
 export function formatTraceparent(context: WireSpanContext): string {
   return `00-${context.traceId}-${context.spanId}-${(context.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
 }
@@ -46,6 +47,7 @@ export function parseGrpcTraceBin(base64: string): WireSpanContext | undefined {
   return { traceId, spanId, traceFlags: bytes[28]! & 1 };
 }
 
+/** A span context as a grpc-trace-bin value: the 29 octets, base64 without padding (as -bin metadata is sent). */
 export function formatGrpcTraceBin(context: WireSpanContext): string {
   const bytes = Buffer.alloc(29);
   bytes[0] = 0; // version
