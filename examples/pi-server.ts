@@ -5,10 +5,14 @@
 // --trace [frames,hpack,messages] prints every frame (or H2GRPC_TRACE=all); --trace-file FILE records them.
 // --workers N serves from N processes on the one port (node:cluster), for CPU-bound work the tutorial's threaded
 // Python server could not spread over cores.
-import { isWorker, Server } from '../src/grpc/index.js';
+// --metrics PORT serves the gRFC A66 metrics (OpenTelemetry, through the SDK) as Prometheus text on
+// http://127.0.0.1:PORT/metrics, e.g. grpc_server_call_duration_seconds_count{grpc_method="pi.PiCalculator/Calc",grpc_status="OK"}
+// (PORT 0 picks a free one; one process only, not with --workers).
+import { isWorker, openTelemetry, Server } from '../src/grpc/index.js';
 import { calcHandler, exampleArgs, PI_PROTO, piService, stopOnSignals, tracing } from './pi-service.js';
 import { listenOrExplain } from './run.js';
-import { answerHelp } from './run.js';
+import { answerHelp, die } from './run.js';
+import { servePrometheus } from './prometheus-metrics.js';
 
 answerHelp(import.meta.url);
 
@@ -16,14 +20,22 @@ const { port, host, rest } = exampleArgs();
 const option = (name: string) => (rest.includes(name) ? Number(rest[rest.indexOf(name) + 1]) : 0);
 const sleep = option('--sleep');
 const workers = option('--workers') || 1;
+const metricsPort = rest.includes('--metrics') ? rest[rest.indexOf('--metrics') + 1] ?? '' : undefined;
+if (metricsPort !== undefined && (!/^\d+$/.test(metricsPort) || Number(metricsPort) > 65535)) die(`--metrics takes a port from 0 to 65535, not "${metricsPort}"`, 2);
+if (metricsPort !== undefined && workers > 1) die('--metrics serves one process\'s metrics: use it without --workers', 2);
+const metrics = metricsPort === undefined ? undefined : await servePrometheus(Number(metricsPort), host).catch((err: Error) => die(`cannot serve metrics on ${host}:${metricsPort}: ${err.message}`));
+const telemetry = metrics && (await openTelemetry({ meterProvider: metrics.meterProvider }));
 
-const server = new Server({ workers, health: true, reflection: true, observer: tracing('server', [piService], [PI_PROTO]) });
+const server = new Server({ workers, health: true, reflection: true, observer: tracing('server', [piService], [PI_PROTO]), telemetry });
 server.addService(piService, { Calc: calcHandler({ sleep }) });
 const bound = await listenOrExplain(server, port, host);
 if (!isWorker()) {
   const extras = [sleep ? `each Calc sleeps ${sleep} ms` : '', workers > 1 ? `${workers} worker processes` : ''].filter(Boolean).join(', ');
   console.log(`pi server listening on ${host}:${bound}${extras ? ` (${extras})` : ''}`);
+  if (metrics) console.log(`metrics on http://${host}:${metrics.port}/metrics`);
 }
 
 // Ctrl-C or SIGTERM: GOAWAY, calls in flight get 5 s, then the rest are cancelled; a second signal stops at once
 stopOnSignals(server, (line) => !isWorker() && console.log(line));
+// the metrics endpoint closes with the first signal, so that it does not keep the process alive after the server
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void metrics?.close());

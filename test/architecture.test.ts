@@ -32,6 +32,7 @@ const GRPC_ROOMS: Record<string, readonly string[]> = {
   server: ['schema', 'call', 'services', 'protocols'],
   channel: ['schema', 'call'],
   client: ['schema', 'call', 'channel', 'services'],
+  telemetry: ['schema', 'call'],
 };
 
 /** Never in src/: writing these layers is the point of the project. */

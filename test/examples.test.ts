@@ -207,7 +207,7 @@ t.test('oneway.ts: a stream fed without waiting, unary calls whose errors still 
 });
 
 /** The modules under examples/ that other examples import; every other file is a program. */
-const LIBRARIES = new Set(['run.ts', 'pi-service.ts', 'pi-streaming-service.ts', 'cache/backend.ts', 'cache/cache-service.ts', 'cache/local-services.ts', 'cache/redis-backend.ts', 'interop/cases.ts', 'interop/large-cases.ts', 'interop/service.ts']);
+const LIBRARIES = new Set(['run.ts', 'pi-service.ts', 'prometheus-metrics.ts', 'pi-streaming-service.ts', 'cache/backend.ts', 'cache/cache-service.ts', 'cache/local-services.ts', 'cache/redis-backend.ts', 'interop/cases.ts', 'interop/large-cases.ts', 'interop/service.ts']);
 
 t.test('every example program answers --help with its opening comment, starting nothing', async (t) => {
   const { readFileSync, readdirSync } = await import('node:fs');

@@ -168,6 +168,8 @@ export class Inbox {
   private readonly queue = new Fifo<ReceivedMessage>(); // taken from the front in O(1), however long the backlog
   private unconsumed = 0; // DATA octets received but not yet given back
   private reader: MessageReader;
+  /** Where the reader puts whole messages: the queue, or (observed) a sink that tells the observer first. */
+  private readonly sink: MessageSink;
 
   constructor(
     private readonly maxLength: number,
@@ -176,8 +178,11 @@ export class Inbox {
      * the small DATA frames that carried them have served their purpose (RFC 9113 §10.5's framing budget).
      */
     private readonly credit: (octets: number, used: boolean) => void,
+    /** Told of each whole message as it arrives (telemetry); one sink made here, nothing per message when absent. */
+    observer?: { messageReceived(size: number): void },
   ) {
     this.reader = new MessageReader(maxLength);
+    this.sink = observer ? new ObservedSink(this.queue, observer) : this.queue;
   }
 
   /** True while part of a message has arrived but not all of it. */
@@ -188,7 +193,7 @@ export class Inbox {
   /** A DATA payload; throws the reader's StatusError past the maximum length. */
   push(data: Uint8Array): void {
     this.unconsumed += data.length;
-    this.reader.push(data, this.queue);
+    this.reader.push(data, this.sink);
     if (this.queue.length === 0) this.giveBack(this.unconsumed);
     else if (!this.reader.partial) this.credit(0, true);
   }
@@ -225,5 +230,18 @@ export class Inbox {
     const n = Math.min(length, this.unconsumed);
     this.unconsumed -= n;
     this.credit(n, !this.reader.partial);
+  }
+}
+
+/** The Inbox's queue with an observer in front: each message's size is told as it completes (gRFC A66, A72). */
+class ObservedSink implements MessageSink {
+  constructor(
+    private readonly queue: MessageSink,
+    private readonly observer: { messageReceived(size: number): void },
+  ) {}
+
+  push(message: ReceivedMessage): void {
+    this.observer.messageReceived(message.data.length);
+    this.queue.push(message);
   }
 }

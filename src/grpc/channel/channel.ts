@@ -52,6 +52,9 @@ export class Channel extends EventEmitter {
   /** A new policy takes its first addresses: its state changes are told once, after. */
   private starting = false;
 
+  /** The target as a URI with its scheme (gRFC A66's grpc.target): "dns:///localhost:50051" for "localhost:50051". */
+  readonly canonicalTarget: string;
+
   constructor(
     readonly target: string,
     private readonly options: ChannelOptions = {},
@@ -60,6 +63,8 @@ export class Channel extends EventEmitter {
     const resolvers = { ...builtInResolvers(), ...options.resolvers };
     const parsed = parseTarget(target, new Set(Object.keys(resolvers)));
     this.resolver = resolvers[parsed.scheme]!(parsed, options);
+    // gRFC A66 grpc.target: the target URI with its scheme, "dns:///host:port" for a bare "host:port"
+    this.canonicalTarget = target.toLowerCase().startsWith(`${parsed.scheme}:`) ? target : `${parsed.scheme}:///${target}`;
     this.authority = options.authority ?? this.resolver.authority;
     this.scheme = options.tls ? 'https' : 'http';
     const host = hostOf(this.authority);

@@ -1,5 +1,5 @@
 import type { Connection, HeaderList } from '../../http2/index.js';
-import type { Encoding, Metadata, RichStatusCodec } from '../call/index.js';
+import type { ClientCallObserver, Encoding, Metadata, RichStatusCodec } from '../call/index.js';
 import type { NormalizedRetryPolicy, RetryThrottle } from './retry.js';
 import type { MethodDefinition } from '../schema/index.js';
 
@@ -58,5 +58,7 @@ export interface ClientCallConfig {
   throttle?: RetryThrottle;
   /** Decodes error details (grpc-status-details-bin); default: the standard google.rpc types only. */
   statusCodec?: () => RichStatusCodec;
+  /** Told of the call's attempts, messages and status (telemetry); none by default. */
+  observer?: ClientCallObserver;
 }
 

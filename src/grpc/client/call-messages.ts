@@ -5,13 +5,20 @@ import type { ClientCallConfig } from './call-config.js';
 // A client call's messages between their values and their wire form: a request checked against
 // maxSendMessageLength, compressed as the call says and framed; a response decompressed and parsed.
 
-/** A request's framed pieces; a StatusError RESOURCE_EXHAUSTED when it is over maxSendMessageLength. */
-export async function frameRequest(config: ClientCallConfig, bytes: Uint8Array, compressThis: boolean | undefined): Promise<Uint8Array[]> {
+/** A request framed: its pieces, and `size`, its payload's octets as sent (compressed or not; gRFC A66 counts them). */
+export interface FramedRequest {
+  pieces: Uint8Array[];
+  size: number;
+}
+
+/** A request framed; a StatusError RESOURCE_EXHAUSTED when it is over maxSendMessageLength. */
+export async function frameRequest(config: ClientCallConfig, bytes: Uint8Array, compressThis: boolean | undefined): Promise<FramedRequest> {
   if (bytes.length > config.maxSendMessageLength) {
     throw new StatusError(Status.RESOURCE_EXHAUSTED, `request message of ${bytes.length} octets is larger than the limit of ${config.maxSendMessageLength}`);
   }
   const compressed = config.compression !== 'identity' && (compressThis ?? bytes.length >= config.minCompressLength);
-  return framePieces(compressed ? await compress(config.compression, bytes) : bytes, compressed);
+  const payload = compressed ? await compress(config.compression, bytes) : bytes;
+  return { pieces: framePieces(payload, compressed), size: payload.length };
 }
 
 /** gRPC (as grpc-js): a request the serializer refuses fails the call INTERNAL with the serializer's message. */

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../frames/index.js';
 import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../../http2/index.js';
-import { type CallListener, DeadlineTimer, Deferred, encodeTimeout, Inbox, Metadata, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
+import { type CallListener, type ClientCallObserver, DeadlineTimer, Deferred, encodeTimeout, Inbox, Metadata, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
 import type { CallOptions, ClientCallConfig, UnaryResult } from './call-config.js';
 export { type CallChannel, type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
 import { retryDelay } from './retry.js';
@@ -38,7 +38,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   private settled = false;
   private attempts = 0;
   private readonly waiters: Array<() => void> = [];
-  private readonly sent = new ReplayBuffer();
+  private readonly sent: ReplayBuffer;
+  /** Told of attempts, messages and the status (telemetry); undefined when none is installed. */
+  private readonly observer: ClientCallObserver | undefined;
   private requestsDone = false;
   /** The one request of a unary or server-streaming call, serialized before the stream opens. */
   private firstRequest: Uint8Array | undefined;
@@ -58,7 +60,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.options = config.options;
     this.deadline = config.deadline;
     this.timeout = this.deadline === undefined ? undefined : encodeTimeout(this.deadline - Date.now());
-    this.inbox = new Inbox(config.maxReceiveMessageLength, (n, used) => this.stream?.consume(n, used));
+    this.observer = config.observer;
+    this.sent = new ReplayBuffer(config.observer !== undefined);
+    this.inbox = new Inbox(config.maxReceiveMessageLength, (n, used) => this.stream?.consume(n, used), config.observer);
     // a caller that only iterates must not see these as unhandled rejections: Deferred marks them handled
     this.headers = this.headersOutcome.promise;
     this.done = this.doneOutcome.promise;
@@ -168,13 +172,16 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     return this.attempts;
   }
 
-  private async attempt(): Promise<void> {
+  private async attempt(transparent = false): Promise<void> {
     this.attempts++;
+    // gRFC A66: an attempt's time includes waiting for a connection; its trace context goes in its headers
+    const traceHeaders = this.observer ? this.observer.attemptStarted(transparent) : undefined;
     let connection: Connection;
     try {
       connection = await this.config.channel.getConnection(this.options.waitForReady);
     } catch (err) {
       const error = err instanceof StatusError ? err : new StatusError(Status.UNAVAILABLE, (err as Error).message);
+      if (this.observer) this.observer.attemptEnded(error.code);
       if (!this.settled && this.retry(error.code, [])) return;
       return this.fail(error);
     }
@@ -188,7 +195,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         return this.fail(unserializable(err));
       }
     }
-    const headers = this.requestHeaders();
+    const headers = this.requestHeaders(traceHeaders);
     try {
       this.stream = connection.request(headers, this);
     } catch (err) {
@@ -196,13 +203,13 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     }
     if (this.attempts === 1) return this.pump();
     // a retry, or a replay after REFUSED_STREAM: what was sent before goes again
-    this.sent.replay(this.stream, this.requestsDone);
+    this.sent.replay(this.stream, this.requestsDone, this.observer);
   }
 
-  private requestHeaders(): HeaderList {
+  private requestHeaders(extra: HeaderList | undefined): HeaderList {
     // the first attempt says the time the call was given (gRPC PROTOCOL-HTTP2); a retry, the time left
     const timeout = this.deadline === undefined ? undefined : this.attempts === 1 ? this.timeout! : encodeTimeout(this.deadline - Date.now());
-    return requestHeaders(this.config, timeout, this.attempts);
+    return requestHeaders(this.config, timeout, this.attempts, extra);
   }
 
   /** Sends the request messages as the iterable yields them, waiting while the stream's queue is full. */
@@ -221,9 +228,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
           }
         }
         // over maxSendMessageLength: a StatusError, which ends the call below
-        const pieces = await frameRequest(this.config, bytes, item instanceof WithCompression ? item.compress : undefined);
+        const { pieces, size } = await frameRequest(this.config, bytes, item instanceof WithCompression ? item.compress : undefined);
         if (this.settled) return;
-        for (const piece of pieces) this.sent.remember(piece);
+        this.sent.remember(pieces, size);
         // between attempts the message waits in `sent`; the next attempt replays it
         if (this.retrying || !this.stream) {
           if (!this.method.requestStream) this.requestsDone = true;
@@ -232,6 +239,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
         }
         const target = this.stream;
         if (target.closed) return;
+        if (this.observer) this.observer.messageSent(size);
         if (!this.method.requestStream) {
           // the one request of a unary or server-streaming call carries END_STREAM itself
           this.requestsDone = true;
@@ -272,6 +280,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     err.headers = this.responseHeaders;
     this.error = err;
     this.settle();
+    if (this.observer) this.observer.callEnded(err.code); // and the attempt still open, if one is
     this.headersOutcome.reject(err);
     this.doneOutcome.reject(err);
     this.tellStatus({ code: err.code, details: err.details, metadata: err.metadata ?? new Metadata() });
@@ -329,15 +338,16 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
 
   onReset(stream: Http2Stream, code: number, reason: string, retryable: boolean): void {
     if (this.settled || stream !== this.stream) return;
+    // a connection that went away is UNAVAILABLE; a reset stream maps by its error code
+    const status = code === CONNECTION_LOST ? Status.UNAVAILABLE : statusFromRstStream(code);
+    if (this.observer) this.observer.attemptEnded(status);
     // the server never saw this stream (REFUSED_STREAM, above a GOAWAY's last-stream-id): retry it transparently
     // once, if what was already sent can be replayed
     if (retryable && this.attempts < 2 && this.sent.replayable) {
       this.stream = undefined;
-      void this.attempt();
+      void this.attempt(true);
       return;
     }
-    // a connection that went away is UNAVAILABLE; a reset stream maps by its error code
-    const status = code === CONNECTION_LOST ? Status.UNAVAILABLE : statusFromRstStream(code);
     // gRPC: a call cancelled after its deadline is reported as DEADLINE_EXCEEDED
     if (status === Status.CANCELLED && this.deadline !== undefined && Date.now() >= this.deadline) {
       return this.fail(new StatusError(Status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
@@ -383,6 +393,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       return this.fail(new StatusError(Status.INTERNAL, `malformed trailers: ${(err as Error).message}`));
     }
     const { code, metadata, error, malformed } = status;
+    if (this.observer) this.observer.attemptEnded(code);
     if (error) {
       if (!malformed && this.retry(code, trailers)) return;
       return this.fail(error);
@@ -390,6 +401,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.config.throttle?.success();
     if (this.inbox.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));
     this.settle();
+    if (this.observer) this.observer.callEnded(Status.OK);
     this.doneOutcome.resolve(metadata);
     // as grpc-js: listeners hear the status after the messages that came before it were read
     if (this.inbox.pending && this.listeners) this.untoldStatus = metadata;

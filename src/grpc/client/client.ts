@@ -3,7 +3,7 @@ import { Channel, type ChannelOptions, type ServiceConfig } from '../channel/ind
 import { watchHealth } from './health-watch.js';
 import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js';
 import type protobuf from 'protobufjs';
-import { deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, MIN_COMPRESS_LENGTH, RichStatusCodec, type Sent, Status, StatusError } from '../call/index.js';
+import { type CallObservers, deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, MIN_COMPRESS_LENGTH, RichStatusCodec, type Sent, Status, StatusError } from '../call/index.js';
 import { chainClient, type ClientCallInfo, type ClientInterceptor } from './interceptors.js';
 import { type NormalizedRetryPolicy, retryPolicyFor, RetryThrottle } from './retry.js';
 import type { MethodDefinition, MethodShape, ServiceDefinition, ServiceShape, TypedServiceDefinition } from '../schema/index.js';
@@ -30,6 +30,8 @@ export interface ClientOptions extends ChannelOptions {
    * service's own types, so that they decode to objects. Default none.
    */
   typeRegistry?: protobuf.Root[];
+  /** Observes every call for metrics and tracing (gRFC A66, A72): `await openTelemetry({ meterProvider })`. Default none. */
+  telemetry?: CallObservers;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -65,6 +67,7 @@ export class Client {
     const statusCodec = () => (codec ??= new RichStatusCodec([...new Set([...(options.typeRegistry ?? []), ...Object.values(service.methods).map((m) => m.requestType.root)])]));
     const policies = new Map<string, NormalizedRetryPolicy | undefined>();
     for (const method of Object.values(service.methods)) policies.set(method.path, retryPolicyFor(options.serviceConfig, method.path));
+    const telemetry = options.telemetry;
     this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) =>
       new ClientCall({
         channel: this.channel,
@@ -79,6 +82,7 @@ export class Client {
         retryPolicy: policies.get(method.path),
         throttle,
         statusCodec,
+        observer: telemetry?.clientCall?.({ path: method.path, target: this.channel.canonicalTarget }),
       }, requests));
     for (const [name, method] of Object.entries(service.methods)) {
       if (name in this) continue; // never shadow the client's own members

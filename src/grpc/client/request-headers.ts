@@ -6,11 +6,11 @@ import { type ClientCallConfig, USER_AGENT } from './call-config.js';
  * A call's request header block (gRPC PROTOCOL-HTTP2: pseudo-headers, te, content-type, user-agent, grpc-timeout,
  * grpc-encoding, grpc-accept-encoding, then the metadata). A call with no deadline, metadata or compression sends
  * the same list as every other such call of its method on the channel: that one is built once and shared (the
- * HPACK encoder only reads it).
+ * HPACK encoder only reads it). `extra` (an observer's trace context) goes last.
  */
-export function requestHeaders(config: ClientCallConfig, timeout: string | undefined, attempt: number): HeaderList {
+export function requestHeaders(config: ClientCallConfig, timeout: string | undefined, attempt: number, extra?: HeaderList): HeaderList {
   const { method, options, compression } = config;
-  const plain = timeout === undefined && compression === 'identity' && attempt === 1 && !options.metadata;
+  const plain = timeout === undefined && compression === 'identity' && attempt === 1 && !options.metadata && !extra;
   const cache = config.headerCache;
   if (plain && cache) {
     const cached = cache.get(method.path);
@@ -30,6 +30,7 @@ export function requestHeaders(config: ClientCallConfig, timeout: string | undef
   if (attempt > 1) headers.push(['grpc-previous-rpc-attempts', String(attempt - 1)]);
   headers.push(['grpc-accept-encoding', ACCEPT_ENCODING]);
   options.metadata?.appendTo(headers);
+  if (extra) headers.push(...extra);
   if (plain && cache) cache.set(method.path, headers);
   return headers;
 }

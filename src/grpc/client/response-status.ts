@@ -2,7 +2,7 @@ import { headerValue, type HeaderList } from '../../http2/index.js';
 import { Metadata, percentDecode, richStatus, type RichStatusCodec, Status, type StatusDetail, StatusError, statusFromHttp } from '../call/index.js';
 
 // What a client reads of a response's status (gRPC PROTOCOL-HTTP2): the response headers that rule out gRPC, and the
-// status, message and details the trailers carry.
+// status, message and details the trailers carry; and the status of a request that cannot be sent.
 
 /** The typed details of grpc-status-details-bin, or none when it is absent or does not decode. */
 function errorDetails(trailers: HeaderList, codec: RichStatusCodec): StatusDetail[] {
@@ -39,4 +39,9 @@ export function trailersStatus(trailers: HeaderList, codec: RichStatusCodec = ri
   if (code === Status.OK) return { code, metadata };
   const details = grpcStatus === undefined ? 'the response trailers have no grpc-status' : percentDecode(headerValue(trailers, 'grpc-message') ?? '');
   return { code, metadata, error: new StatusError(code, details, metadata, errorDetails(trailers, codec)) };
+}
+
+/** gRPC (as grpc-js): a request the serializer refuses fails the call INTERNAL with the serializer's message. */
+export function unserializable(err: unknown): StatusError {
+  return new StatusError(Status.INTERNAL, `the request message does not serialize: ${(err as Error)?.message ?? String(err)}`);
 }

@@ -1,5 +1,5 @@
 import type { HeaderList } from '../../http2/index.js';
-import { type CallStream, DISCARD, percentEncode, WithCompression } from '../call/index.js';
+import { type CallStream, DISCARD, percentEncode, type ServerCallObserver, WithCompression } from '../call/index.js';
 import type { Handler } from './handler-types.js';
 import type { ServerCall } from './server-call.js';
 
@@ -27,9 +27,10 @@ export async function run(call: ServerCall, handler: Handler): Promise<void> {
   }
 }
 
-/** A Trailers-Only response: one HEADERS frame with END_STREAM carrying the status. */
-export function trailersOnly(stream: CallStream, code: number, details: string, extra: HeaderList = []): void {
+/** A Trailers-Only response: one HEADERS frame with END_STREAM carrying the status (the call's observer told). */
+export function trailersOnly(stream: CallStream, code: number, details: string, extra: HeaderList = [], observer?: ServerCallObserver): void {
   respondAndReset(stream, [[':status', '200'], ['content-type', 'application/grpc'], ...extra, ['grpc-status', String(code)], ['grpc-message', percentEncode(details)]]);
+  if (observer) observer.callEnded(code);
 }
 
 export function respondAndReset(stream: CallStream, fields: HeaderList): void {

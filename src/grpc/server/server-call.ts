@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../frames/index.js';
 import type { HeaderList } from '../../http2/index.js';
-import { ACCEPT_ENCODING, type CallListener, type CallStream, type CallStreamHandler, compress, DeadlineTimer, decompress, type Encoding, framePieces, Inbox, Metadata, percentEncode, passThrough, richStatus, type RichStatusCodec, Status, StatusError, tellStatus, writePieces } from '../call/index.js';
+import { ACCEPT_ENCODING, type CallListener, type CallStream, type CallStreamHandler, type ServerCallObserver, compress, DeadlineTimer, decompress, type Encoding, framePieces, Inbox, Metadata, percentEncode, passThrough, richStatus, type RichStatusCodec, Status, StatusError, tellStatus, writePieces } from '../call/index.js';
 import type { MethodDefinition } from '../schema/index.js';
 
 const RESOLVED = Promise.resolve();
@@ -26,6 +26,8 @@ export interface ServerCallOptions {
   onFinish: (call: ServerCall) => void;
   /** Encodes a StatusError's details (grpc-status-details-bin); default: the standard google.rpc types only. */
   statusCodec?: () => RichStatusCodec;
+  /** Told of the call's messages and status (telemetry); none by default. */
+  observer?: ServerCallObserver;
 }
 
 /**
@@ -83,6 +85,7 @@ export class ServerCall implements CallStreamHandler {
   private readonly statusCodec: (() => RichStatusCodec) | undefined;
   private listeners: CallListener[] | undefined; // interceptors' hooks (listen)
   private readonly onFinish: (call: ServerCall) => void;
+  private readonly observer: ServerCallObserver | undefined;
   private headersSent = false;
   private initialMetadata: Metadata | undefined;
   private deadlineTimer: DeadlineTimer | undefined;
@@ -98,7 +101,8 @@ export class ServerCall implements CallStreamHandler {
     this.metadata = options.metadata;
     this.deadline = options.deadline;
     this.peer = options.peer;
-    this.inbox = new Inbox(options.maxReceiveMessageLength, (n, used) => stream.consume(n, used));
+    this.observer = options.observer;
+    this.inbox = new Inbox(options.maxReceiveMessageLength, (n, used) => stream.consume(n, used), options.observer);
     this.maxSendMessageLength = options.maxSendMessageLength;
     this.maxReceiveMessageLength = options.maxReceiveMessageLength;
     this.requestEncoding = options.requestEncoding;
@@ -240,7 +244,9 @@ export class ServerCall implements CallStreamHandler {
 
   /** Serializes and queues one uncompressed message; true when the stream can take more at once. */
   private sendNow(message: unknown): boolean {
-    return writePieces(this.stream, framePieces(this.serialize(message)));
+    const bytes = this.serialize(message);
+    if (this.observer) this.observer.messageSent(bytes.length);
+    return writePieces(this.stream, framePieces(bytes));
   }
 
   /** A response message's octets, within maxSendMessageLength; the response headers go first if they are due. */
@@ -264,8 +270,10 @@ export class ServerCall implements CallStreamHandler {
     if (this.finished) throw this.abortReason ?? new StatusError(Status.CANCELLED, 'the call has ended');
     const bytes = this.serialize(message);
     const compressed = this.responseEncoding !== 'identity' && (compressThis ?? bytes.length >= this.minCompressLength);
-    const pieces = framePieces(compressed ? await compress(this.responseEncoding, bytes) : bytes, compressed);
+    const payload = compressed ? await compress(this.responseEncoding, bytes) : bytes;
     if (this.finished) return;
+    if (this.observer) this.observer.messageSent(payload.length);
+    const pieces = framePieces(payload, compressed);
     if (!writePieces(this.stream, pieces)) await this.roomToWrite();
   }
 
@@ -343,6 +351,7 @@ export class ServerCall implements CallStreamHandler {
   private finish(): void {
     this.finished = true;
     this.deadlineTimer?.clear();
+    if (this.observer) this.observer.callEnded(this.status!.code);
     this.onFinish(this);
     this.inbox.drop();
     this.inbox.release(); // the connection window must not leak

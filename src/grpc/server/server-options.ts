@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
 import type protobuf from 'protobufjs';
 import type { ConnectionObserver, ConnectionOptions } from '../../http2/index.js';
-import type { Encoding } from '../call/index.js';
+import type { CallObservers, Encoding } from '../call/index.js';
 import type { CorsOptions } from '../protocols/index.js';
 import type { ServerInterceptor } from './interceptors.js';
 
@@ -60,6 +60,8 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   requestTimeout?: number;
   /** shutdown() lets calls in flight run this long (ms) before it cancels them and closes. Default 30000. */
   shutdownGrace?: number;
+  /** Observes every call for metrics and tracing (gRFC A66, A72): `await openTelemetry({ meterProvider })`. Default none. */
+  telemetry?: CallObservers;
   /**
    * The protocols served besides gRPC over HTTP/2, from the same handlers: gRPC-Web (binary and text) and Connect
    * (unary, GET and streaming), with proto or JSON. Default: all ({ grpcWeb: true, connect: true }).

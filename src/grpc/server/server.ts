@@ -223,20 +223,21 @@ export class Server {
   private startCall(stream: CallStream, headers: HeaderList, peer: string, methodOf?: (method: MethodDefinition) => MethodDefinition): void {
     const path = headerValue(headers, ':path')!;
     const registered = this.methods.get(path);
+    const observer = this.options.telemetry?.serverCall?.({ path, registered: registered !== undefined, headers });
     if (!registered) {
       const service = path.split('/')[1] ?? '';
       const details = this.services.has(service) ? `method ${path} is not implemented` : `unknown service ${service}`;
-      return trailersOnly(stream, Status.UNIMPLEMENTED, details);
+      return trailersOnly(stream, Status.UNIMPLEMENTED, details, undefined, observer);
     }
     const timeoutHeader = headerValue(headers, 'grpc-timeout');
     const timeout = timeoutHeader === undefined ? undefined : parseTimeout(timeoutHeader);
     if (timeoutHeader !== undefined && timeout === undefined) {
-      return trailersOnly(stream, Status.INTERNAL, `malformed grpc-timeout ${JSON.stringify(timeoutHeader)}`);
+      return trailersOnly(stream, Status.INTERNAL, `malformed grpc-timeout ${JSON.stringify(timeoutHeader)}`, undefined, observer);
     }
     // gRPC compression.md: an encoding we cannot read is UNIMPLEMENTED, with the ones we can in grpc-accept-encoding
     const encoding = headerValue(headers, 'grpc-encoding') ?? 'identity';
     if (!isEncoding(encoding)) {
-      return trailersOnly(stream, Status.UNIMPLEMENTED, `grpc-encoding ${encoding} is not supported`, [['grpc-accept-encoding', ACCEPT_ENCODING]]);
+      return trailersOnly(stream, Status.UNIMPLEMENTED, `grpc-encoding ${encoding} is not supported`, [['grpc-accept-encoding', ACCEPT_ENCODING]], observer);
     }
     const accepted = this.acceptedEncodings(headerValue(headers, 'grpc-accept-encoding'));
     const preferred = this.options.compression ?? 'identity';
@@ -244,7 +245,7 @@ export class Server {
     try {
       metadata = Metadata.fromHeaders(headers);
     } catch (err) {
-      return trailersOnly(stream, Status.INTERNAL, `malformed metadata: ${(err as Error).message}`);
+      return trailersOnly(stream, Status.INTERNAL, `malformed metadata: ${(err as Error).message}`, undefined, observer);
     }
     const call = new ServerCall(stream, {
       method: methodOf ? methodOf(registered.method) : registered.method,
@@ -259,6 +260,7 @@ export class Server {
       minCompressLength: this.options.minCompressLength ?? MIN_COMPRESS_LENGTH,
       onFinish: this.callFinished,
       statusCodec: this.statusCodec,
+      observer,
     });
     this.calls.add(call);
     stream.handler = call;
