@@ -17,6 +17,7 @@ import { calcHandler, piService } from '../examples/pi-service.js';
 import { installed, type LocalService, startEtcd } from '../examples/cache/local-services.js';
 import { KitchenService, type KitchenInit } from './fixtures/codegen/gen/kitchen.js';
 import { childEnv, commandWorks, H2GRPC_CLI, havePeer, run, type RunResult } from './peers.js';
+import { certificate } from './tls-certificate.js';
 
 interface Row {
   /** What the row shows. */
@@ -320,10 +321,8 @@ t.test('every row', async (t) => {
 
 t.test('plaintext against a TLS server says to drop --plaintext', async (t) => {
   if (!havePeer(t, commandWorks('openssl', ['version']), 'a TLS server (a certificate is made with openssl)', 'Debian package openssl')) return;
-  const dir = mkdtempSync(join(tmpdir(), 'h2grpc-cli-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-  const server = new Server({ reflection: true, tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) } });
+  const { key, cert, dir } = certificate();
+  const server = new Server({ reflection: true, tls: { key, cert } });
   server.addService(piService, { Calc: calcHandler() });
   const port = await server.listen(0);
   t.teardown(() => server.forceShutdown());

@@ -1,30 +1,23 @@
-// TLS with ALPN h2, both ways with grpc-js, with a certificate made for the test; a client that does not
-// negotiate h2 is refused in words.
+// TLS with ALPN h2, both ways with grpc-js, with a certificate made for the test; on a server that is HTTP/2 only,
+// a client that does not negotiate h2 is refused in words.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import t from 'tap';
 import { createClient, Server, Status } from '../src/grpc/index.js';
 import { calcHandler, pi, PI_PROTO, piService } from '../examples/pi-service.js';
-import { commandWorks, havePeer, H2GRPC_CLI } from './peers.js';
-
-function certificate(): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'h2grpc-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-  return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-}
+import { commandWorks, havePeer, H2GRPC_CLI, run } from './peers.js';
+import { certificate } from './tls-certificate.js';
 
 t.test('TLS with ALPN h2', async (t) => {
   if (!havePeer(t, commandWorks('openssl', ['version']), 'TLS tests (a certificate is made with openssl)', 'Debian package openssl')) return;
-  const { key, cert } = certificate();
+  const { key, cert, dir } = certificate();
   const pkg = (grpc.loadPackageDefinition(protoLoader.loadSync(PI_PROTO, { keepCase: true })) as any).pi; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-  const server = new Server({ tls: { key, cert } });
+  // HTTP/2 only: ALPN offers h2 alone (with HTTP/1.1 on, the default, test/server-http1.test.ts)
+  const server = new Server({ tls: { key, cert }, http1: false });
   server.addService(piService, { Calc: calcHandler() });
   const port = await server.listen(0);
   t.teardown(() => server.forceShutdown());
@@ -48,10 +41,7 @@ t.test('TLS with ALPN h2', async (t) => {
   t.equal((await toJs.Calc({ n: 30 })).value, pi(30), 'our client calls a grpc-js TLS server');
 
   // the CLI over TLS (its default, as grpcurl's)
-  const { writeFileSync } = await import('node:fs');
-  const certFile = join(mkdtempSync(join(tmpdir(), 'h2grpc-ca-')), 'ca.pem');
-  writeFileSync(certFile, cert);
-  const { run } = await import('./peers.js');
+  const certFile = join(dir, 'cert.pem');
   const cli = await run(process.execPath, [...H2GRPC_CLI, 'call', `localhost:${port}`, 'pi.PiCalculator/Calc', '--cacert', certFile, '--proto', PI_PROTO, '-d', '{"n": 3}']);
   t.same(JSON.parse(cli.stdout || '{}'), { value: pi(3) }, `npx h2grpc call over TLS ${cli.stderr}`);
 

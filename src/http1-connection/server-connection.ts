@@ -15,7 +15,9 @@
 //   connection.close(): ends the connection after the current response; 'closed' promise resolves when gone.
 //
 // Requests are taken one at a time (RFC 9112 §9.3.2 pipelining, bounded): once a request is complete and its
-// response is outstanding, the socket is paused and anything pipelined waits parsed in a small backlog.
+// response is outstanding, anything pipelined waits parsed in a backlog, and the socket is paused only once that
+// backlog holds more than bodyHighWaterMark octets or MAX_BACKLOG_EVENTS events. Reading on meanwhile is what lets
+// a peer that leaves (FIN or RST) be seen while its response is still being made, so its call can be cancelled.
 // Refused input gets a minimal error response with `connection: close`, then the connection ends.
 import type { Socket } from 'node:net';
 import { Http1Error, Http1Parser, reasonPhrase, serializeResponseHead, type Http1Event, type Http1Fields, type Http1Limits, type RequestHead } from '../http1/index.js';
@@ -38,6 +40,9 @@ export interface Http1ServerOptions extends Partial<Http1Limits> {
   bodyHighWaterMark?: number;
 }
 
+/** Parsed events of pipelined requests held at most, before the socket is paused. */
+const MAX_BACKLOG_EVENTS = 64;
+
 interface Exchange {
   body: RequestBody;
   response: ResponseWriter;
@@ -50,6 +55,7 @@ export class Http1ServerConnection {
   private readonly highWaterMark: number;
   private current: Exchange | undefined;
   private backlog: Array<Http1Event<RequestHead>> = [];
+  private backlogOctets = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerKind: 'idle' | 'headers' | undefined;
   private closing = false;
@@ -109,7 +115,8 @@ export class Http1ServerConnection {
     const current = this.current;
     if (current?.requestEnded || this.backlog.length > 0) {
       this.backlog.push(event); // pipelined: waits until the response in progress ends
-      this.socket.pause();
+      if (event.type === 'data') this.backlogOctets += event.data.length;
+      if (this.backlogOctets > this.highWaterMark || this.backlog.length > MAX_BACKLOG_EVENTS) this.socket.pause();
       return;
     }
     switch (event.type) {
@@ -125,7 +132,6 @@ export class Http1ServerConnection {
       case 'end':
         current!.requestEnded = true;
         current!.body.end(current!.body.trailers);
-        if (!current!.response.finished) this.socket.pause(); // one request at a time
     }
   }
 
@@ -173,9 +179,11 @@ export class Http1ServerConnection {
     this.current = undefined;
     const backlog = this.backlog;
     this.backlog = [];
+    this.backlogOctets = 0;
     for (const event of backlog) this.dispatch(event);
     const next = this.current as Exchange | undefined; // set again by a pipelined head, if any
-    if (!next?.requestEnded) this.socket.resume();
+    const held = this.backlogOctets > this.highWaterMark || this.backlog.length > MAX_BACKLOG_EVENTS;
+    if (!held && !next?.body.full) this.socket.resume();
     this.armTimer();
   }
 

@@ -7,9 +7,11 @@ const CRLF = Buffer.from('\r\n', 'latin1');
 
 /** RFC 9110 §15: the reason phrases we send (the phrase is informational; a client ignores it, RFC 9112 §4). */
 const REASONS: Record<number, string> = {
-  100: 'Continue', 200: 'OK', 204: 'No Content', 400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout',
-  413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable', 505: 'HTTP Version Not Supported',
+  100: 'Continue', 200: 'OK', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
+  404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 409: 'Conflict', 412: 'Precondition Failed',
+  413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway',
+  503: 'Service Unavailable', 504: 'Gateway Timeout', 505: 'HTTP Version Not Supported',
 };
 
 export function reasonPhrase(status: number): string {

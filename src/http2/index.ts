@@ -7,4 +7,5 @@ export { DEFAULT_LOCAL_SETTINGS, type Settings, PROTOCOL_DEFAULTS } from './sett
 export { type ConnectionLimits, DEFAULT_LIMITS, type Rate } from './limits/index.js';
 export type { ConnectionObserver, Direction, FrameTrace, HpackTrace } from './observer.js';
 export { duplexPair } from './duplex-pair.js';
+export { Http1Sniffer } from './http1-preface.js';
 export { Keepalive, type KeepaliveOptions } from './keepalive.js';

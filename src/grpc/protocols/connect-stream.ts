@@ -1,4 +1,5 @@
-import type { HeaderList, Http2Stream } from '../../http2/index.js';
+import type { HeaderList } from '../../http2/index.js';
+import type { CallStream } from '../call/index.js';
 import { errorOfTrailers, isMetadata } from './connect-error.js';
 import { TranslatingStream } from './translating-stream.js';
 
@@ -14,7 +15,7 @@ const RENAMED: Record<string, string> = { 'grpc-encoding': 'connect-content-enco
 
 export class ConnectStream extends TranslatingStream {
   constructor(
-    wire: Http2Stream,
+    wire: CallStream,
     private readonly contentType: string,
     private readonly extraHeaders: HeaderList,
   ) {

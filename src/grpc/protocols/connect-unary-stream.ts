@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../frames/index.js';
-import { headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
-import { percentEncode, Status } from '../call/index.js';
+import { headerValue, type HeaderList } from '../../http2/index.js';
+import { type CallStream, percentEncode, Status } from '../call/index.js';
 import { connectHttpStatus, errorOfTrailers, isMetadata } from './connect-error.js';
 import { TranslatingStream } from './translating-stream.js';
 
@@ -19,7 +19,7 @@ export class ConnectUnaryStream extends TranslatingStream {
   private answered = false;
 
   constructor(
-    wire: Http2Stream,
+    wire: CallStream,
     private readonly codec: 'proto' | 'json',
     /** The request was compressed (content-encoding): the message goes to the call flagged so. */
     private readonly compressed: boolean,
@@ -40,7 +40,7 @@ export class ConnectUnaryStream extends TranslatingStream {
     if (this.wire.remoteClosed && !this.delivered) this.deliver();
   }
 
-  override onData(stream: Http2Stream, data: Uint8Array, endStream: boolean): void {
+  override onData(stream: CallStream, data: Uint8Array, endStream: boolean): void {
     stream.consume(data.length); // copied: the window is given back at once, the copy bounded by maxLength
     if (this.answered) return;
     if (this.bodyLength + data.length > this.maxLength) {
@@ -50,7 +50,7 @@ export class ConnectUnaryStream extends TranslatingStream {
     if (endStream) this.deliver();
   }
 
-  override onHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
+  override onHeaders(stream: CallStream, headers: HeaderList, endStream: boolean): void {
     if (endStream && !this.delivered && !this.answered) this.deliver();
     else super.onHeaders(stream, headers, endStream);
   }

@@ -1,4 +1,5 @@
-import type { HeaderList, Http2Stream } from '../../http2/index.js';
+import type { HeaderList } from '../../http2/index.js';
+import type { CallStream } from '../call/index.js';
 import { TranslatingStream } from './translating-stream.js';
 
 /**
@@ -7,7 +8,7 @@ import { TranslatingStream } from './translating-stream.js';
  */
 export class GrpcStream extends TranslatingStream {
   constructor(
-    wire: Http2Stream,
+    wire: CallStream,
     private readonly contentType: string,
   ) {
     super(wire);

@@ -1,4 +1,5 @@
-import type { HeaderList, Http2Stream } from '../../http2/index.js';
+import type { HeaderList } from '../../http2/index.js';
+import type { CallStream } from '../call/index.js';
 import { TranslatingStream } from './translating-stream.js';
 
 // gRPC-Web (grpc/doc/PROTOCOL-WEB.md): the messages as in gRPC, the trailers as a last length-prefixed frame of
@@ -13,7 +14,7 @@ export class GrpcWebStream extends TranslatingStream {
   private leftover = '';
 
   constructor(
-    wire: Http2Stream,
+    wire: CallStream,
     /** The response's content-type: the request's, so a +json request gets +json back. */
     private readonly contentType: string,
     private readonly text: boolean,
@@ -44,7 +45,7 @@ export class GrpcWebStream extends TranslatingStream {
     this.wire.end();
   }
 
-  override onData(stream: Http2Stream, data: Uint8Array, endStream: boolean): void {
+  override onData(stream: CallStream, data: Uint8Array, endStream: boolean): void {
     if (!this.text) return super.onData(stream, data, endStream);
     // text mode: decoded here (a copy), so the stream's window is given back at once
     stream.consume(data.length);

@@ -1,31 +1,32 @@
-import type { HeaderList, Http2Stream, StreamHandler } from '../../http2/index.js';
+import type { HeaderList } from '../../http2/index.js';
+import type { CallStream, CallStreamHandler } from '../call/index.js';
 
 /**
  * A stream's events held while the server gets ready for it (the JSON codec loading), then given to the handler it
  * gets. DATA is kept as it came, uncredited, so the stream's flow-control window bounds what is held.
  */
-export class HeldEvents implements StreamHandler {
+export class HeldEvents implements CallStreamHandler {
   private readonly events: Array<[kind: 'headers' | 'data', payload: HeaderList | Uint8Array, endStream: boolean]> = [];
   private reset: [code: number, reason: string, retryable: boolean] | undefined;
 
-  constructor(stream: Http2Stream) {
+  constructor(stream: CallStream) {
     stream.handler = this;
   }
 
-  onHeaders(_stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
+  onHeaders(_stream: CallStream, headers: HeaderList, endStream: boolean): void {
     this.events.push(['headers', headers, endStream]);
   }
 
-  onData(_stream: Http2Stream, data: Uint8Array, endStream: boolean): void {
+  onData(_stream: CallStream, data: Uint8Array, endStream: boolean): void {
     this.events.push(['data', data, endStream]);
   }
 
-  onReset(_stream: Http2Stream, code: number, reason: string, retryable: boolean): void {
+  onReset(_stream: CallStream, code: number, reason: string, retryable: boolean): void {
     this.reset = [code, reason, retryable];
   }
 
   /** Gives what was held to the stream's handler now; false if the stream was reset meanwhile. */
-  replay(stream: Http2Stream): boolean {
+  replay(stream: CallStream): boolean {
     if (this.reset) {
       stream.handler.onReset(stream, ...this.reset);
       return false;

@@ -1,4 +1,4 @@
-import type { HeaderList, Http2Stream, StreamHandler } from '../../http2/index.js';
+import type { HeaderList } from '../../http2/index.js';
 import { type CallStream, type CallStreamHandler, DISCARD } from '../call/index.js';
 
 /**
@@ -7,13 +7,13 @@ import { type CallStream, type CallStreamHandler, DISCARD } from '../call/index.
  * (gRPC-Web, Connect), and may reshape what the request carries before the call sees it. The stream's own events
  * reach the call through here, with this object as the stream.
  */
-export abstract class TranslatingStream implements CallStream, StreamHandler {
+export abstract class TranslatingStream implements CallStream, CallStreamHandler {
   /** Until the server gives the call: what arrives is credited and dropped. */
   handler: CallStreamHandler = DISCARD;
   /** Events held while the server got ready are still to be replayed: the request has not ended for the call yet. */
   held = false;
 
-  constructor(protected readonly wire: Http2Stream) {
+  constructor(protected readonly wire: CallStream) {
     wire.handler = this;
   }
 
@@ -53,15 +53,15 @@ export abstract class TranslatingStream implements CallStream, StreamHandler {
 
   // ---- StreamHandler of the HTTP/2 stream -------------------------------------------------------------------
 
-  onHeaders(_stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
+  onHeaders(_stream: CallStream, headers: HeaderList, endStream: boolean): void {
     this.handler.onHeaders(this, headers, endStream);
   }
 
-  onData(_stream: Http2Stream, data: Uint8Array, endStream: boolean): void {
+  onData(_stream: CallStream, data: Uint8Array, endStream: boolean): void {
     this.handler.onData(this, data, endStream);
   }
 
-  onReset(_stream: Http2Stream, code: number, reason: string, retryable: boolean): void {
+  onReset(_stream: CallStream, code: number, reason: string, retryable: boolean): void {
     this.handler.onReset(this, code, reason, retryable);
   }
 

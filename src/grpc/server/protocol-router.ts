@@ -1,4 +1,4 @@
-import { headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
+import { headerValue, type HeaderList } from '../../http2/index.js';
 import { type CallStream, DISCARD, Status } from '../call/index.js';
 import {
   type ConnectGet, connectGet, ConnectStream, ConnectUnaryStream, corsHeaders, GrpcStream, GrpcWebStream, grpcHeaders, HeldEvents,
@@ -16,7 +16,7 @@ export interface RouterHost {
   method(path: string): MethodDefinition | undefined;
   startCall(stream: CallStream, headers: HeaderList, peer: string, methodOf?: (method: MethodDefinition) => MethodDefinition): void;
   /** The rest of a request answered early is read and dropped, within requestTimeout. */
-  expectEnd(stream: Http2Stream): void;
+  expectEnd(stream: CallStream): void;
 }
 
 /**
@@ -29,7 +29,8 @@ export class ProtocolRouter {
 
   constructor(private readonly host: RouterHost) {}
 
-  route(stream: Http2Stream, headers: HeaderList, peer: string): void {
+  /** Serves one request: `httpVersion` '1.1' for an HTTP/1.1 exchange, on which gRPC itself is refused. */
+  route(stream: CallStream, headers: HeaderList, peer: string, httpVersion: '2' | '1.1' = '2'): void {
     const { options } = this.host;
     const method = headerValue(headers, ':method');
     const contentType = headerValue(headers, 'content-type') ?? '';
@@ -44,6 +45,10 @@ export class ProtocolRouter {
     } else return this.plain(stream, method, 405, `method ${method} is not POST`);
     if (!route || (route.protocol === 'grpc-web' && options.protocols?.grpcWeb === false) || (route.protocol === 'connect' && options.protocols?.connect === false)) {
       return this.plain(stream, method, 415, `content-type ${JSON.stringify(contentType)} is none of the protocols served`);
+    }
+    // gRPC PROTOCOL-HTTP2: gRPC is HTTP/2 only (its trailers, its streams); HTTP/1.1 carries gRPC-Web and Connect
+    if (route.protocol === 'grpc' && httpVersion === '1.1') {
+      return this.plain(stream, method, 505, 'gRPC needs HTTP/2; over HTTP/1.1 use gRPC-Web (application/grpc-web) or Connect');
     }
     const served = this.host.method(typeof get === 'object' ? get.path : headerValue(headers, ':path')!);
     // Connect: a path that names no method is an HTTP 404, as any unknown URL (connect-go's mux)
@@ -61,7 +66,7 @@ export class ProtocolRouter {
     );
   }
 
-  private start(stream: Http2Stream, headers: HeaderList, peer: string, route: Route, get: ConnectGet | undefined, held?: HeldEvents): void {
+  private start(stream: CallStream, headers: HeaderList, peer: string, route: Route, get: ConnectGet | undefined, held?: HeldEvents): void {
     const cors = corsHeaders(this.host.options.cors, headers);
     const translated = grpcHeaders(headers, route, get);
     let translating: TranslatingStream | undefined;
@@ -88,7 +93,7 @@ export class ProtocolRouter {
     translating?.start();
   }
 
-  private answer(stream: Http2Stream, fields: HeaderList): void {
+  private answer(stream: CallStream, fields: HeaderList): void {
     stream.handler = DISCARD;
     stream.sendHeaders(fields, true);
     this.host.expectEnd(stream);
@@ -99,7 +104,7 @@ export class ProtocolRouter {
    * status, a short text body saying what this port speaks, END_STREAM. The rest of its request is read and
    * discarded (RFC 9113 §8.1), within requestTimeout, so the stream stays accounted for until the client ends it.
    */
-  private plain(stream: Http2Stream, method: string | undefined, status: number, reason: string): void {
+  private plain(stream: CallStream, method: string | undefined, status: number, reason: string): void {
     const body = Buffer.from(`This port serves gRPC, gRPC-Web and Connect (POST; Connect unary also GET): ${reason}.\n`);
     stream.handler = DISCARD;
     const fields: HeaderList = [[':status', String(status)], ['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)]];

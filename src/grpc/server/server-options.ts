@@ -3,6 +3,7 @@ import type tls from 'node:tls';
 import type protobuf from 'protobufjs';
 import type { ConnectionObserver, ConnectionOptions } from '../../http2/index.js';
 import type { CallObservers, Encoding } from '../call/index.js';
+import type { Http1ServerOptions } from '../../http1-connection/index.js';
 import type { CorsOptions } from '../protocols/index.js';
 import type { ServerInterceptor } from './interceptors.js';
 
@@ -69,4 +70,11 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   protocols?: { grpcWeb?: boolean; connect?: boolean };
   /** CORS for browsers calling over gRPC-Web or Connect: the origins allowed, preflights answered. Default: none. */
   cors?: CorsOptions;
+  /**
+   * HTTP/1.1 on the same port (told from HTTP/2 by the first octets, or by TLS ALPN "http/1.1"), for gRPC-Web and
+   * Connect from browsers, curl and HTTP/1.1 proxies; gRPC itself needs HTTP/2 (505). Its bounds (src/http1's
+   * limits: request line, fields, body, chunk sizes, idle and slow-head timeouts; docs/security.md). false: HTTP/2
+   * only, and an HTTP/1.x request gets a 505 saying so. Default: on, with the default limits.
+   */
+  http1?: Http1ServerOptions | false;
 }

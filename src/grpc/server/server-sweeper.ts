@@ -1,4 +1,5 @@
-import type { Connection, Http2Stream } from '../../http2/index.js';
+import type { Connection } from '../../http2/index.js';
+import type { CallStream } from '../call/index.js';
 import { ErrorCode } from '../../frames/index.js';
 import type { ServerCall } from './server-call.js';
 
@@ -14,7 +15,7 @@ export class ServerSweeper {
   private timer: NodeJS.Timeout | undefined;
   private readonly idleSince = new Map<Connection, number>();
   /** Streams answered early whose request must still end within requestTimeout, and since when (0: not yet seen). */
-  private readonly unfinished = new Map<Http2Stream, number>();
+  private readonly unfinished = new Map<CallStream, number>();
   private readonly period: number;
 
   constructor(
@@ -36,7 +37,7 @@ export class ServerSweeper {
   }
 
   /** A request answered before it ended (RFC 9113 §8.1): its rest must come within requestTimeout, or it is reset. */
-  expectEnd(stream: Http2Stream): void {
+  expectEnd(stream: CallStream): void {
     if (this.period > 0 && Number.isFinite(this.requestTimeout) && !stream.remoteClosed) this.unfinished.set(stream, 0);
   }
 

@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ErrorCode } from '../../frames/index.js';
 import { Connection, headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
+import { DEFAULT_HTTP1_LIMITS } from '../../http1/index.js';
 import { ACCEPT_ENCODING, type CallStream, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, isEncoding, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, RichStatusCodec, Status } from '../call/index.js';
 import { chainServer } from './interceptors.js';
 import type { MethodDefinition, ServiceDefinition } from '../schema/index.js';
@@ -12,7 +13,8 @@ import type { ServerOptions } from './server-options.js';
 import { ProtocolRouter } from './protocol-router.js';
 import { healthService, HealthStatus, reflectionHandler, reflectionService, reflectionV1alphaService } from '../services/index.js';
 import { ServerCall } from './server-call.js';
-import { listenerAddress, listenOn } from './server-listener.js';
+import { Http1Connections } from './http1-connections.js';
+import { listenerAddress, listenOn, sniffTransport, type Transport } from './server-listener.js';
 import { ServerSweeper } from './server-sweeper.js';
 import { isWorker, listenWithWorkers, stopWorkers } from './workers.js';
 
@@ -50,6 +52,8 @@ export class Server {
   private readonly sweeper: ServerSweeper;
   /** gRPC-Web, Connect, JSON, CORS and what is none of them. */
   private readonly router: ProtocolRouter;
+  /** The connections that speak HTTP/1.1 (gRPC-Web and Connect only); undefined when the http1 option is false. */
+  private readonly http1: Http1Connections | undefined;
 
   constructor(options: ServerOptions = {}) {
     this.options = options;
@@ -61,6 +65,9 @@ export class Server {
       startCall: (stream, headers, peer, methodOf) => this.startCall(stream, headers, peer, methodOf),
       expectEnd: (stream) => this.sweeper.expectEnd(stream),
     });
+    if (options.http1 !== false) {
+      this.http1 = new Http1Connections(options.http1 ?? {}, (stream, headers, peer) => this.router.route(stream, headers, peer, '1.1'), () => this.checkDrained());
+    }
     if (options.health) this.addService(healthService, this.health.handlers);
     if (options.reflection) {
       const ServerReflectionInfo = reflectionHandler(() => this.definitions);
@@ -107,8 +114,16 @@ export class Server {
   }
 
   private async listenOn(where: net.ListenOptions): Promise<number> {
-    this.listener = await listenOn(where, this.options.tls, (socket) => this.handle(socket));
+    this.listener = await listenOn(where, this.options.tls, this.http1 !== undefined, (socket, transport) => this.accept(socket, transport));
     return this.port;
+  }
+
+  /** A new connection, by what it speaks: ALPN said, or its first octets tell (HTTP/2 preface or request line). */
+  private accept(socket: net.Socket, transport: Transport): void {
+    if (transport === 'h2' || !this.http1) this.handle(socket);
+    else if (transport === 'http/1.1') this.http1.serve(socket, this.shuttingDown);
+    // the wait for a first octet is bounded as a head is (HTTP/1.1 headersTimeoutMs)
+    else sniffTransport(socket, this.options.http1 ? this.options.http1.headersTimeoutMs ?? HTTP1_HEADERS_TIMEOUT : HTTP1_HEADERS_TIMEOUT, (seen) => this.accept(socket, seen));
   }
 
   /** Where the server listens, as a client target writes it: "127.0.0.1:50051", "[::1]:50051", "unix:/path". */
@@ -165,6 +180,7 @@ export class Server {
     if (this.workers.length > 0) return stopWorkers(this.workers, 'SIGINT');
     const closed = this.listener ? new Promise<void>((resolve) => this.listener!.close(() => resolve())) : Promise.resolve();
     for (const connection of this.connections) connection.goaway();
+    this.http1?.close();
     const grace = options.graceMs ?? this.options.shutdownGrace ?? 30_000;
     let lingering: NodeJS.Timeout | undefined;
     const timer = new DeadlineTimer(Date.now() + grace, () => {
@@ -174,6 +190,7 @@ export class Server {
       // kept referenced: shutdown() resolves only once they are closed, and a program awaits it
       lingering = setTimeout(() => {
         for (const connection of [...this.connections]) connection.destroy(new Error(reason));
+        this.http1?.destroy();
       }, SHUTDOWN_LINGER_MS);
     });
     await new Promise<void>((resolve) => {
@@ -192,12 +209,14 @@ export class Server {
     this.listener?.close();
     for (const call of [...this.calls]) call.stream.reset(ErrorCode.INTERNAL_ERROR);
     for (const connection of [...this.connections]) connection.destroy();
+    this.http1?.destroy();
     this.checkDrained();
   }
 
   private checkDrained(): void {
-    if (this.shuttingDown && this.connections.size === 0) this.sweeper.stop();
-    if (this.drained && this.connections.size === 0) {
+    const open = this.connections.size + (this.http1?.size ?? 0);
+    if (this.shuttingDown && open === 0) this.sweeper.stop();
+    if (this.drained && open === 0) {
       const done = this.drained;
       this.drained = undefined;
       done();
@@ -275,6 +294,9 @@ export class Server {
 
 /** After shutdown's grace, how long the ended calls' trailers get to reach their clients before connections close. */
 const SHUTDOWN_LINGER_MS = 1000;
+
+/** Default of HTTP/1.1's headersTimeoutMs (src/http1/limits.ts), also the wait for a new connection's first octet. */
+const HTTP1_HEADERS_TIMEOUT = DEFAULT_HTTP1_LIMITS.headersTimeoutMs;
 
 /** Default of ServerOptions.requestTimeout. */
 const DEFAULT_REQUEST_TIMEOUT = 30_000;
