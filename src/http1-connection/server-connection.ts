@@ -48,6 +48,8 @@ interface Exchange {
   response: ResponseWriter;
   requestEnded: boolean;
   keepAlive: boolean;
+  /** The response ended first: the rest of the request is read and dropped, then the next request is taken. */
+  draining: boolean;
 }
 
 export class Http1ServerConnection {
@@ -123,6 +125,7 @@ export class Http1ServerConnection {
       case 'head':
         return this.start(event.head);
       case 'data':
+        if (current!.draining) return;
         current!.body.push(event.data);
         if (current!.body.full) this.socket.pause();
         return;
@@ -132,6 +135,7 @@ export class Http1ServerConnection {
       case 'end':
         current!.requestEnded = true;
         current!.body.end(current!.body.trailers);
+        if (current!.draining) this.finish(current!);
     }
   }
 
@@ -141,7 +145,7 @@ export class Http1ServerConnection {
     const body = new RequestBody(this.highWaterMark, () => {
       if (this.current?.body === body && !this.current.requestEnded) this.socket.resume();
     });
-    const exchange: Exchange = { body, requestEnded: false, keepAlive, response: undefined! };
+    const exchange: Exchange = { body, requestEnded: false, keepAlive, draining: false, response: undefined! };
     exchange.response = new ResponseWriter(this.socket, head.method === 'HEAD', keepAlive, () => this.finish(exchange));
     this.current = exchange;
     const request: Http1Request = { method: head.method, target: head.target, version: head.version, headers: head.fields, body, keepAlive };
@@ -172,10 +176,19 @@ export class Http1ServerConnection {
       return;
     }
     if (!exchange.requestEnded) {
-      // RFC 9112 §9.6: answered before the request's content was read: close rather than read it all
-      this.socket.end();
+      // answered before the request's content was all read (an early error, or the last chunk not here yet): the
+      // client may reuse the connection, so the rest is read and dropped, as node:http does, within headersTimeoutMs;
+      // past it the connection closes (RFC 9112 §9.6)
+      if (exchange.draining) return;
+      exchange.draining = true;
+      exchange.body.fail(new Error('the response ended before the request'));
+      this.socket.resume();
+      this.clearTimer();
+      this.timer = setTimeout(() => this.socket.end(), this.parser.limits.headersTimeoutMs);
+      this.timer.unref();
       return;
     }
+    this.clearTimer();
     this.current = undefined;
     const backlog = this.backlog;
     this.backlog = [];
