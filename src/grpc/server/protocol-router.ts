@@ -53,6 +53,10 @@ export class ProtocolRouter {
     const served = this.host.method(typeof get === 'object' ? get.path : headerValue(headers, ':path')!);
     // Connect: a path that names no method is an HTTP 404, as any unknown URL (connect-go's mux)
     if (!served && route.protocol === 'connect') return this.plain(stream, method, 404, 'no such method');
+    // Connect: GET only for a method without side effects, so a link or an <img> cannot call one that has them
+    if (typeof get === 'object' && served && served.idempotency !== 'NO_SIDE_EFFECTS') {
+      return this.plain(stream, method, 405, `${served.path} may have side effects (its idempotency_level is not NO_SIDE_EFFECTS): call it with POST`);
+    }
     if (route.unary && served && (served.requestStream || served.responseStream)) {
       return this.plain(stream, method, 415, `${served.path} is a streaming method: Connect calls it with application/connect+${route.codec}`);
     }
