@@ -16,7 +16,7 @@ const LAYERS: Record<string, readonly string[]> = {
   codegen: [],
   http2: ['frames', 'hpack'],
   'http1-connection': ['http1'],
-  grpc: ['frames', 'hpack', 'http2', 'codegen'],
+  grpc: ['frames', 'hpack', 'http2', 'http1', 'http1-connection', 'codegen'],
   discovery: ['grpc'],
   trace: ['frames', 'hpack', 'http2', 'grpc', 'codegen'],
   cli: ['frames', 'hpack', 'http2', 'grpc', 'codegen', 'trace', 'discovery'],
@@ -31,7 +31,7 @@ const GRPC_ROOMS: Record<string, readonly string[]> = {
   protocols: ['schema', 'call'],
   server: ['schema', 'call', 'services', 'protocols'],
   channel: ['schema', 'call'],
-  client: ['schema', 'call', 'channel', 'services'],
+  client: ['schema', 'call', 'channel', 'services', 'protocols'],
   telemetry: ['schema', 'call'],
 };
 
