@@ -119,7 +119,8 @@ export class Client {
         maxReceiveMessageLength,
         maxSendMessageLength: options.maxSendMessageLength ?? Infinity,
         compression: callOptions.compression ?? options.compression ?? 'identity',
-        minCompressLength: options.minCompressLength ?? MIN_COMPRESS_LENGTH,
+        // Connect names a unary request's compression in content-encoding: under one, every request is compressed
+        minCompressLength: options.minCompressLength ?? (protocol === 'connect' ? 0 : MIN_COMPRESS_LENGTH),
         retryPolicy: policies.get(method.path),
         throttle,
         statusCodec,

@@ -77,8 +77,13 @@ export class ClientConnectStream extends ClientTranslation {
     this.headersSeen = true;
     const out: HeaderList = [];
     const ok = headerValue(headers, ':status') === '200';
+    const type = (headerValue(headers, 'content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+    // connect-go: Connect streaming in the other codec is INTERNAL (the server misread us); anything else the call's
+    if (ok && type.startsWith('application/connect+') && type !== `application/connect+${this.codec}`) {
+      return this.failWith(Status.INTERNAL, `received content-type ${JSON.stringify(type)}, not application/connect+${this.codec}`, false);
+    }
     for (const [name, value] of headers) {
-      if (name === 'content-type' && ok && value.toLowerCase().startsWith(`application/connect+${this.codec}`)) out.push([name, GRPC_CONTENT_TYPE]);
+      if (name === 'content-type' && ok && type === `application/connect+${this.codec}`) out.push([name, GRPC_CONTENT_TYPE]);
       else out.push([RESPONSE_NAMES[name] ?? name, value]);
     }
     this.encoding = headerValue(out, 'grpc-encoding') ?? 'identity';
@@ -98,6 +103,7 @@ export class ClientConnectStream extends ClientTranslation {
     const final = this.splitter.done;
     if (!final) return this.failWith(MISSING_STATUS, this.splitter.partial ? 'the Connect response ended inside an envelope' : 'the Connect response ended without its end-of-stream message', true);
     if ((final.flag & 1) === 0) return this.endOfStream(final.data);
+    this.settling = true;
     decompress(this.encoding, final.data, Number.MAX_SAFE_INTEGER).then(
       (json) => this.endOfStream(Buffer.from(json)),
       (err: StatusError) => this.failWith(MISSING_STATUS, `the end-of-stream message does not decompress: ${err.details}`, true),

@@ -137,10 +137,15 @@ export class ClientConnectUnaryStream extends ClientTranslation {
       else if (name[0] !== ':' && !NOT_METADATA.has(name) && !name.startsWith('connect-') && !name.startsWith('grpc-')) metadata.push([name, value]);
     }
     const head: HeaderList = [[':status', '200'], ['content-type', GRPC_CONTENT_TYPE]];
-    if (this.status !== 200) return void this.error(body, encoding, [...head, ...metadata, ...trailers]);
+    if (this.status !== 200) {
+      this.settling = true;
+      return void this.error(body, encoding, [...head, ...metadata, ...trailers]);
+    }
     const type = (headerValue(headers, 'content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
     if (type !== `application/${this.codec}`) {
-      return this.failWith(Status.INTERNAL, `received content-type ${JSON.stringify(type)}, not application/${this.codec}`, false);
+      // connect-go: the other codec of Connect is INTERNAL (the server misread us); anything else UNKNOWN
+      const code = type === 'application/proto' || type === 'application/json' ? Status.INTERNAL : Status.UNKNOWN;
+      return this.failWith(code, `received content-type ${JSON.stringify(type)}, not application/${this.codec}`, false);
     }
     const compressed = encoding !== undefined && encoding !== 'identity';
     if (compressed) head.push(['grpc-encoding', encoding]);

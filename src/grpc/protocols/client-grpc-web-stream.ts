@@ -64,7 +64,8 @@ export class ClientGrpcWebStream extends ClientTranslation {
     const final = this.splitter.done;
     if (final) {
       if ((final.flag & 1) === 0) return this.trailers(parseTrailerBlock(final.data));
-      decompress(this.encoding, final.data, Number.MAX_SAFE_INTEGER).then(
+      this.settling = true;
+    decompress(this.encoding, final.data, Number.MAX_SAFE_INTEGER).then(
         (block) => this.trailers(parseTrailerBlock(Buffer.from(block))),
         (err: StatusError) => this.failWith(MISSING_STATUS, `the trailers do not decompress: ${err.details}`, true),
       );

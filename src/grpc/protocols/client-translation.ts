@@ -12,6 +12,9 @@ export abstract class ClientTranslation implements ClientStream, ClientStreamHan
   protected wire: ClientStream | undefined;
   /** The trailers are given (or the stream reset): the call is told nothing more. */
   protected answered = false;
+  /** The trailers wait for something asynchronous (decompressing them): the wire's close is told after them. */
+  protected settling = false;
+  private closeHeld = false;
 
   constructor(protected readonly handler: ClientStreamHandler) {}
 
@@ -58,7 +61,8 @@ export abstract class ClientTranslation implements ClientStream, ClientStreamHan
   abstract onData(stream: ClientStream, data: Uint8Array, endStream: boolean): void;
 
   onReset(_stream: ClientStream, code: number, reason: string, retryable: boolean): void {
-    if (this.answered) return;
+    // a reset after the whole status arrived (RST_STREAM NO_ERROR while it decompresses) changes nothing
+    if (this.answered || this.settling) return;
     this.answered = true;
     this.handler.onReset(this, code, reason, retryable);
   }
@@ -68,14 +72,18 @@ export abstract class ClientTranslation implements ClientStream, ClientStreamHan
   }
 
   onClose(): void {
-    this.handler.onClose?.(this);
+    if (this.settling) this.closeHeld = true;
+    else this.handler.onClose?.(this);
   }
 
   /** Ends the call with these trailers (a grpc-status among them). */
   protected trailers(trailers: HeaderList): void {
-    if (this.answered) return;
-    this.answered = true;
-    this.handler.onHeaders(this, trailers, true);
+    this.settling = false;
+    if (!this.answered) {
+      this.answered = true;
+      this.handler.onHeaders(this, trailers, true);
+    }
+    if (this.closeHeld) this.handler.onClose?.(this);
   }
 
   /** Ends the call with a status found here (a malformed response): Trailers-Only as gRPC would say it. */
