@@ -65,6 +65,7 @@ export class Http1Stream implements ClientStream, Http1ResponseHandler {
     connection.socket.on('drain', this.drain);
     const queued = this.queued.splice(0);
     this.queuedBytes = 0;
+    this.requestEnded = false; // what was queued is written now, its end with it
     for (const [data, endStream] of queued) this.write(data, endStream);
     if (queued.length > 0) this.drain();
   }

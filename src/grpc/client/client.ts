@@ -106,7 +106,7 @@ export class Client {
     const telemetry = options.telemetry;
     const maxReceiveMessageLength = options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH;
     const protocol = options.protocol ?? 'grpc';
-    const calls = protocol === 'grpc' ? undefined : new ProtocolCalls(this.channel, protocol, options.codec ?? 'proto', options.useGet ?? false, maxReceiveMessageLength);
+    const calls = protocol === 'grpc' ? undefined : new ProtocolCalls(this.channel, protocol, options.codec ?? 'proto', options.useGet ?? false, maxReceiveMessageLength, options.httpVersion ?? '2');
     const safe = calls && options.useGet ? noSideEffects(service) : new Set<string>();
     this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) => {
       const path = calls?.path(method, safe.has(method.name));

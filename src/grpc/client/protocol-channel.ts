@@ -8,6 +8,19 @@ import type { CallChannel } from './call-config.js';
 /** The protocols a client speaks: gRPC (HTTP/2 only), gRPC-Web and Connect (HTTP/2 or HTTP/1.1). */
 export type ClientProtocol = 'grpc' | 'grpc-web' | 'connect';
 
+const HALF_DUPLEX_HINT = ' (a bidirectional call over HTTP/1.1 is half-duplex, and some servers refuse it: connect-es answers 505 and closes)';
+
+/** The handler, with `hint` added to why its stream was reset. */
+function hinted(handler: ClientStreamHandler, hint: string): ClientStreamHandler {
+  return {
+    onHeaders: (stream, headers, endStream) => handler.onHeaders(stream, headers, endStream),
+    onData: (stream, data, endStream) => handler.onData(stream, data, endStream),
+    onReset: (stream, code, reason, retryable) => handler.onReset(stream, code, reason + hint, retryable),
+    onClose: (stream) => handler.onClose?.(stream),
+    onDrain: (stream) => handler.onDrain?.(stream),
+  };
+}
+
 /** What a client's calls of one method need when the protocol is not gRPC: their channel and their method. */
 export interface ProtocolPath {
   channel: CallChannel;
@@ -32,6 +45,7 @@ export class ProtocolCalls {
     private readonly useGet: boolean,
     /** Bounds a Connect unary body, a trailer envelope and an end-of-stream message as it bounds a message. */
     private readonly maxReceiveMessageLength: number,
+    private readonly httpVersion: '2' | '1.1',
   ) {
     this.json = codec === 'json' ? new JsonCodec() : undefined;
   }
@@ -48,7 +62,10 @@ export class ProtocolCalls {
     const { channel, protocol, codec, json } = this;
     const get = unary && protocol === 'connect' && this.useGet && noSideEffects;
     const max = this.maxReceiveMessageLength;
-    const translation = (handler: ClientStreamHandler): ClientTranslation => {
+    // over HTTP/1.1 a bidi call is half-duplex; a server that refuses it (connect-es answers 505 and closes) is named
+    const hint = method.requestStream && method.responseStream && this.httpVersion === '1.1' ? HALF_DUPLEX_HINT : undefined;
+    const translation = (given: ClientStreamHandler): ClientTranslation => {
+      const handler = hint ? hinted(given, hint) : given;
       if (protocol === 'grpc-web') return new ClientGrpcWebStream(handler, codec, max);
       return unary ? new ClientConnectUnaryStream(handler, codec, max, get) : new ClientConnectStream(handler, codec, max);
     };
