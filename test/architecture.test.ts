@@ -31,7 +31,7 @@ const GRPC_ROOMS: Record<string, readonly string[]> = {
   protocols: ['schema', 'call'],
   server: ['schema', 'call', 'services', 'protocols'],
   channel: ['schema', 'call'],
-  client: ['schema', 'call', 'channel', 'services'],
+  client: ['schema', 'call', 'channel', 'services', 'protocols'],
   telemetry: ['schema', 'call'],
 };
 

@@ -2,6 +2,7 @@
 // deadlines and grpc-timeout, compression, rich status details, percent-encoding, HTTP and RST_STREAM status mapping.
 // Imports: schema/.
 export { type CallStream, type CallStreamHandler, DISCARD } from './call-stream.js';
+export type { CallTransport, ClientStream, ClientStreamHandler } from './client-stream.js';
 export { Deferred } from './deferred.js';
 export { Metadata, type MetadataValue } from './metadata.js';
 export { type CallListener, type CallStatus, passThrough, tellStatus } from './call-listener.js';

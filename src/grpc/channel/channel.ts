@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import type { Connection } from '../../http2/index.js';
+import { Connection } from '../../http2/index.js';
 import type { ConnectivityState } from './connectivity.js';
 import type { HealthChecker } from './health-checker.js';
 import { type LoadBalancer, PickFirst, policyName, RoundRobin } from './load-balancer.js';
 import { builtInResolvers } from './built-in-resolvers.js';
 import type { Resolver, ResolverFactory, ResolverOptions } from './resolver.js';
 import type { ServiceConfig } from './service-config.js';
-import { Status, StatusError } from '../call/index.js';
+import { type CallTransport, Status, StatusError } from '../call/index.js';
 import { Subchannel, type SubchannelOptions } from './subchannel.js';
 import { parseHostPort, parseTarget, type SubchannelAddress } from './target.js';
 
@@ -103,10 +103,21 @@ export class Channel extends EventEmitter {
   }
 
   /**
-   * A connection for a new call from the policy's pick. While the channel connects the call waits; in
+   * An HTTP/2 connection for a new call from the policy's pick. While the channel connects the call waits; in
    * TRANSIENT_FAILURE it fails with UNAVAILABLE unless it waits for ready (its deadline still applies).
    */
   async getConnection(waitForReady = false): Promise<Connection> {
+    const picked = await this.pickTransport(waitForReady);
+    if (!(picked instanceof Connection)) throw new StatusError(Status.UNAVAILABLE, 'the channel speaks HTTP/1.1: use getTransport()');
+    return picked;
+  }
+
+  /** Where a new call opens its stream: an HTTP/2 connection (getConnection), or the HTTP/1.1 pool of a subchannel. */
+  getTransport(waitForReady = false): Promise<CallTransport> {
+    return this.options.httpVersion === '1.1' ? this.pickTransport(waitForReady) : this.getConnection(waitForReady);
+  }
+
+  private async pickTransport(waitForReady: boolean): Promise<CallTransport> {
     for (;;) {
       if (this.closed) throw new StatusError(Status.UNAVAILABLE, 'the channel is closed');
       const picked = this.balancer?.pick();

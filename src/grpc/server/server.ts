@@ -66,7 +66,8 @@ export class Server {
       expectEnd: (stream) => this.sweeper.expectEnd(stream),
     });
     if (options.http1 !== false) {
-      this.http1 = new Http1Connections(options.http1 ?? {}, (stream, headers, peer) => this.router.route(stream, headers, peer, '1.1'), () => this.checkDrained());
+      // a stream's body has no length: its messages are bounded by maxReceiveMessageLength, not the body
+      this.http1 = new Http1Connections({ maxBodyOctets: Infinity, ...options.http1 }, (stream, headers, peer) => this.router.route(stream, headers, peer, '1.1'), () => this.checkDrained());
     }
     if (options.health) this.addService(healthService, this.health.handlers);
     if (options.reflection) {
