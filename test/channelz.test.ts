@@ -75,8 +75,9 @@ t.test('our client → our server: exact counts, windows, addresses, trace', asy
   t.equal(sockets.socket_ref.length, 1, 'one connection accepted');
   const accepted = (await cz.GetSocket({ socket_id: sockets.socket_ref[0].socket_id })).socket;
   t.same(streams(accepted.data), { started: 4, succeeded: 4, failed: 0, sent: 3, received: 4 }, 'server socket: 4 streams ended normally (a failed call still ends its stream), 3 responses, 4 requests');
-  t.equal(accepted.data.local_flow_control_window.value, String(WINDOW - RESPONSE_OCTETS), 'server: what it may still send is 16 MiB less the response octets');
-  t.equal(accepted.data.remote_flow_control_window.value, String(WINDOW - REQUEST_OCTETS), 'server: what the client may still send is 16 MiB less the request octets');
+  // each end's own receive window (as grpc-go and grpc-js): local, what the peer may still send; remote, what we may
+  t.equal(accepted.data.local_flow_control_window.value, String(WINDOW - REQUEST_OCTETS), 'server local: the client may still send 16 MiB less the request octets');
+  t.equal(accepted.data.remote_flow_control_window.value, String(WINDOW - RESPONSE_OCTETS), 'server remote: it may still send 16 MiB less the response octets');
   t.ok(accepted.data.last_remote_stream_created_timestamp, 'the client opened the streams');
   t.notOk(accepted.data.last_local_stream_created_timestamp, 'the server opened none');
   t.equal(accepted.security, null, 'plaintext: no security');
@@ -95,8 +96,8 @@ t.test('our client → our server: exact counts, windows, addresses, trace', asy
   t.same(descriptions(sub), ['Subchannel created', 'Subchannel Connectivity change to CONNECTING', 'Subchannel Connectivity change to READY']);
   const dialed = (await cz.GetSocket({ socket_id: sub.socket_ref[0].socket_id })).socket;
   t.same(streams(dialed.data), { started: 4, succeeded: 4, failed: 0, sent: 4, received: 3 }, 'client socket: 4 streams, 4 requests, 3 responses');
-  t.equal(dialed.data.local_flow_control_window.value, String(WINDOW - REQUEST_OCTETS), 'client: may still send 16 MiB less the request octets');
-  t.equal(dialed.data.remote_flow_control_window.value, String(WINDOW - RESPONSE_OCTETS), 'client: granted the server 16 MiB less the response octets');
+  t.equal(dialed.data.local_flow_control_window.value, String(WINDOW - RESPONSE_OCTETS), 'client local: the server may still send 16 MiB less the response octets');
+  t.equal(dialed.data.remote_flow_control_window.value, String(WINDOW - REQUEST_OCTETS), 'client remote: it may still send 16 MiB less the request octets');
   t.equal(dialed.remote.tcpip_address.port, port, 'the client socket\'s remote end is the server');
   t.equal(dialed.local.tcpip_address.port, accepted.remote.tcpip_address.port, 'and its local end is what the server saw');
   t.equal(dialed.data.peer_max_concurrent_streams, 1000, 'the server\'s SETTINGS_MAX_CONCURRENT_STREAMS');
@@ -174,4 +175,150 @@ t.test('paging: max_results 0 and 1, start ids, past the end, bounds', async (t)
   t.same([rest.socket_ref.length, rest.end], [2, true], 'the other two (the reader\'s and the second client\'s), the end');
   const noServer = await cz.GetServerSockets({ server_id: 123456 }).catch((err: StatusError) => err);
   t.equal((noServer as StatusError).code, Status.NOT_FOUND);
+});
+
+/** The fields of a message that hold something (not null, 0, "", false or []), as dotted paths. */
+function populated(message: Z, prefix = ''): string[] {
+  return Object.entries(message).flatMap(([key, value]) => {
+    if (value === null || value === undefined || value === '' || value === '0' || value === 0 || value === false) return [];
+    if (Array.isArray(value)) return value.length ? [prefix + key] : [];
+    if (typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Uint8Array) && key !== 'trace' && !key.endsWith('timestamp')) return populated(value, `${prefix}${key}.`);
+    return [prefix + key];
+  }).sort();
+}
+
+/** Everything a Channelz service says of the pi server on `port` and of the channel to it, read with our client. */
+async function snapshot(cz: ReturnType<typeof reader>, port: number) {
+  const server = (await cz.GetServers({})).server.find((s: Z) => s.listen_socket.some((l: Z) => l.name.endsWith(`:${port}`)));
+  const [ref] = (await cz.GetServerSockets({ server_id: server.ref.server_id })).socket_ref;
+  const accepted = (await cz.GetSocket({ socket_id: ref.socket_id })).socket;
+  const channel = (await cz.GetTopChannels({})).channel.find((c: Z) => c.data.target.endsWith(`:${port}`));
+  const sub = (await cz.GetSubchannel({ subchannel_id: channel.subchannel_ref[0].subchannel_id })).subchannel;
+  const dialed = (await cz.GetSocket({ socket_id: sub.socket_ref[0].socket_id })).socket;
+  return { server, accepted, channel, sub, dialed };
+}
+
+t.test('grpc-js\'s channelz for the same traffic: the same counts, the same fields populated', async (t) => {
+  // grpc-js: its pi server, its client, and its channelz (process-wide) served by a second server
+  const piPackage = (grpc.loadPackageDefinition(protoLoader.loadSync(PI_PROTO, { keepCase: true })) as Z).pi;
+  const theirServer = new grpc.Server();
+  theirServer.addService(piPackage.PiCalculator.service, {
+    Calc: (call: Z, callback: grpc.sendUnaryData<unknown>) =>
+      call.request.n <= 0 ? callback({ code: grpc.status.INVALID_ARGUMENT, details: 'request number should be positive' }) : callback(null, { value: pi(call.request.n) }),
+  });
+  const bind = (s: grpc.Server) => new Promise<number>((resolve, reject) => s.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+  const theirPort = await bind(theirServer);
+  const admin = new grpc.Server();
+  grpc.addAdminServicesToServer(admin);
+  const adminPort = await bind(admin);
+  const theirClient = new piPackage.PiCalculator(`127.0.0.1:${theirPort}`, grpc.credentials.createInsecure());
+  t.teardown(() => {
+    theirClient.close();
+    theirServer.forceShutdown();
+    admin.forceShutdown();
+  });
+  await knownTraffic((n) => new Promise((resolve, reject) => theirClient.Calc({ n }, (e: Error | null, v: unknown) => (e ? reject(e) : resolve(v)))));
+  const theirs = await snapshot(reader(t, adminPort), theirPort);
+
+  // ours, the same traffic
+  const registry = new ChannelzRegistry();
+  const { port } = await piServer(t, registry);
+  const monitor = await piServer(t, registry);
+  const client = createClient(`127.0.0.1:${port}`, piService, { channelz: registry });
+  t.teardown(() => client.close());
+  await knownTraffic((n) => client.Calc({ n }));
+  const ours = await snapshot(reader(t, monitor.port), port);
+
+  for (const what of ['server', 'channel', 'sub'] as const) {
+    t.same(counts(ours[what].data), counts(theirs[what].data), `${what}: the same call counts`);
+    t.same(counts(ours[what].data), { started: 4, succeeded: 3, failed: 1 });
+  }
+  for (const what of ['accepted', 'dialed'] as const) {
+    t.same(streams(ours[what].data), streams(theirs[what].data), `${what} socket: the same stream and message counts`);
+  }
+  for (const what of ['server', 'channel', 'sub', 'accepted', 'dialed'] as const) {
+    const missing = populated(theirs[what]).filter((field) => !populated(ours[what]).includes(field) && !field.startsWith('ref.name'));
+    t.same(missing, [], `${what}: every field grpc-js fills, we fill (${populated(ours[what]).length} fields)`);
+  }
+  // the windows mean the same: local is what the peer may still send (grpc-js starts from 65535, we grant 16 MiB)
+  t.equal(Number(theirs.dialed.data.local_flow_control_window.value), 65535 - RESPONSE_OCTETS, 'grpc-js client local: 65535 less the response octets');
+  t.equal(Number(ours.dialed.data.local_flow_control_window.value), WINDOW - RESPONSE_OCTETS, 'ours: 16 MiB less the same octets');
+  t.equal(Number(theirs.accepted.data.local_flow_control_window.value), 65535 - REQUEST_OCTETS, 'grpc-js server local: 65535 less the request octets');
+  t.equal(Number(ours.accepted.data.local_flow_control_window.value), WINDOW - REQUEST_OCTETS, 'ours: 16 MiB less the same octets');
+});
+
+const require = createRequire(import.meta.url);
+let buf = '';
+try {
+  buf = join(require.resolve('@bufbuild/buf/package.json'), '..', 'bin', 'buf');
+} catch {
+  buf = '';
+}
+const hasBuf = buf !== '' && commandWorks(buf, ['--version']);
+
+t.test('stock readers through reflection: buf curl and h2grpc call', async (t) => {
+  const { port } = await piServer(t, true, true);
+  const client = createClient(`127.0.0.1:${port}`, piService);
+  t.teardown(() => client.close());
+  await knownTraffic((n) => client.Calc({ n }));
+  // the readers' own calls count too (their reflection streams, and the GetServers in flight, started and not ended:
+  // grpc-js counts alike), so: 1 failed call, and every call but the one answering has ended
+  const call = await run(process.execPath, [...H2GRPC_CLI, 'call', '--plaintext', `127.0.0.1:${port}`, 'grpc.channelz.v1.Channelz/GetServers', '-d', '{}']);
+  t.equal(call.status, 0, call.stderr);
+  const byCli = JSON.parse(call.stdout);
+  t.equal(byCli.end, true);
+  const cliCounts = counts({ calls_started: byCli.server[0].data.callsStarted, calls_succeeded: byCli.server[0].data.callsSucceeded, calls_failed: byCli.server[0].data.callsFailed });
+  t.equal(typeof byCli.server[0].data.callsStarted, 'string', 'h2grpc call: ProtoJSON, int64 as strings');
+  t.equal(cliCounts.failed, 1, 'the failed pi call');
+  t.equal(cliCounts.started, cliCounts.succeeded + cliCounts.failed + 1, 'all ended but the GetServers answering');
+  t.ok(cliCounts.succeeded >= 3, `the 3 pi calls and reflection's succeeded (${cliCounts.succeeded})`);
+  t.match(byCli.server[0].listenSocket[0].name, `127.0.0.1:${port}`);
+  if (!havePeer(t, hasBuf, 'buf curl', 'npm package @bufbuild/buf')) return;
+  const curl = await run(buf, ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', '--reflect', '-d', '{}', `http://127.0.0.1:${port}/grpc.channelz.v1.Channelz/GetServers`]);
+  t.equal(curl.status, 0, curl.stderr);
+  const byBuf = JSON.parse(curl.stdout);
+  const bufCounts = counts({ calls_started: byBuf.server[0].data.callsStarted, calls_succeeded: byBuf.server[0].data.callsSucceeded, calls_failed: byBuf.server[0].data.callsFailed });
+  t.equal(bufCounts.failed, 1, 'buf curl: still the one failed call');
+  // buf keeps its reflection stream open while it calls: two calls in flight
+  t.equal(bufCounts.started, bufCounts.succeeded + bufCounts.failed + 2, 'all ended but GetServers and buf\'s reflection stream');
+  t.ok(bufCounts.succeeded > cliCounts.succeeded, 'h2grpc call\'s GetServers and buf\'s reflection have ended since, OK');
+  t.equal(byBuf.server[0].data.trace.events[0].description, 'Server created');
+  const sockets = await run(buf, ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', '--reflect', '-d', JSON.stringify({ serverId: byBuf.server[0].ref.serverId }), `http://127.0.0.1:${port}/grpc.channelz.v1.Channelz/GetServerSockets`]);
+  t.equal(sockets.status, 0, sockets.stderr);
+  t.ok(JSON.parse(sockets.stdout).socketRef.length >= 2, 'the pi client\'s connection and buf curl\'s own');
+});
+
+t.test('h2grpc channelz: the tree, and --watch until Ctrl-C', async (t) => {
+  const registry = new ChannelzRegistry();
+  const { port } = await piServer(t, registry);
+  const client = createClient(`127.0.0.1:${port}`, piService, { channelz: registry });
+  t.teardown(() => client.close());
+  await knownTraffic((n) => client.Calc({ n }));
+  const tree = await run(process.execPath, [...H2GRPC_CLI, 'channelz', '--plaintext', `127.0.0.1:${port}`]);
+  t.equal(tree.status, 0, tree.stderr);
+  const lines = tree.stdout.split('\n');
+  t.equal(lines[0], `channelz of 127.0.0.1:${port}`);
+  t.match(tree.stdout, new RegExp(`└─ channel \\d+  127\\.0\\.0\\.1:${port}  READY\\n {5}calls 4 started, 3 ok, 1 failed`), 'the channel and its calls');
+  t.match(tree.stdout, /└─ subchannel \d+ {2}127\.0\.0\.1:\d+ {2}READY\n {8}calls 4 started, 3 ok, 1 failed/, 'its subchannel');
+  t.match(tree.stdout, /└─ socket \d+ {2}127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+\n {11}streams 4 started, 4 ok, 0 failed · messages 4 sent, 3 received · keepalives 0\n {11}windows: peer may send 16777174, we may send 16777188/, 'the subchannel\'s socket, its numbers');
+  t.match(tree.stdout, /Subchannel Connectivity change to READY/, 'the trace');
+  t.match(tree.stdout, /├─ listening \d+ {2}127\.0\.0\.1:\d+/, 'the server listens');
+  t.match(tree.stdout, /streams 4 started, 4 ok, 0 failed · messages 3 sent, 4 received/, 'the server\'s side of the connection');
+
+  const none = await run(process.execPath, [...H2GRPC_CLI, 'channelz', '--plaintext', `127.0.0.1:${(await piServer(t)).port}`]);
+  t.equal(none.status, 1, 'a server without channelz: exit 1');
+  t.match(none.stderr, /does the server serve channelz/);
+  const usage = await run(process.execPath, [...H2GRPC_CLI, 'channelz', '--interval', '0', `127.0.0.1:${port}`]);
+  t.equal(usage.status, 2, 'an interval out of bounds is a usage error');
+  t.match(usage.stderr, /--interval takes a number from 0\.1 to 3600/);
+
+  const watch = spawn(process.execPath, [...H2GRPC_CLI, 'channelz', '--plaintext', '--watch', '--interval', '0.2', `127.0.0.1:${port}`], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const killer = setTimeout(() => watch.kill('SIGKILL'), HANG_MS);
+  let out = '';
+  watch.stdout.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => watch.on('close', resolve));
+  await until(() => out.split('channelz of').length > 2, 'two trees printed');
+  watch.kill('SIGINT');
+  t.equal(await exited, 0, 'Ctrl-C ends it, exit 0');
+  clearTimeout(killer);
 });

@@ -52,7 +52,7 @@ function socketLines(s: Z, pad: string, now: number): string[] {
   const lines = [
     `socket ${s.ref.socket_id}  ${addressOf(s.local)} -> ${addressOf(s.remote)}${s.security?.tls ? `  TLS ${s.security.tls.standard_name || s.security.tls.other_name}` : ''}`,
     `${pad}  streams ${d.streams_started} started, ${d.streams_succeeded} ok, ${d.streams_failed} failed · messages ${d.messages_sent} sent, ${d.messages_received} received · keepalives ${d.keep_alives_sent}`,
-    `${pad}  windows: we may send ${d.local_flow_control_window?.value ?? '?'}, peer may send ${d.remote_flow_control_window?.value ?? '?'} · last stream ${ago(d.last_local_stream_created_timestamp ?? d.last_remote_stream_created_timestamp, now)} · last message ${ago(d.last_message_received_timestamp, now)}`,
+    `${pad}  windows: peer may send ${d.local_flow_control_window?.value ?? '?'}, we may send ${d.remote_flow_control_window?.value ?? '?'} · last stream ${ago(d.last_local_stream_created_timestamp ?? d.last_remote_stream_created_timestamp, now)} · last message ${ago(d.last_message_received_timestamp, now)}`,
   ];
   if (d.received_goaway_error) lines.push(`${pad}  GOAWAY received, error ${d.received_goaway_error.value}`);
   return lines;

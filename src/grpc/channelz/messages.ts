@@ -87,9 +87,10 @@ export function socketMessage(node: SocketNode): Message {
       last_remote_stream_created_timestamp: timestamp(stats?.lastRemoteStreamCreated ?? 0),
       last_message_sent_timestamp: timestamp(node.lastMessageSent),
       last_message_received_timestamp: timestamp(node.lastMessageReceived),
-      // channelz.proto: local is "the window granted to the local endpoint by the remote", what we may send
-      local_flow_control_window: { value: connection.sendWindow },
-      remote_flow_control_window: { value: connection.receiveWindowSize },
+      // each endpoint's own receive window, as grpc-go and grpc-js report them: local is what the peer may still
+      // send us, remote what we may still send it (channelz.proto's comments can be read the other way round)
+      local_flow_control_window: { value: connection.receiveWindowSize },
+      remote_flow_control_window: { value: connection.sendWindow },
       received_goaway_error: goaway ? { value: goaway.errorCode } : undefined,
       peer_max_concurrent_streams: Math.min(connection.remote.maxConcurrentStreams, 0xffffffff),
     },
