@@ -82,7 +82,7 @@ const config: ServiceConfig = {
   methodConfig: [{ name: [{ service: 'cache.Cache' }], retryPolicy: { maxAttempts: 5, initialBackoff: '0.05s', maxBackoff: '0.5s', backoffMultiplier: 2, retryableStatusCodes: ['UNAVAILABLE'] } }],
 };
 const etcd = useEtcd ? new EtcdClient(etcdUrl!) : undefined;
-const channelz = argv.includes('--channelz') ? new ChannelzRegistry({ maxTraceEvents: 64 }) : undefined;
+const channelz = argv.includes('--channelz') ? new ChannelzRegistry({ maxTraceEvents: 1000 }) : undefined;
 const channelzServer = channelz && new Server({ channelz });
 if (channelzServer) console.log(`channelz: npx h2grpc channelz --plaintext 127.0.0.1:${await channelzServer.listen(0)} --watch`);
 const target = useEtcd ? 'etcd:///cache' : `ipv4:${[...first, `127.0.0.1:${fourthPort}`].join(',')}`;
@@ -163,6 +163,7 @@ function printChannelz(registry: ChannelzRegistry): void {
     for (const sub of channel.subchannels.values()) {
       console.log(`    subchannel ${sub.id} ${sub.name} (${names.get(sub.name) ?? '?'}) ${sub.state}, ${calls(sub)}`);
       // reconnecting in backoff repeats IDLE, CONNECTING, TRANSIENT_FAILURE: the repeats are counted, not printed
+      if (sub.trace.logged > sub.trace.events.length) console.log(`      (${sub.trace.logged - sub.trace.events.length} earlier events not kept)`);
       const events = sub.trace.events.map((e) => ({ at: e.timestamp, text: e.description.replace(/ \(.*\)$/, '') }));
       const firstFailure = events.findIndex((e) => e.text.endsWith('TRANSIENT_FAILURE'));
       let repeats = 0;
