@@ -322,3 +322,20 @@ t.test('h2grpc channelz: the tree, and --watch until Ctrl-C', async (t) => {
   t.equal(await exited, 0, 'Ctrl-C ends it, exit 0');
   clearTimeout(killer);
 });
+
+t.test('examples/pi-server.ts --channelz, read by h2grpc channelz after the tutorial\'s client', async (t) => {
+  const server = spawn(process.execPath, ['--import', 'tsx', 'examples/pi-server.ts', '--port', '0', '--channelz'], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => server.kill('SIGKILL'));
+  let out = '';
+  server.stdout.on('data', (d) => (out += d));
+  await until(() => /channelz: npx h2grpc channelz --plaintext 127\.0\.0\.1:\d+\n/.test(out), 'pi-server.ts says where channelz is');
+  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(out)![1]);
+  const client = await run(process.execPath, ['--import', 'tsx', 'examples/pi-client.ts', '--port', String(port)]);
+  t.equal(client.status, 0, client.stderr);
+  const tree = await run(process.execPath, [...H2GRPC_CLI, 'channelz', '--plaintext', `127.0.0.1:${port}`]);
+  t.equal(tree.status, 0, tree.stderr);
+  // pi-client.ts: pi(1) … pi(999), pi(0) failing, pi(1) again; then the GetServers answering (started, not ended)
+  t.match(tree.stdout, /└─ server \d+\n {5}calls 1002 started, 1000 ok, 1 failed/, '1001 pi calls, 1 failed, and the reader\'s');
+  t.equal(tree.stdout.match(/─ socket \d+/g)?.length, 1, 'one connection: the reader\'s (the tutorial client\'s left with it)');
+  t.match(tree.stdout, 'channels: none', 'a server alone has no channels');
+});
