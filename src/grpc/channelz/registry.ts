@@ -11,7 +11,9 @@ export interface ChannelzOptions {
 
 /** gRFC A14: the page size when a request's max_results is 0 (as grpc-js). */
 export const DEFAULT_PAGE_SIZE = 100;
+/** Default of ChannelzOptions.maxPageSize: the most entities one Get… call answers with. */
 export const DEFAULT_MAX_PAGE_SIZE = 1000;
+/** Default of ChannelzOptions.maxTraceEvents: trace events kept per channel and subchannel. */
 export const DEFAULT_MAX_TRACE_EVENTS = 32;
 
 /** A page of entities: at most the size asked for, from the first id at or above the start; end when none is left. */
