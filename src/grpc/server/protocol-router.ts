@@ -8,10 +8,10 @@ import type { MethodDefinition } from '../schema/index.js';
 import { trailersOnly } from './run-handler.js';
 import type { ServerOptions } from './server-options.js';
 
-/** Where a call came from: the peer's address (ServerCall.peer) and the connection; one per connection. */
+/** Where a call came from: the peer's address (ServerCall.peer) and its HTTP/2 connection, if it has one; one per connection. */
 export interface CallOrigin {
   readonly peer: string;
-  readonly connection: Connection;
+  readonly connection?: Connection;
 }
 
 /** What the router needs of its server. */
