@@ -29,9 +29,10 @@ const GRPC_ROOMS: Record<string, readonly string[]> = {
   call: ['schema'],
   services: ['schema', 'call'],
   protocols: ['schema', 'call'],
-  server: ['schema', 'call', 'services', 'protocols'],
-  channel: ['schema', 'call'],
-  client: ['schema', 'call', 'channel', 'services', 'protocols'],
+  server: ['schema', 'call', 'services', 'protocols', 'channelz'],
+  channelz: ['call'],
+  channel: ['schema', 'call', 'channelz'],
+  client: ['schema', 'call', 'channel', 'services', 'protocols', 'channelz'],
   telemetry: ['schema', 'call'],
 };
 

@@ -7,6 +7,7 @@ export { Deferred } from './deferred.js';
 export { Metadata, type MetadataValue } from './metadata.js';
 export { type CallListener, type CallStatus, passThrough, tellStatus } from './call-listener.js';
 export type { CallObservers, ClientCallObserver, ClientCallStart, MessageObserver, ServerCallObserver, ServerCallStart } from './call-observer.js';
+export { combineObservers } from './combined-observers.js';
 export { Status, type StatusCode, StatusError, statusName } from './status.js';
 export { deadlineFrom, DeadlineTimer, encodeTimeout, parseTimeout } from './deadline.js';
 export { percentDecode, percentEncode } from './percent.js';

@@ -5,6 +5,7 @@ import { Connection, type ConnectionObserver, type ConnectionOptions } from '../
 import type { CallTransport } from '../call/index.js';
 import { Http1Pool, type Http1PoolOptions } from './http1-pool.js';
 import type { ConnectivityState } from './connectivity.js';
+import type { ChannelNode } from '../channelz/index.js';
 import type { HealthChecker } from './health-checker.js';
 import { addressText, type SubchannelAddress } from './target.js';
 
@@ -53,6 +54,8 @@ export interface SubchannelHelper {
   waiting(): boolean;
   /** The subchannel changed state. */
   changed(subchannel: Subchannel): void;
+  /** gRFC A14: the channel as channelz knows it (undefined: channelz is off), parent of the subchannel's node. */
+  channelz?: ChannelNode;
 }
 
 /**
@@ -73,6 +76,8 @@ export class Subchannel {
   private backoffTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private health: { stop(): void } | undefined;
+  /** The subchannel as channelz knows it (undefined: channelz is off). */
+  readonly channelz: ChannelNode | undefined;
 
   constructor(
     readonly address: SubchannelAddress,
@@ -81,6 +86,7 @@ export class Subchannel {
   ) {
     this.key = addressText(address);
     this.backoff = options.backoff?.initialBackoff ?? 1000;
+    this.channelz = helper.channelz?.addSubchannel(this.key, () => this.state);
   }
 
   /** The connection (HTTP/2) or connection pool (HTTP/1.1) for a new call, when READY. */
@@ -110,6 +116,10 @@ export class Subchannel {
     this.connection = undefined;
     this.pool?.close();
     this.pool = undefined;
+    if (this.channelz) {
+      this.channelz.stateChanged('SHUTDOWN');
+      this.channelz.remove();
+    }
   }
 
   /** A waiting call arrived: keep the process alive for the backoff in progress. */
@@ -122,6 +132,7 @@ export class Subchannel {
     if (error) this.lastError = error;
     if (state === this.state) return;
     this.state = state;
+    if (this.channelz) this.channelz.stateChanged(state, state === 'TRANSIENT_FAILURE' ? error?.message : undefined);
     this.helper.changed(this);
   }
 
@@ -186,6 +197,7 @@ export class Subchannel {
     const { observer, ...options } = this.options;
     const connection = new Connection(socket, 'client', { ...options, observer: observer?.(socket) });
     this.connection = connection;
+    if (this.channelz) this.channelz.addSocket(connection, 'path' in this.address ? { remote: { path: this.address.path } } : { remote: { name: this.key } });
     this.backoff = this.options.backoff?.initialBackoff ?? 1000;
     const lost = (error?: Error) => {
       if (this.connection !== connection) return;

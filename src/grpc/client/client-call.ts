@@ -186,6 +186,7 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
       return this.fail(error);
     }
     if (this.settled) return;
+    if (this.observer) this.observer.attemptConnected?.(connection);
     // the one request of a unary or server-streaming call is serialized first: one that cannot be sends nothing
     if (this.attempts === 1 && !this.method.requestStream && Array.isArray(this.requests) && this.requests.length === 1) {
       const item: unknown = this.requests[0];

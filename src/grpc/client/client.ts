@@ -3,7 +3,8 @@ import { Channel, type ChannelOptions, type ServiceConfig } from '../channel/ind
 import { watchHealth } from './health-watch.js';
 import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js';
 import type protobuf from 'protobufjs';
-import { type CallObservers, deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, MIN_COMPRESS_LENGTH, RichStatusCodec, type Sent, Status, StatusError } from '../call/index.js';
+import { channelCallCounting } from '../channelz/index.js';
+import { type CallObservers, combineObservers, deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, MIN_COMPRESS_LENGTH, RichStatusCodec, type Sent, Status, StatusError } from '../call/index.js';
 import { chainClient, type ClientCallInfo, type ClientInterceptor } from './interceptors.js';
 import { type NormalizedRetryPolicy, retryPolicyFor, RetryThrottle } from './retry.js';
 import type { MethodDefinition, MethodShape, ServiceDefinition, ServiceShape, TypedServiceDefinition } from '../schema/index.js';
@@ -90,7 +91,9 @@ export class Client {
     const statusCodec = () => (codec ??= new RichStatusCodec([...new Set([...(options.typeRegistry ?? []), ...Object.values(service.methods).map((m) => m.requestType.root)])]));
     const policies = new Map<string, NormalizedRetryPolicy | undefined>();
     for (const method of Object.values(service.methods)) policies.set(method.path, retryPolicyFor(options.serviceConfig, method.path));
-    const telemetry = options.telemetry;
+    // gRFC A14: with channelz on for the channel, its calls are counted beside what telemetry observes
+    const channelz = this.channel.channelz;
+    const telemetry = channelz ? combineObservers(options.telemetry, channelCallCounting(channelz.registry, channelz.node)) : options.telemetry;
     const maxReceiveMessageLength = options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH;
     const protocol = options.protocol ?? 'grpc';
     const calls = protocol === 'grpc' ? undefined : new ProtocolCalls(this.channel, protocol, options.codec ?? 'proto', options.useGet ?? false, maxReceiveMessageLength, options.httpVersion ?? '2');

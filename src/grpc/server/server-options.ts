@@ -5,6 +5,7 @@ import type { ConnectionObserver, ConnectionOptions } from '../../http2/index.js
 import type { CallObservers, Encoding } from '../call/index.js';
 import type { Http1ServerOptions } from '../../http1-connection/index.js';
 import type { CorsOptions } from '../protocols/index.js';
+import type { ChannelzRegistry } from '../channelz/index.js';
 import type { ServerInterceptor } from './interceptors.js';
 
 /** Options of a server: the connection's, message limits, compression, TLS, health, reflection, workers, timeouts. */
@@ -34,6 +35,12 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
    * can list, describe and call the services without .proto files. Default false.
    */
   reflection?: boolean;
+  /**
+   * gRFC A14 channelz: count this server's calls, connections and streams, and serve grpc.channelz.v1.Channelz with
+   * them. `true` makes a registry for this server (`server.channelz`); a ChannelzRegistry shared with clients
+   * (`createClient(…, { channelz: registry })`) serves theirs too. Default off: nothing is counted.
+   */
+  channelz?: boolean | ChannelzRegistry;
   /**
    * Serve from this many processes (node:cluster) on one port. The program runs again in each worker, so build the
    * server the same way on every run; in the primary, `listen` forks the workers and resolves once all listen.
