@@ -1,10 +1,11 @@
 // A minimal HTTP/1.1 client connection over a node:net Socket (RFC 9112): one request at a time on a kept-alive
 // connection; the response is read whole, with its trailers. Enough for tests, tools and a gRPC-Web client.
 //
-//   const client = new Http1ClientConnection(socket, limits?)
+//   const client = new Http1ClientConnection(socket, limits?, observer?)   // observer: ./observer.ts (tracing)
 //   const response = await client.request('POST', '/path', [['host', 'x'], ...], body?)  // body: Uint8Array | AsyncIterable
 //   response.status, response.headers, response.body (Buffer), response.trailers, response.keepAlive
 import type { Socket } from 'node:net';
+import type { Http1Observer } from './observer.js';
 import { encodeChunk, encodeLastChunk, Http1Error, Http1Parser, serializeRequestHead, type Http1Fields, type Http1Limits, type ResponseHead } from '../http1/index.js';
 
 export interface Http1Response {
@@ -23,12 +24,16 @@ export class Http1ClientConnection {
   constructor(
     readonly socket: Socket,
     limits: Partial<Http1Limits> = {},
+    private readonly observer?: Http1Observer,
   ) {
     this.parser = new Http1Parser('response', limits);
     socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('end', () => this.onEnd());
     socket.on('error', (error) => this.fail(error));
-    socket.on('close', () => this.fail(new Error('connection closed')));
+    socket.on('close', () => {
+      this.fail(new Error('connection closed'));
+      if (this.observer !== undefined) this.observer.closed?.();
+    });
   }
 
   /** Sends one request (chunked when the body is an iterable, Content-Length when bytes) and reads its response. */
@@ -41,15 +46,21 @@ export class Http1ClientConnection {
     const head: Http1Fields = [...fields];
     if (chunked) head.push(['transfer-encoding', 'chunked']);
     else if (body !== undefined || method === 'POST' || method === 'PUT') head.push(['content-length', String(body?.length ?? 0)]);
-    this.socket.write(serializeRequestHead(method, target, head));
-    if (body instanceof Uint8Array) this.socket.write(body);
+    this.send(serializeRequestHead(method, target, head));
+    if (body instanceof Uint8Array) this.send(body);
     else if (chunked) {
       for await (const part of body) {
-        for (const piece of encodeChunk(part)) this.socket.write(piece);
+        for (const piece of encodeChunk(part)) this.send(piece);
       }
-      this.socket.write(encodeLastChunk(trailers));
+      this.send(encodeLastChunk(trailers));
     }
     return done;
+  }
+
+  /** Writes octets to the socket, and tells the observer (tracing) when there is one. */
+  private send(octets: Uint8Array): void {
+    if (this.observer !== undefined) this.observer.http1?.('out', octets);
+    this.socket.write(octets);
   }
 
   close(): void {
@@ -57,6 +68,7 @@ export class Http1ClientConnection {
   }
 
   private onData(data: Buffer): void {
+    if (this.observer !== undefined) this.observer.http1?.('in', data);
     try {
       for (const event of this.parser.push(data)) this.handle(event);
     } catch (error) {

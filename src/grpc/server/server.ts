@@ -66,7 +66,7 @@ export class Server {
       expectEnd: (stream) => this.sweeper.expectEnd(stream),
     });
     if (options.http1 !== false) {
-      this.http1 = new Http1Connections(options.http1 ?? {}, (stream, headers, peer) => this.router.route(stream, headers, peer, '1.1'), () => this.checkDrained());
+      this.http1 = new Http1Connections(options.http1 ?? {}, (stream, headers, peer) => this.router.route(stream, headers, peer, '1.1'), () => this.checkDrained(), options.observer);
     }
     if (options.health) this.addService(healthService, this.health.handlers);
     if (options.reflection) {
