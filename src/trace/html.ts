@@ -30,7 +30,7 @@ export function traceHtml(header: TraceHeader, entries: TraceEntry[], views: str
   const streams = new Set<number>();
   entries.forEach((entry, i) => {
     const isPreface = 'preface' in entry;
-    const h = isPreface ? { type: -1, flags: 0, streamId: 0, length: 24 } : readFrameHeader(Buffer.from(entry.hex, 'hex'), 0);
+    const h = !('hex' in entry) ? { type: -1, flags: 0, streamId: 0, length: 24 } : readFrameHeader(Buffer.from(entry.hex, 'hex'), 0);
     const key = JSON.stringify(snapshots[i]);
     let table = unique.get(key);
     if (table === undefined) {
