@@ -12,7 +12,7 @@ import { traceScreen } from './trace-screen.js';
 
 export const TRACE_USAGE = `usage: h2grpc trace show FILE [--levels LEVELS] [--proto FILE]  the text form; LEVELS: frames,hpack,messages,octets or all
        h2grpc trace step FILE [--proto FILE]                    one frame at a time (? lists the keys)
-       h2grpc trace html FILE [-o OUT] [--proto FILE]           a page; OUT is FILE.html unless given
+       h2grpc trace html FILE [MORE…] [-o OUT] [--proto FILE]   a page (MORE: connections drawn beside); OUT is FILE.html unless given
        h2grpc trace pcap FILE [-o OUT]                          for Wireshark; OUT is FILE.pcap unless given`;
 
 /** The printer's text for each entry, in order. */
@@ -79,6 +79,8 @@ interface TraceArgs {
   levels?: string;
   protos: string[];
   out?: string;
+  /** trace html: more trace files, drawn on the same time axis. */
+  more: string[];
 }
 
 /** The command's arguments; a flag it does not know, a missing value or a bad level is a UsageError. */
@@ -86,7 +88,7 @@ function parseTraceArgs(args: string[]): TraceArgs {
   const [sub, file, ...rest] = args;
   if (!sub || !['show', 'step', 'pcap', 'html'].includes(sub)) throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'no subcommand given');
   if (!file || file.startsWith('-')) throw new UsageError('no trace FILE given');
-  const parsed: TraceArgs = { sub, file, protos: [] };
+  const parsed: TraceArgs = { sub, file, protos: [], more: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -100,6 +102,7 @@ function parseTraceArgs(args: string[]): TraceArgs {
     else if (name === '--proto' && sub !== 'pcap') parsed.protos.push(value());
     else if ((name === '-o' || name === '--out') && (sub === 'pcap' || sub === 'html')) parsed.out = value();
     else if (name.startsWith('-')) throw new UsageError(`trace ${sub} has no flag ${name}`);
+    else if (sub === 'html') parsed.more.push(arg);
     else throw new UsageError(`unexpected argument "${arg}"`);
   }
   if (parsed.levels !== undefined) {
@@ -137,7 +140,12 @@ export async function traceCommand(args: string[]): Promise<number> {
     if (sub === 'pcap') writeFileSync(out, traceToPcap(header, entries));
     else {
       const read = readSchema(header, protos); // once, for both the views and the octets
-      writeFileSync(out, traceHtml(header, entries, renderEntries(header, entries, 'all', protos, false, read), annotateEntries(header, entries, protos, read)));
+      const more = parsed.more.map((path) => {
+        const other = readTrace(path);
+        const schema = readSchema(other.header, protos);
+        return { ...other, views: renderEntries(other.header, other.entries, 'all', protos, false, schema), octets: annotateEntries(other.header, other.entries, protos, schema) };
+      });
+      writeFileSync(out, traceHtml(header, entries, renderEntries(header, entries, 'all', protos, false, read), annotateEntries(header, entries, protos, read), more));
     }
     console.log(`wrote ${out}`);
     return 0;
