@@ -1,17 +1,19 @@
 // HTTP/1.1 in traces: the server's Http1Observer seam, the parts a Tracer records (byte-exact for a known exchange),
 // trace files with HTTP/1.1 entries read back and printed, the cutting of octets that arrive in any pieces, and the
 // lane model the trace page draws from.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { renderEntries } from '../src/cli/trace-command.js';
+import { annotateEntries, renderEntries } from '../src/cli/trace-command.js';
 import { Server } from '../src/grpc/index.js';
 import { Http1ClientConnection } from '../src/http1-connection/index.js';
-import { Http1Parts, laneModel, readTrace, Tracer, traceToPcap, type TraceEntry, type TraceHeader } from '../src/trace/index.js';
+import { Http1Parts, laneModel, readTrace, traceHtml, Tracer, traceToPcap, type TraceEntry, type TraceHeader } from '../src/trace/index.js';
 import { http1Line } from '../src/trace/trace-file.js';
 import { calcHandler, piService } from '../examples/pi-service.js';
+import { havePeer } from './peers.js';
+import { recordPiCalls } from './trace-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'h2grpc-trace-http1-'));
 const hex = (s: string) => Buffer.from(s, 'latin1').toString('hex');
@@ -138,4 +140,53 @@ t.test('the lane model: streams overlap on one HTTP/2 connection, exchanges foll
   t.ok(s1.from < s3.to && s3.from < s1.to, 'HTTP/2: the streams are in flight at once');
   const [e1, e2] = model.lanes[3]!.blocks;
   t.ok(e1!.to <= e2!.from, 'HTTP/1.1: the second exchange starts after the first has ended');
+});
+
+t.test('the trace page draws the lanes and calls a live server (headless chromium)', async (t) => {
+  if (!havePeer(t, existsSync('/usr/bin/chromium'), 'the trace page in a browser', 'Debian package chromium')) return;
+  const { chromium } = await import('playwright-core');
+  const h2 = readTrace(await recordPiCalls([1, 2]));
+  const { file } = await recordExchanges(t);
+  const h1 = readTrace(file);
+  const pageOf = (trace: typeof h1) => ({ ...trace, views: renderEntries(trace.header, trace.entries, 'all', []), octets: annotateEntries(trace.header, trace.entries) });
+  const first = pageOf(h2);
+  const html = traceHtml(first.header, first.entries, first.views, first.octets, [pageOf(h1)]);
+  t.notMatch(html, /<(script|link|img)[^>]+(src|href)=/, 'self-contained: no external resources');
+  const path = join(dir, 'lanes.html');
+  writeFileSync(path, html);
+  const model = laneModel([h2, h1]);
+
+  const live = new Server({ cors: { origins: ['null'] } }).addService(piService, { Calc: calcHandler() });
+  const port = await live.listen(0, '127.0.0.1');
+  t.teardown(() => live.forceShutdown());
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`file://${path}`);
+  await page.waitForSelector('body[data-lanes]');
+  t.equal(await page.locator('#lanes text.lane-name').count(), model.lanes.length, 'a lane per stream and per HTTP/1.1 connection');
+  t.same(await page.locator('#lanes text.lane-name').allTextContents(), model.lanes.map((l) => l.name));
+  t.equal(await page.locator('#lanes .bar').count(), model.lanes.reduce((n, l) => n + l.blocks.length, 0), 'a bar per stream and exchange');
+  t.equal(await page.locator('#lanes .tick').count(), h2.entries.length + h1.entries.length, 'a tick per frame and part');
+  await page.locator('#lanes .bar.h1').nth(1).click();
+  t.match(await page.locator('#title').innerText(), /recv HTTP\/1\.1 REQUEST in exchange 2:2 \[POST \/pi\.PiCalculator\/Calc HTTP\/1\.1\]/, 'a bar selects its exchange in the list');
+  t.match(await page.locator('#view').innerText(), /content-type: application\/grpc-web-text/);
+
+  await page.locator('#live summary').click();
+  await page.fill('#live-url', `http://127.0.0.1:${port}`);
+  await page.fill('#live-body', '{"n":3}');
+  await page.click('#live-call');
+  await page.waitForSelector('body[data-live]');
+  const connect = await page.locator('#live-out').innerText();
+  t.match(connect, /HTTP 200/);
+  t.match(connect, '{"value":3.0346151137976114}', 'Connect unary, JSON, from the page');
+  await page.selectOption('#live-protocol', 'grpc-web');
+  await page.click('#live-call');
+  await page.waitForFunction(() => document.querySelector('#live-out')!.textContent!.includes('trailer frame'));
+  const web = await page.locator('#live-out').innerText();
+  t.match(web, 'message: flags 0x00, length 28: {"value":3.0346151137976114}', 'gRPC-Web, JSON: the message frame');
+  t.match(web, /trailer frame: flags 0x80, length \d+: grpc-status: 0/);
+  t.same(problems, [], 'no script errors');
 });
