@@ -205,7 +205,7 @@ function filter() {
   rows.forEach((r, i) => trs[i].classList.toggle('hidden', hiddenBy(r)));
   if (current < 0 || !visible(current)) step(-1, 1);
 }
-const page = (by) => { const d = $('details'); d.scrollBy(0, by * d.clientHeight * 0.9); };
+const page = (by) => { const d = $('details'); d.scrollBy(0, by * Math.floor(d.clientHeight * 0.9)); };
 const actions = {
   next: () => { if (number) { const n = Number(number); setNumber(''); show(Math.min(rows.length, Math.max(1, n)) - 1); } else step(current, 1); },
   previous: () => step(current, -1), first: () => step(-1, 1), last: () => step(rows.length, -1),

@@ -7,6 +7,7 @@ import { Http1Parser, type Http1Phase } from '../http1/index.js';
 
 const LF = 0x0a;
 
+/** One direction of an HTTP/1.1 connection cut into its messages' parts (heads, chunks, content), octets exact. */
 export class Http1Parts {
   private readonly parser: Http1Parser<'request' | 'response'>;
   private held: Buffer[] = [];

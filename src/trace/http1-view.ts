@@ -51,6 +51,7 @@ class Side {
   }
 }
 
+/** HTTP/1.1 parts as text: start lines, fields, chunk sizes, and the messages their content carries. */
 export class Http1View {
   private readonly sides: { in: Side; out: Side };
   private readonly pending: Exchange[] = []; // requests whose responses have not ended, oldest first

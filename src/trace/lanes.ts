@@ -17,6 +17,7 @@ export interface LaneBlock {
   first: number;
 }
 
+/** One lane of the picture: an HTTP/2 stream (or the connection's own frames), or an HTTP/1.1 connection. */
 export interface Lane {
   /** "connection 1", "stream 3", "HTTP/1.1 connection 2" */
   name: string;
