@@ -18,7 +18,7 @@ const LAYERS: Record<string, readonly string[]> = {
   'http1-connection': ['http1'],
   grpc: ['frames', 'hpack', 'http2', 'http1', 'http1-connection', 'codegen'],
   discovery: ['grpc'],
-  trace: ['frames', 'hpack', 'http2', 'grpc', 'codegen'],
+  trace: ['frames', 'hpack', 'http2', 'http1', 'http1-connection', 'grpc', 'codegen'],
   cli: ['frames', 'hpack', 'http2', 'grpc', 'codegen', 'trace', 'discovery'],
   '.': ['grpc'], // src/index.ts, the package's main entry
 };

@@ -3,13 +3,14 @@
 // Content-Length given up front) while the response's head, content and trailers are handed to a handler as they
 // are parsed; `request()` is the simple form, the response read whole.
 //
-//   const client = new Http1ClientConnection(socket, limits?)
+//   const client = new Http1ClientConnection(socket, limits?, observer?)   // observer: ./observer.ts (tracing)
 //   const exchange = client.open('POST', '/path', [['host', 'x'], ...], handler, length?)  // handler: onHead, onData, onEnd, onError
 //   exchange.write(chunk); exchange.end(trailers?)
 //   const response = await client.request('POST', '/path', [['host', 'x'], ...], body?)  // body: Uint8Array | AsyncIterable
 //   response.status, response.headers, response.body (Buffer), response.trailers, response.keepAlive
 import type { Socket } from 'node:net';
 import { encodeChunk, encodeLastChunk, Http1Error, Http1Parser, serializeRequestHead, type Http1Fields, type Http1Limits, type ResponseHead } from '../http1/index.js';
+import type { Http1Observer } from './observer.js';
 
 export interface Http1Response {
   status: number;
@@ -38,7 +39,14 @@ export class Http1Exchange {
     /** Octets still owed under a Content-Length, or undefined when chunked. */
     private left: number | undefined,
     private readonly finished: () => void,
+    private readonly observer?: Http1Observer,
   ) {}
+
+  /** Writes octets to the socket, and tells the observer (tracing) when there is one. */
+  private send(octets: Uint8Array): boolean {
+    if (this.observer !== undefined) this.observer.http1?.('out', octets);
+    return this.socket.write(octets);
+  }
 
   /** True once the whole request has been written. */
   get requestEnded(): boolean {
@@ -51,20 +59,20 @@ export class Http1Exchange {
     if (chunk.length === 0) return true;
     if (this.left === undefined) {
       let ok = true;
-      for (const piece of encodeChunk(chunk)) ok = this.socket.write(piece);
+      for (const piece of encodeChunk(chunk)) ok = this.send(piece);
       return ok;
     }
     // RFC 9112 §6.2: more than announced would be read as the start of another request
     if (chunk.length > this.left) throw new Error(`Http1Exchange: ${chunk.length} octets over the content-length left (${this.left})`);
     this.left -= chunk.length;
-    return this.socket.write(chunk);
+    return this.send(chunk);
   }
 
   /** Ends the request: the last chunk with trailers when chunked (RFC 9112 §7.1.2). */
   end(trailers: Http1Fields = []): void {
     if (this.ended) return;
     this.ended = true;
-    if (this.left === undefined) this.socket.write(encodeLastChunk(trailers));
+    if (this.left === undefined) this.send(encodeLastChunk(trailers));
     else if (this.left > 0) this.socket.destroy(new Error(`the request ended ${this.left} octets short of its content-length`));
     this.finished();
   }
@@ -84,12 +92,16 @@ export class Http1ClientConnection {
   constructor(
     readonly socket: Socket,
     limits: Partial<Http1Limits> = {},
+    private readonly observer?: Http1Observer,
   ) {
     this.parser = new Http1Parser('response', limits);
     socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('end', () => this.onEnd());
     socket.on('error', (error) => this.fail(error));
-    socket.on('close', () => this.fail(new Error('connection closed')));
+    socket.on('close', () => {
+      this.fail(new Error('connection closed'));
+      if (this.observer !== undefined) this.observer.closed?.();
+    });
   }
 
   /** True when a new exchange can start now: the connection is open and idle. */
@@ -116,8 +128,10 @@ export class Http1ClientConnection {
     const head: Http1Fields = [...fields];
     if (length === undefined) head.push(['transfer-encoding', 'chunked']);
     else if (length > 0 || method === 'POST' || method === 'PUT') head.push(['content-length', String(length)]);
-    this.socket.write(serializeRequestHead(method, target, head));
-    const exchange = new Http1Exchange(this.socket, length, () => this.settle());
+    const requestHead = serializeRequestHead(method, target, head);
+    if (this.observer !== undefined) this.observer.http1?.('out', requestHead);
+    this.socket.write(requestHead);
+    const exchange = new Http1Exchange(this.socket, length, () => this.settle(), this.observer);
     this.exchange = exchange;
     return exchange;
   }
@@ -164,6 +178,7 @@ export class Http1ClientConnection {
   }
 
   private onData(data: Buffer): void {
+    if (this.observer !== undefined) this.observer.http1?.('in', data);
     try {
       for (const event of this.parser.push(data)) this.handle(event);
     } catch (error) {

@@ -73,7 +73,7 @@ export class Server {
     });
     if (options.http1 !== false) {
       // a stream's body has no length: its messages are bounded by maxReceiveMessageLength, not the body
-      this.http1 = new Http1Connections({ maxBodyOctets: Infinity, ...options.http1 }, (stream, headers, peer) => this.router.route(stream, headers, { peer }, '1.1'), () => this.checkDrained());
+      this.http1 = new Http1Connections({ maxBodyOctets: Infinity, ...options.http1 }, (stream, headers, peer) => this.router.route(stream, headers, { peer }, '1.1'), () => this.checkDrained(), options.observer);
     }
     this.channelz = options.channelz === true ? new ChannelzRegistry() : options.channelz || undefined;
     this.channelzNode = this.channelz?.addServer();
