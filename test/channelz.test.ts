@@ -4,12 +4,10 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { ChannelzRegistry, channelzService, createClient, Server, Status, StatusError } from '../src/grpc/index.js';
 import { pi, PI_PROTO, piService } from '../examples/pi-service.js';
-import { childEnv, commandWorks, H2GRPC_CLI, havePeer, run } from './peers.js';
+import { BUF, childEnv, commandWorks, H2GRPC_CLI, havePeer, run } from './peers.js';
 import { HANG_MS, until } from './wait.js';
 
 type Z = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -247,13 +245,7 @@ t.test('grpc-js\'s channelz for the same traffic: the same counts, the same fiel
   t.equal(Number(ours.accepted.data.local_flow_control_window.value), WINDOW - REQUEST_OCTETS, 'ours: 16 MiB less the same octets');
 });
 
-const require = createRequire(import.meta.url);
-let buf = '';
-try {
-  buf = join(require.resolve('@bufbuild/buf/package.json'), '..', 'bin', 'buf');
-} catch {
-  buf = '';
-}
+const buf = BUF;
 const hasBuf = buf !== '' && commandWorks(buf, ['--version']);
 
 t.test('stock readers through reflection: buf curl and h2grpc call', async (t) => {

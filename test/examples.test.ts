@@ -1,22 +1,14 @@
 // The examples run as documented: as separate processes, with the output their header comments promise.
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { createInterface } from 'node:readline';
 import t, { type Test } from 'tap';
 import { Server } from '../src/grpc/index.js';
 import { pi, piService } from '../examples/pi-service.js';
-import { childEnv, run, H2GRPC_CLI } from './peers.js';
+import { childEnv, freePort, H2GRPC_CLI, run } from './peers.js';
 import { RawPeer } from './raw-peer.js';
 
 const tsx = (file: string, ...args: string[]) => [process.execPath, ['--import', 'tsx', `examples/${file}`, ...args]] as const;
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 /** examples/pi-server.ts in its own process on a free port; `seen` collects what it prints. */
 async function startPiServer(t: Test) {

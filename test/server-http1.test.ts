@@ -10,7 +10,7 @@ import tls from 'node:tls';
 import t, { type Test } from 'tap';
 import { createClient, Server, type ServerCall, type ServerOptions } from '../src/grpc/index.js';
 import { calcHandler, pi, piService } from '../examples/pi-service.js';
-import { childEnv, commandWorks, havePeer, run } from './peers.js';
+import { childEnv, commandWorks, freePort, havePeer, run } from './peers.js';
 import { certificate } from './tls-certificate.js';
 import { signal, until } from './wait.js';
 
@@ -49,10 +49,7 @@ const post = (path: string, contentType: string, body: Buffer | string, extra = 
 
 t.test('curl over HTTP/1.1 calls examples/pi-server.ts: Connect JSON, a refused Connect GET, gRPC-Web text', async (t) => {
   if (!havePeer(t, hasCurl, 'curl', 'Debian package curl')) return;
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((r) => probe.close(r));
+  const port = await freePort();
   const server = spawn(process.execPath, ['--import', 'tsx', 'examples/pi-server.ts', '--port', String(port)], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(() => server.kill('SIGKILL'));
   await new Promise<void>((resolve) => createInterface({ input: server.stdout! }).on('line', (l) => l.startsWith('pi server listening') && resolve()));
