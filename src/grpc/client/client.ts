@@ -3,7 +3,7 @@ import { Channel, type ChannelOptions, type ServiceConfig } from '../channel/ind
 import { watchHealth } from './health-watch.js';
 import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js';
 import type protobuf from 'protobufjs';
-import { type CallObservers, deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, MIN_COMPRESS_LENGTH, RichStatusCodec, type Sent, Status, StatusError } from '../call/index.js';
+import { type CallObservers, deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, joinObservers, MIN_COMPRESS_LENGTH, RichStatusCodec, type Sent, Status, StatusError } from '../call/index.js';
 import { chainClient, type ClientCallInfo, type ClientInterceptor } from './interceptors.js';
 import { type NormalizedRetryPolicy, retryPolicyFor, RetryThrottle } from './retry.js';
 import type { MethodDefinition, MethodShape, ServiceDefinition, ServiceShape, TypedServiceDefinition } from '../schema/index.js';
@@ -32,6 +32,11 @@ export interface ClientOptions extends ChannelOptions {
   typeRegistry?: protobuf.Root[];
   /** Observes every call for metrics and tracing (gRFC A66, A72): `await openTelemetry({ meterProvider })`. Default none. */
   telemetry?: CallObservers;
+  /**
+   * gRFC A16 binary logging of the calls its filter selects: `binaryLog({ filter: '*', file: 'client.binlog' })`.
+   * Default none (nothing made per call).
+   */
+  binaryLog?: CallObservers;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -67,14 +72,15 @@ export class Client {
     const statusCodec = () => (codec ??= new RichStatusCodec([...new Set([...(options.typeRegistry ?? []), ...Object.values(service.methods).map((m) => m.requestType.root)])]));
     const policies = new Map<string, NormalizedRetryPolicy | undefined>();
     for (const method of Object.values(service.methods)) policies.set(method.path, retryPolicyFor(options.serviceConfig, method.path));
-    const telemetry = options.telemetry;
-    this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) =>
-      new ClientCall({
+    const observers = joinObservers(options.telemetry, options.binaryLog);
+    this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) => {
+      const deadline = deadlineFrom(callOptions);
+      return new ClientCall({
         channel: this.channel,
         headerCache: this.headerCache,
         method,
         options: callOptions,
-        deadline: deadlineFrom(callOptions),
+        deadline,
         maxReceiveMessageLength: options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
         maxSendMessageLength: options.maxSendMessageLength ?? Infinity,
         compression: callOptions.compression ?? options.compression ?? 'identity',
@@ -82,8 +88,9 @@ export class Client {
         retryPolicy: policies.get(method.path),
         throttle,
         statusCodec,
-        observer: telemetry?.clientCall?.({ path: method.path, target: this.channel.canonicalTarget }),
-      }, requests));
+        observer: observers?.clientCall?.({ path: method.path, target: this.channel.canonicalTarget, authority: this.channel.authority, metadata: callOptions.metadata, deadline }),
+      }, requests);
+    });
     for (const [name, method] of Object.entries(service.methods)) {
       if (name in this) continue; // never shadow the client's own members
       Object.defineProperty(this, name, { value: this.stub(method), enumerable: true });

@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ErrorCode } from '../../frames/index.js';
 import { Connection, headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
-import { ACCEPT_ENCODING, type CallStream, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, isEncoding, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, RichStatusCodec, Status } from '../call/index.js';
+import { ACCEPT_ENCODING, type CallObservers, type CallStream, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, isEncoding, joinObservers, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, RichStatusCodec, Status } from '../call/index.js';
 import { chainServer } from './interceptors.js';
 import type { MethodDefinition, ServiceDefinition } from '../schema/index.js';
 import type { Handler, HandlersFor } from './handler-types.js';
@@ -50,9 +50,12 @@ export class Server {
   private readonly sweeper: ServerSweeper;
   /** gRPC-Web, Connect, JSON, CORS and what is none of them. */
   private readonly router: ProtocolRouter;
+  /** The telemetry option's observers and the binary log's, joined when both are given. */
+  private readonly observers: CallObservers | undefined;
 
   constructor(options: ServerOptions = {}) {
     this.options = options;
+    this.observers = joinObservers(options.telemetry, options.binaryLog);
     this.sweeper = new ServerSweeper(this.calls, options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, options.maxConnectionIdle ?? 300_000);
     this.router = new ProtocolRouter({
       options,
@@ -223,7 +226,7 @@ export class Server {
   private startCall(stream: CallStream, headers: HeaderList, peer: string, methodOf?: (method: MethodDefinition) => MethodDefinition): void {
     const path = headerValue(headers, ':path')!;
     const registered = this.methods.get(path);
-    const observer = this.options.telemetry?.serverCall?.({ path, registered: registered !== undefined, headers });
+    const observer = this.observers?.serverCall?.({ path, registered: registered !== undefined, headers, peer });
     if (!registered) {
       const service = path.split('/')[1] ?? '';
       const details = this.services.has(service) ? `method ${path} is not implemented` : `unknown service ${service}`;
