@@ -82,13 +82,13 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 t.test('metadata: what gRPC adds is omitted, -bin values decoded, the header limit cuts in order', async (t) => {
   const fields: Array<[string, string]> = [
     [':path', '/S/M'], [':authority', 'h'], ['te', 'trailers'], ['content-type', 'application/grpc'], ['user-agent', 'ua'],
-    ['grpc-timeout', '1S'], ['grpc-accept-encoding', 'gzip'], ['lb-token', 'x'], ['content-encoding', 'gzip'],
+    ['grpc-timeout', '1S'], ['grpc-accept-encoding', 'gzip'], ['lb-token', 'x'], ['content-encoding', 'gzip'], ['accept-encoding', 'identity'],
     ['x-a', 'alpha'], ['grpc-trace-bin', 'AAEC'], ['x-b-bin', 'AQID,BAU'], ['x-c', 'gamma'],
   ];
   const whole = metadataOfFields(fields, Infinity);
   t.same(whole.entries.map((e) => [e.key, Buffer.from(e.value).toString('hex')]), [
     ['x-a', Buffer.from('alpha').toString('hex')], ['grpc-trace-bin', '000102'], ['x-b-bin', '010203'], ['x-b-bin', '0405'], ['x-c', Buffer.from('gamma').toString('hex')],
-  ], 'pseudo-headers, te, content-type, user-agent, grpc-* (not grpc-trace-bin), lb-token, content-encoding left out');
+  ], 'pseudo-headers, te, content-type, user-agent, grpc-* (not grpc-trace-bin), lb-token, content- and accept-encoding left out');
   t.equal(whole.truncated, false);
   // x-a is 3 + 5 = 8 octets, x-b-bin's first 7 + 3 = 10: a limit of 18 keeps x-a and one x-b-bin, not the second (7 + 2)
   const cut = metadataOfFields(fields, 18);

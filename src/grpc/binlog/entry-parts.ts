@@ -9,9 +9,10 @@ import { type Address, AddressType, type MetadataEntry, type Seconds } from './l
 
 /**
  * gRFC A16: "Header keys added by gRPC are omitted" (not a truncation): the pseudo-headers, transport fields, and
- * grpc-* except grpc-trace-bin, which is always logged and not counted against the limit. lb-token as grpc-go.
+ * grpc-* except grpc-trace-bin, which is always logged and not counted against the limit. lb-token as grpc-go;
+ * accept-encoding, HTTP's own negotiation beside content-encoding, which grpc-js sends with every call.
  */
-const TRANSPORT_FIELDS = new Set(['content-type', 'content-encoding', 'user-agent', 'te', 'lb-token']);
+const TRANSPORT_FIELDS = new Set(['content-type', 'content-encoding', 'accept-encoding', 'user-agent', 'te', 'lb-token']);
 const TRACE_BIN = 'grpc-trace-bin';
 
 function omitted(key: string): boolean {
