@@ -9,6 +9,8 @@ import t from 'tap';
 import { BINARYLOG_PROTO, BinaryLogFilter, binaryLog, binaryLogFromEnv, encodeLogEntry, EventType, type LogEntry, LoggerSide, readBinaryLog } from '../src/grpc/index.js';
 import { addressOf, metadataOfFields, statusOfTrailers } from '../src/grpc/binlog/entry-parts.js';
 import { FileSink } from '../src/grpc/binlog/file-sink.js';
+import { formatBinaryLog } from '../src/trace/index.js';
+import { piService } from '../examples/pi-service.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'h2grpc-binlog-'));
 const ALL = { header: Infinity, message: Infinity };
@@ -206,4 +208,25 @@ t.test('the sink: one write per turn, bounded; past the bound entries are droppe
   t.equal(sink.dropped, 84, 'after close, dropped');
   const framed = Buffer.concat([Buffer.from([0, 0, 0, 50]), entry]);
   t.ok(readFileSync(file).equals(Buffer.concat(Array.from({ length: 19 }, () => framed))), 'the file holds the 19 written, each framed');
+});
+
+t.test('the text form: times to the microsecond when they have it, durations, IPv6 peers, details, unknown methods', async (t) => {
+  const at = { seconds: 1_700_000_000, nanos: 123_456_789 };
+  const entries: LogEntry[] = [
+    { timestamp: at, callId: 9, sequenceIdWithinCall: 1, type: EventType.CLIENT_HEADER, logger: LoggerSide.SERVER, payloadTruncated: true, peer: { type: 2, address: '::1', ipPort: 4000 },
+      clientHeader: { metadata: [{ key: 'x-a', value: Buffer.from('b') }], methodName: '/pi.PiCalculator/Calc', authority: 'h:1', timeout: { seconds: 4, nanos: 999_000_000 } } },
+    { timestamp: { seconds: 1_700_000_000, nanos: 5_000_000 }, callId: 9, sequenceIdWithinCall: 2, type: EventType.CLIENT_MESSAGE, logger: LoggerSide.SERVER, payloadTruncated: false, message: { length: 2, data: Buffer.from([8, 5]) } },
+    { timestamp: at, callId: 9, sequenceIdWithinCall: 3, type: EventType.SERVER_TRAILER, logger: LoggerSide.SERVER, payloadTruncated: false, trailer: { metadata: [], statusCode: 13, statusMessage: 'oops', statusDetails: Buffer.from([8, 13]) } },
+    { timestamp: at, callId: 10, sequenceIdWithinCall: 1, type: EventType.CLIENT_HEADER, logger: LoggerSide.CLIENT, payloadTruncated: false, clientHeader: { metadata: [], methodName: '/no.Such/Method', authority: '' } },
+    { timestamp: at, callId: 10, sequenceIdWithinCall: 2, type: EventType.CLIENT_MESSAGE, logger: LoggerSide.CLIENT, payloadTruncated: false, message: { length: 70, data: Buffer.alloc(70, 0xab) } },
+    { timestamp: at, callId: 10, sequenceIdWithinCall: 3, type: EventType.CANCEL, logger: LoggerSide.CLIENT, payloadTruncated: false },
+  ];
+  t.same(formatBinaryLog(entries, [piService]), [
+    'call 9 #1 server CLIENT_HEADER  2023-11-14T22:13:20.123456Z  (truncated)\n  peer [::1]:4000\n  method /pi.PiCalculator/Calc\n  authority h:1\n  timeout 4.999s\n  x-a: b',
+    'call 9 #2 server CLIENT_MESSAGE  2023-11-14T22:13:20.005Z\n  message 2 octets: 08 05\n  pi.PiRequest {"n":5}',
+    'call 9 #3 server SERVER_TRAILER  2023-11-14T22:13:20.123456Z\n  status 13 INTERNAL "oops"\n  status details 2 octets: 08 0d',
+    'call 10 #1 client CLIENT_HEADER  2023-11-14T22:13:20.123456Z\n  method /no.Such/Method',
+    `call 10 #2 client CLIENT_MESSAGE  2023-11-14T22:13:20.123456Z\n  message 70 octets: ${Array(64).fill('ab').join(' ')} …`,
+    'call 10 #3 client CANCEL  2023-11-14T22:13:20.123456Z',
+  ]);
 });

@@ -146,7 +146,7 @@ t.test('unary, our client → our server: every entry of both sides, and a Trail
   const blocks = shown.stdout.trimEnd().split(/\n(?=call )/);
   t.equal(blocks.length, 20, 'one block per entry');
   // the file's order: the client's first three entries, the server's six, the client's last three; then the error call
-  t.match(blocks[3], new RegExp(`^call ${server1[0]!.callId} #1 server CLIENT_HEADER  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z\\n  peer 127\\.0\\.0\\.1:\\d+\\n  method /pi\\.PiCalculator/Calc\\n  authority ${authority}\\n  timeout (4\\.9\\d*|5)s\\n  x-user: alice\\n  x-blob-bin: \\(3 octets\\) 01 02 03$`));
+  t.match(blocks[3], new RegExp(`^call ${server1[0]!.callId} #1 server CLIENT_HEADER  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\n  peer 127\\.0\\.0\\.1:\\d+\\n  method /pi\\.PiCalculator/Calc\\n  authority ${authority}\\n  timeout (4\\.9\\d*|5)s\\n  x-user: alice\\n  x-blob-bin: \\(3 octets\\) 01 02 03$`));
   t.match(blocks[4], /^call \d+ #2 server CLIENT_MESSAGE .*\n {2}message 2 octets: 08 05\n {2}pi\.PiRequest \{"n":5\}$/);
   t.match(blocks[7], new RegExp(`^call \\d+ #5 server SERVER_MESSAGE .*\\n  message 9 octets: ${piResponse(5).replace(/(..)(?!$)/g, '$1 ')}\\n  pi\\.PiResponse \\{"value":${pi(5)}\\}$`));
   t.match(blocks[8], /^call \d+ #6 server SERVER_TRAILER .*\n {2}status 0 OK\n {2}x-cost: 7$/);

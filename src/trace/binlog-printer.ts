@@ -65,14 +65,16 @@ function hex(octets: Uint8Array): string {
   return octets.length > HEX_OCTETS ? `${text} …` : text;
 }
 
-/** A Timestamp in ISO 8601 with microseconds, UTC. */
+/** A Timestamp in ISO 8601, UTC: to the millisecond (ours), or the microsecond when it has more (grpc-go's). */
 function time(t: LogSeconds): string {
   const iso = new Date(t.seconds * 1000).toISOString();
-  return `${iso.slice(0, 19)}.${String(Math.floor(t.nanos / 1000)).padStart(6, '0')}Z`;
+  const fraction = t.nanos % 1e6 === 0 ? String(t.nanos / 1e6).padStart(3, '0') : String(Math.floor(t.nanos / 1000)).padStart(6, '0');
+  return `${iso.slice(0, 19)}.${fraction}Z`;
 }
 
+/** A Duration in seconds, its fraction to the nanosecond without trailing zeros: "5s", "4.999s". */
 function duration(d: LogSeconds): string {
-  return `${d.seconds + d.nanos / 1e9}s`;
+  return `${d.seconds}${d.nanos ? `.${String(d.nanos).padStart(9, '0').replace(/0+$/, '')}` : ''}s`;
 }
 
 function address(peer: LogAddress): string {

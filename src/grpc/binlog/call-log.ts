@@ -1,6 +1,6 @@
 import type { HeaderList } from '../../http2/index.js';
 import { type ClientCallObserver, type ClientCallStart, parseTimeout, type ServerCallObserver, type ServerCallStart } from '../call/index.js';
-import { addressOf, decompressed, field, type LoggedMetadata, metadataOf, metadataOfFields, now, secondsOf, statusOfTrailers } from './entry-parts.js';
+import { addressOf, decompressed, field, type LoggedMetadata, metadataOf, metadataOfFields, secondsOf, statusOfTrailers } from './entry-parts.js';
 import type { LogLimits } from './filter.js';
 import { type Address, EventType, type LogEntry, LoggerSide } from './log-entry.js';
 
@@ -24,8 +24,9 @@ abstract class CallLog {
     protected readonly limits: LogLimits,
   ) {}
 
+  /** One entry, stamped with the wall clock (as grpc-go's time.Now(); the order within a call is the sequence id's). */
   protected log(type: EventType, payload: Partial<LogEntry>, payloadTruncated = false, peer?: Address): void {
-    this.write({ timestamp: secondsOf(now()), callId: this.callId, sequenceIdWithinCall: ++this.sequence, type, logger: this.logger, payloadTruncated, peer, ...payload });
+    this.write({ timestamp: secondsOf(Date.now()), callId: this.callId, sequenceIdWithinCall: ++this.sequence, type, logger: this.logger, payloadTruncated, peer, ...payload });
   }
 
   protected clientHeader(metadata: LoggedMetadata, methodName: string, authority: string, timeoutMs: number | undefined, peer?: Address): void {

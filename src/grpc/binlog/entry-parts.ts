@@ -108,11 +108,6 @@ export function secondsOf(ms: number): Seconds {
   return { seconds, nanos: Math.round((ms - seconds * 1000) * 1e6) % 1e9 };
 }
 
-/** The wall clock in milliseconds, with the fraction performance.now() gives. */
-export function now(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /**
  * A received message's octets as the application gets them: decompressed (in this turn, so the entry keeps its place
  * in the log) up to the default receive limit. A message that does not decompress within it is logged as undefined.
