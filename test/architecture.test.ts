@@ -33,7 +33,7 @@ const GRPC_ROOMS: Record<string, readonly string[]> = {
   channel: ['schema', 'call'],
   client: ['schema', 'call', 'channel', 'services'],
   telemetry: ['schema', 'call'],
-  binlog: ['schema', 'call'],
+  binlog: ['call'],
 };
 
 /** Never in src/: writing these layers is the point of the project. */

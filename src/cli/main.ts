@@ -8,7 +8,7 @@ const USAGE = `usage: h2grpc COMMAND ...
   h2grpc list ADDRESS [SERVICE]          services (or a service's methods), through reflection or --proto
   h2grpc describe ADDRESS [SYMBOL]       a service, method, message or enum as .proto text
   h2grpc call ADDRESS SERVICE/METHOD     a call of any kind, JSON in (-d) and out
-  h2grpc trace show|step|pcap|html FILE  a recorded trace, read or converted
+  h2grpc trace show|step|pcap|html FILE  a recorded trace, read or converted; trace LOG: a binary log
   h2grpc gen [--out DIR] FILE.proto...   typed TypeScript modules from .proto files
   h2grpc --version                       the version of h2grpc
 
