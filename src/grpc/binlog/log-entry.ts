@@ -35,6 +35,7 @@ export interface MetadataEntry {
   value: Uint8Array;
 }
 
+/** Address: where the other side of a call is (gRFC A16's peer), by its Address.Type. */
 export interface Address {
   type: number;
   address: string;
