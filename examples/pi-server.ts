@@ -10,7 +10,10 @@
 // (PORT 0 picks a free one; one process only, not with --workers).
 // --channelz serves gRFC A14 channelz on the gRPC port: `npx h2grpc channelz --plaintext 127.0.0.1:8080 --watch`
 // shows the server, its connections and their calls, streams, messages and flow-control windows (one process).
-import { isWorker, openTelemetry, Server } from '../src/grpc/index.js';
+// GRPC_BINARY_LOG_FILTER=* (or any gRFC A16 filter, e.g. 'pi.PiCalculator/Calc{h;m:64}') writes a binary log of the
+// calls to pi-server.binlog (or GRPC_BINARY_LOG_FILE), closed after the graceful shutdown; one process only.
+// Read it with npx h2grpc trace pi-server.binlog --proto examples/pi.proto
+import { binaryLogFromEnv, isWorker, openTelemetry, Server } from '../src/grpc/index.js';
 import { calcHandler, exampleArgs, PI_PROTO, piService, stopOnSignals, tracing } from './pi-service.js';
 import { listenOrExplain } from './run.js';
 import { answerHelp, die } from './run.js';
@@ -29,8 +32,15 @@ const metrics = metricsPort === undefined ? undefined : await servePrometheus(Nu
 const telemetry = metrics && (await openTelemetry({ meterProvider: metrics.meterProvider }));
 const channelz = rest.includes('--channelz');
 if (channelz && workers > 1) die('--channelz counts one process\'s connections: use it without --workers', 2);
+let binaryLog: ReturnType<typeof binaryLogFromEnv>;
+try {
+  binaryLog = binaryLogFromEnv('pi-server.binlog');
+} catch (err) {
+  die((err as Error).message, 2);
+}
+if (binaryLog && workers > 1) die('GRPC_BINARY_LOG_FILTER logs one process\'s calls: use it without --workers', 2);
 
-const server = new Server({ workers, health: true, reflection: true, channelz, observer: tracing('server', [piService], [PI_PROTO]), telemetry });
+const server = new Server({ workers, health: true, reflection: true, channelz, observer: tracing('server', [piService], [PI_PROTO]), telemetry, binaryLog });
 server.addService(piService, { Calc: calcHandler({ sleep }) });
 const bound = await listenOrExplain(server, port, host);
 if (!isWorker()) {
@@ -38,9 +48,10 @@ if (!isWorker()) {
   console.log(`pi server listening on ${host}:${bound}${extras ? ` (${extras})` : ''}`);
   if (metrics) console.log(`metrics on http://${host}:${metrics.port}/metrics`);
   if (channelz) console.log(`channelz: npx h2grpc channelz --plaintext ${host}:${bound}`);
+  if (binaryLog) console.log(`binary log (${binaryLog.filter.text}) to ${binaryLog.file}`);
 }
 
 // Ctrl-C or SIGTERM: GOAWAY, calls in flight get 5 s, then the rest are cancelled; a second signal stops at once
-stopOnSignals(server, (line) => !isWorker() && console.log(line));
+stopOnSignals(server, (line) => !isWorker() && console.log(line), () => binaryLog?.close());
 // the metrics endpoint closes with the first signal, so that it does not keep the process alive after the server
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void metrics?.close());

@@ -66,9 +66,10 @@ export const SHUTDOWN_GRACE_MS = 5000;
 
 /**
  * Graceful shutdown on SIGINT (Ctrl-C) and SIGTERM (what containers and process managers send): GOAWAY, calls in
- * flight get SHUTDOWN_GRACE_MS, then the rest are cancelled. A second signal stops at once.
+ * flight get SHUTDOWN_GRACE_MS, then the rest are cancelled; then `after` (a binary log closed). A second signal stops
+ * at once.
  */
-export function stopOnSignals(server: Server, say: (line: string) => void = console.log): void {
+export function stopOnSignals(server: Server, say: (line: string) => void = console.log, after?: () => Promise<void> | undefined): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -78,7 +79,7 @@ export function stopOnSignals(server: Server, say: (line: string) => void = cons
     }
     stopping = true;
     say(`${signal}: shutting down, GOAWAY sent; calls in flight get up to ${SHUTDOWN_GRACE_MS / 1000} s (again to stop now)`);
-    void server.shutdown({ graceMs: SHUTDOWN_GRACE_MS }).then(() => say('bye'));
+    void server.shutdown({ graceMs: SHUTDOWN_GRACE_MS }).then(() => after?.()).then(() => say('bye'));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -9,4 +9,5 @@ rmSync(new URL('dist', root), { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 cpSync(new URL('src/grpc/services/protos', root), new URL('dist/grpc/services/protos', root), { recursive: true });
+cpSync(new URL('src/grpc/binlog/protos', root), new URL('dist/grpc/binlog/protos', root), { recursive: true });
 cpSync(new URL('src/discovery/protos', root), new URL('dist/discovery/protos', root), { recursive: true });

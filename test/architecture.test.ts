@@ -34,6 +34,7 @@ const GRPC_ROOMS: Record<string, readonly string[]> = {
   channel: ['schema', 'call', 'channelz'],
   client: ['schema', 'call', 'channel', 'services', 'protocols', 'channelz'],
   telemetry: ['schema', 'call'],
+  binlog: ['call'],
 };
 
 /** Never in src/: writing these layers is the point of the project. */

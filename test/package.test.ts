@@ -31,7 +31,7 @@ t.test('npm pack: a tarball of what a user needs, and nothing else', async (t) =
   packed = (JSON.parse(r.stdout.slice(r.stdout.indexOf('['))) as PackResult[])[0]!;
   const paths = packed.files.map((f) => f.path);
   for (const needed of ['package.json', 'README.md', 'LICENSE', 'bin/h2grpc.mjs', 'bin/protoc-gen-h2grpc.mjs', 'dist/index.js', 'dist/index.d.ts',
-    'dist/grpc/services/protos/health.proto', 'dist/grpc/services/protos/reflection.proto', 'dist/cli/main.js', 'dist/codegen/index.d.ts', 'dist/grpc/schema/wkt/timestamp.d.ts',
+    'dist/grpc/services/protos/health.proto', 'dist/grpc/services/protos/reflection.proto', 'dist/grpc/binlog/protos/binarylog.proto', 'dist/cli/main.js', 'dist/codegen/index.d.ts', 'dist/grpc/schema/wkt/timestamp.d.ts',
     'dist/discovery/protos/rpc.proto', 'dist/discovery/protos/kv.proto', 'dist/discovery/index.d.ts']) {
     t.ok(paths.includes(needed), `ships ${needed}`);
   }

@@ -9,7 +9,7 @@ const USAGE = `usage: h2grpc COMMAND ...
   h2grpc describe ADDRESS [SYMBOL]       a service, method, message or enum as .proto text
   h2grpc call ADDRESS SERVICE/METHOD     a call of any kind, JSON in (-d) and out
   h2grpc channelz ADDRESS [--watch]      a server's channelz (gRFC A14) as a tree: servers, channels, sockets
-  h2grpc trace show|step|pcap|html FILE  a recorded trace, read or converted
+  h2grpc trace show|step|pcap|html FILE  a recorded trace, read or converted; trace LOG: a binary log
   h2grpc gen [--out DIR] FILE.proto...   typed TypeScript modules from .proto files
   h2grpc --version                       the version of h2grpc
 

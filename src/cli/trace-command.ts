@@ -1,9 +1,10 @@
 // npx h2grpc trace show|step|pcap|html FILE — reading trace files recorded with --trace-file.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { flagNames, FrameType, frameTypeName, readFrameHeader } from '../frames/index.js';
+import { type LogEntry, looksLikeBinaryLog, readBinaryLog } from '../grpc/index.js';
 import {
-  annotateFieldBlock, annotateFrame, dynamicTables, formatAnnotations, formatDynamicTables, keyHelp, keyHint, MessageOctets, mirrorDecoders, parseLevels, readSchema, readTrace,
+  annotateFieldBlock, annotateFrame, dynamicTables, formatAnnotations, formatBinaryLog, formatDynamicTables, keyHelp, protoServices, keyHint, MessageOctets, mirrorDecoders, parseLevels, readSchema, readTrace,
   terminalAction, type TraceEntry, type TraceHeader, traceHtml, TracePrinter, traceToPcap,
 } from '../trace/index.js';
 import { entryLanes, Http1View } from '../trace/index.js';
@@ -11,6 +12,7 @@ import { UsageError } from './errors.js';
 import { traceScreen } from './trace-screen.js';
 
 export const TRACE_USAGE = `usage: h2grpc trace show FILE [--levels LEVELS] [--proto FILE]  the text form; LEVELS: frames,hpack,messages,octets or all
+       h2grpc trace [show] LOG [--binlog] [--proto FILE]         a binary log (gRFC A16, ours or grpc-go's), told by its content
        h2grpc trace step FILE [--proto FILE]                    one frame at a time (? lists the keys)
        h2grpc trace html FILE [MORE…] [-o OUT] [--proto FILE]   a page (MORE: connections drawn beside); OUT is FILE.html unless given
        h2grpc trace pcap FILE [-o OUT]                          for Wireshark; OUT is FILE.pcap unless given`;
@@ -81,12 +83,19 @@ interface TraceArgs {
   out?: string;
   /** trace html: more trace files, drawn on the same time axis. */
   more: string[];
+  /** Read FILE as a binary log whatever its first octets look like. */
+  binlog?: boolean;
 }
+
+const SUBCOMMANDS = ['show', 'step', 'pcap', 'html'];
 
 /** The command's arguments; a flag it does not know, a missing value or a bad level is a UsageError. */
 function parseTraceArgs(args: string[]): TraceArgs {
-  const [sub, file, ...rest] = args;
-  if (!sub || !['show', 'step', 'pcap', 'html'].includes(sub)) throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'no subcommand given');
+  // `trace FILE [flags]` is `trace show FILE [flags]`; `trace WORD FILE` names a subcommand
+  const [first, second] = args;
+  const shorthand = first !== undefined && !SUBCOMMANDS.includes(first) && !first.startsWith('-') && (second === undefined || second.startsWith('-'));
+  const [sub, file, ...rest] = shorthand ? ['show', ...args] : args;
+  if (!sub || !SUBCOMMANDS.includes(sub)) throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'no subcommand given');
   if (!file || file.startsWith('-')) throw new UsageError('no trace FILE given');
   const parsed: TraceArgs = { sub, file, protos: [], more: [] };
   for (let i = 0; i < rest.length; i++) {
@@ -99,6 +108,7 @@ function parseTraceArgs(args: string[]): TraceArgs {
       return v;
     };
     if (name === '--levels' && sub === 'show') parsed.levels = value();
+    else if (name === '--binlog' && sub === 'show' && eq < 0) parsed.binlog = true;
     else if (name === '--proto' && sub !== 'pcap') parsed.protos.push(value());
     else if ((name === '-o' || name === '--out') && (sub === 'pcap' || sub === 'html')) parsed.out = value();
     else if (name.startsWith('-')) throw new UsageError(`trace ${sub} has no flag ${name}`);
@@ -129,6 +139,12 @@ export async function traceCommand(args: string[]): Promise<number> {
     return 2;
   }
   const { sub, file, protos } = parsed;
+  const log = binaryLogOf(file, parsed.binlog === true);
+  if (log) {
+    if (sub !== 'show') throw new Error(`${file} is a binary log: trace show reads it; step, html and pcap read traces (--trace-file)`);
+    for (const text of formatBinaryLog(log, protoServices(protos))) console.log(text);
+    return 0;
+  }
   const { header, entries } = readTrace(file);
   if (sub === 'show') {
     for (const text of renderEntries(header, entries, parsed.levels, protos, process.stdout.isTTY)) if (text) console.log(text);
@@ -151,6 +167,25 @@ export async function traceCommand(args: string[]): Promise<number> {
     return 0;
   }
   return step(header, entries, protos);
+}
+
+/**
+ * The entries of FILE when it is a binary log (gRFC A16): asked for with --binlog, or told by its content, which
+ * frames exactly into length-prefixed entries where a trace is JSON text; undefined otherwise (readTrace says why).
+ */
+function binaryLogOf(file: string, forced: boolean): LogEntry[] | undefined {
+  let octets: Buffer;
+  try {
+    octets = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (!forced && (octets[0] === 0x7b || !looksLikeBinaryLog(octets))) return undefined;
+  try {
+    return readBinaryLog(octets);
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
 }
 
 /**

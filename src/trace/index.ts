@@ -1,4 +1,4 @@
-// Tracing: observers for the connection seam, the text printer, trace files, annotated octets.
+// Tracing: observers for the connection seam, the text printer, trace files, annotated octets; binary logs as text.
 export { annotateFieldBlock, annotateFrame, describeRepresentation, formatAnnotations, mirrorDecoders, type Annotation } from './annotate.js';
 export { parseLevels, TracePrinter, type PrinterOptions, type TraceLevel } from './printer.js';
 export { fanOut, TraceRecorder, type TraceEvent } from './recorder.js';
@@ -12,7 +12,8 @@ export { keyHelp, keyHint, terminalAction, TRACE_KEYS, type TraceAction, type Tr
 export { wrapLine } from './wrap.js';
 export { dynamicTables, formatDynamicTables, type DynamicTables } from './dynamic-tables.js';
 export { MessageOctets } from './message-octets.js';
-export { readSchema } from './trace-schema.js';
+export { protoServices, readSchema } from './trace-schema.js';
+export { formatBinaryLog } from './binlog-printer.js';
 export { Http1Parts } from './http1-parts.js';
 export { Http1View, type ContentItem, type Http1PartView } from './http1-view.js';
 export { entryLanes, laneModel, type Lane, type LaneBlock, type LaneModel, type LaneTrace } from './lanes.js';

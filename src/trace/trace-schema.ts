@@ -85,3 +85,8 @@ export function readSchema(header: TraceHeader, extraProtos: string[] = []): { s
   }
   return { services, schema: registry && traceSchema(registry) };
 }
+
+/** The services of these .proto files (broken ones left out), and those every h2grpc server ships. */
+export function protoServices(protos: string[]): ServiceDefinition[] {
+  return readSchema({ h2grpc_trace: 1, role: 'server', started: '' }, protos).services;
+}

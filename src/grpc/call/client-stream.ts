@@ -1,4 +1,5 @@
 import type { HeaderList, StreamHandler } from '../../http2/index.js';
+import type { Duplex } from 'node:stream';
 
 /**
  * What a client call needs of the stream it runs on: an HTTP/2 stream as it is (gRPC), an HTTP/1.1 exchange dressed
@@ -27,5 +28,7 @@ export type ClientStreamHandler = StreamHandler<ClientStream>;
  */
 export interface CallTransport {
   readonly acceptingStreams: boolean;
+  /** A socket to the server (the pool's first): whose address a binary log names as the peer (gRFC A16). */
+  readonly socket: Duplex;
   request(headers: HeaderList, handler: ClientStreamHandler): ClientStream;
 }

@@ -1,4 +1,5 @@
 import { Fifo } from '../../http2/index.js';
+import type { MessageObserver } from './call-observer.js';
 import { Status, StatusError } from './status.js';
 
 /** The 5-octet prefix of every gRPC message: compressed flag (1), length (4, big-endian). */
@@ -178,8 +179,8 @@ export class Inbox {
      * the small DATA frames that carried them have served their purpose (RFC 9113 §10.5's framing budget).
      */
     private readonly credit: (octets: number, used: boolean) => void,
-    /** Told of each whole message as it arrives (telemetry); one sink made here, nothing per message when absent. */
-    observer?: { messageReceived(size: number): void },
+    /** Told of each whole message as it arrives (telemetry, binary log); one sink made here, nothing per message when absent. */
+    observer?: MessageObserver,
   ) {
     this.reader = new MessageReader(maxLength);
     this.sink = observer ? new ObservedSink(this.queue, observer) : this.queue;
@@ -233,15 +234,16 @@ export class Inbox {
   }
 }
 
-/** The Inbox's queue with an observer in front: each message's size is told as it completes (gRFC A66, A72). */
+/** The Inbox's queue with an observer in front: each message's size (gRFC A66, A72) and octets (A16) as it completes. */
 class ObservedSink implements MessageSink {
   constructor(
     private readonly queue: MessageSink,
-    private readonly observer: { messageReceived(size: number): void },
+    private readonly observer: MessageObserver,
   ) {}
 
   push(message: ReceivedMessage): void {
     this.observer.messageReceived(message.data.length);
+    this.observer.messageOctetsReceived?.(message.data, message.compressed);
     this.queue.push(message);
   }
 }

@@ -30,7 +30,8 @@ export class Http1Pool implements CallTransport {
   private readonly limits: Partial<Http1Limits>;
 
   constructor(
-    first: Socket,
+    /** The first connection's socket, kept as the pool's address for whoever asks (gRFC A16's peer). */
+    readonly socket: Socket,
     /** Opens one more connection to the subchannel's address. */
     private readonly dial: () => Promise<Socket>,
     /** The pool cannot reach its address any more (no connection is left and dialing failed). */
@@ -40,7 +41,7 @@ export class Http1Pool implements CallTransport {
     this.maxConnections = options.maxConnections ?? 16;
     this.maxPending = options.maxPending ?? 1024;
     this.limits = { maxBodyOctets: Number.MAX_SAFE_INTEGER, ...options.limits };
-    this.add(first);
+    this.add(socket);
   }
 
   get acceptingStreams(): boolean {

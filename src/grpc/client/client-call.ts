@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../frames/index.js';
 import { CONNECTION_LOST, headerValue, type HeaderList } from '../../http2/index.js';
-import { type CallListener, type CallTransport, type ClientCallObserver, type ClientStream, type ClientStreamHandler, DeadlineTimer, Deferred, encodeTimeout, Inbox, Metadata, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
+import { type CallListener, type CallTransport, type ClientCallObserver, type ClientStream, type ClientStreamHandler, DeadlineTimer, Deferred, encodeTimeout, Inbox, Metadata, peerAddress, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
 import type { CallOptions, ClientCallConfig, UnaryResult } from './call-config.js';
 export { type CallChannel, type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
 import { retryDelay } from './retry.js';
@@ -107,6 +107,8 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
       return this.resume();
     }
     if (this.stream && !this.stream.closed) this.stream.reset(ErrorCode.CANCEL);
+    // gRFC A16: the application's cancellation (or its deadline), not a failure the call found itself
+    if (this.observer?.cancelled && (code === Status.CANCELLED || code === Status.DEADLINE_EXCEEDED)) this.observer.cancelled();
     this.inbox.drop(); // what was not read yet is dropped with the call
     this.fail(new StatusError(code, details));
   }
@@ -186,7 +188,10 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
       return this.fail(error);
     }
     if (this.settled) return;
-    if (this.observer) this.observer.attemptConnected?.(connection);
+    if (this.observer) {
+      this.observer.attemptConnected?.(connection);
+      if (this.observer.connected) this.observer.connected(peerAddress(connection.socket));
+    }
     // the one request of a unary or server-streaming call is serialized first: one that cannot be sends nothing
     if (this.attempts === 1 && !this.method.requestStream && Array.isArray(this.requests) && this.requests.length === 1) {
       const item: unknown = this.requests[0];
@@ -232,10 +237,11 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
         const { pieces, size } = await frameRequest(this.config, bytes, item instanceof WithCompression ? item.compress : undefined);
         if (this.settled) return;
         this.sent.remember(pieces, size);
+        if (this.observer?.messageOctetsSent) this.observer.messageOctetsSent(bytes);
         // between attempts the message waits in `sent`; the next attempt replays it
         if (this.retrying || !this.stream) {
           if (!this.method.requestStream) this.requestsDone = true;
-          if (!this.method.requestStream) return;
+          if (!this.method.requestStream) return this.observer?.halfClosed?.();
           continue;
         }
         const target = this.stream;
@@ -245,11 +251,12 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
           // the one request of a unary or server-streaming call carries END_STREAM itself
           this.requestsDone = true;
           writePieces(target, pieces, true);
-          return;
+          return this.observer?.halfClosed?.();
         }
         if (!writePieces(target, pieces)) await this.drained(target);
       }
       this.requestsDone = true;
+      if (!this.settled && this.observer?.halfClosed) this.observer.halfClosed();
       if (!this.settled && !this.retrying && this.stream && !this.stream.closed) this.stream.end();
     } catch (err) {
       if (this.settled) return;
@@ -281,7 +288,7 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
     err.headers = this.responseHeaders;
     this.error = err;
     this.settle();
-    if (this.observer) this.observer.callEnded(err.code); // and the attempt still open, if one is
+    if (this.observer) this.observer.callEnded(err.code, err.details); // and the attempt still open, if one is
     this.headersOutcome.reject(err);
     this.doneOutcome.reject(err);
     this.tellStatus({ code: err.code, details: err.details, metadata: err.metadata ?? new Metadata() });
@@ -311,6 +318,7 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
         } catch (err) {
           return this.cancel(Status.INTERNAL, `malformed response metadata: ${(err as Error).message}`);
         }
+        if (this.observer?.responseHeaders) this.observer.responseHeaders(headers);
         if (this.listeners) for (const listener of this.listeners) listener.onHeaders?.(this.responseHeaders);
         this.headersOutcome.resolve(this.responseHeaders);
         return;
@@ -397,8 +405,10 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
     if (this.observer) this.observer.attemptEnded(code);
     if (error) {
       if (!malformed && this.retry(code, trailers)) return;
+      if (this.observer?.trailers) this.observer.trailers(trailers);
       return this.fail(error);
     }
+    if (this.observer?.trailers) this.observer.trailers(trailers);
     this.config.throttle?.success();
     if (this.inbox.partial) return this.fail(new StatusError(Status.INTERNAL, 'the response ended inside a message', metadata));
     this.settle();

@@ -4,7 +4,7 @@ import { watchHealth } from './health-watch.js';
 import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js';
 import type protobuf from 'protobufjs';
 import { channelCallCounting } from '../channelz/index.js';
-import { type CallObservers, combineObservers, deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, MIN_COMPRESS_LENGTH, RichStatusCodec, type Sent, Status, StatusError } from '../call/index.js';
+import { type CallObservers, deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, joinObservers, MIN_COMPRESS_LENGTH, RichStatusCodec, type Sent, Status, StatusError } from '../call/index.js';
 import { chainClient, type ClientCallInfo, type ClientInterceptor } from './interceptors.js';
 import { type NormalizedRetryPolicy, retryPolicyFor, RetryThrottle } from './retry.js';
 import type { MethodDefinition, MethodShape, ServiceDefinition, ServiceShape, TypedServiceDefinition } from '../schema/index.js';
@@ -34,6 +34,11 @@ export interface ClientOptions extends ChannelOptions {
   typeRegistry?: protobuf.Root[];
   /** Observes every call for metrics and tracing (gRFC A66, A72): `await openTelemetry({ meterProvider })`. Default none. */
   telemetry?: CallObservers;
+  /**
+   * gRFC A16 binary logging of the calls its filter selects: `binaryLog({ filter: '*', file: 'client.binlog' })`.
+   * Default none (nothing made per call).
+   */
+  binaryLog?: CallObservers;
   /**
    * The protocol of the calls: 'grpc' (default; HTTP/2 only), 'grpc-web' or 'connect' (over HTTP/2 or, with
    * `httpVersion: '1.1'`, HTTP/1.1). docs/protocols.md, "The client".
@@ -91,20 +96,22 @@ export class Client {
     const statusCodec = () => (codec ??= new RichStatusCodec([...new Set([...(options.typeRegistry ?? []), ...Object.values(service.methods).map((m) => m.requestType.root)])]));
     const policies = new Map<string, NormalizedRetryPolicy | undefined>();
     for (const method of Object.values(service.methods)) policies.set(method.path, retryPolicyFor(options.serviceConfig, method.path));
-    // gRFC A14: with channelz on for the channel, its calls are counted beside what telemetry observes
+    // gRFC A14: with channelz on for the channel, its calls are counted beside what telemetry and a binary log observe
     const channelz = this.channel.channelz;
-    const telemetry = channelz ? combineObservers(options.telemetry, channelCallCounting(channelz.registry, channelz.node)) : options.telemetry;
+    const counting = channelz ? channelCallCounting(channelz.registry, channelz.node) : undefined;
+    const observers = joinObservers(joinObservers(options.telemetry, counting), options.binaryLog);
     const maxReceiveMessageLength = options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH;
     const protocol = options.protocol ?? 'grpc';
     const calls = protocol === 'grpc' ? undefined : new ProtocolCalls(this.channel, protocol, options.codec ?? 'proto', options.useGet ?? false, maxReceiveMessageLength, options.httpVersion ?? '2');
     this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) => {
       const path = calls?.path(method, method.idempotency === 'NO_SIDE_EFFECTS');
+      const deadline = deadlineFrom(callOptions);
       return new ClientCall({
         channel: path?.channel ?? this.channel,
         headerCache: this.headerCache,
         method: path?.method ?? method,
         options: callOptions,
-        deadline: deadlineFrom(callOptions),
+        deadline,
         maxReceiveMessageLength,
         maxSendMessageLength: options.maxSendMessageLength ?? Infinity,
         compression: callOptions.compression ?? options.compression ?? 'identity',
@@ -113,7 +120,7 @@ export class Client {
         retryPolicy: policies.get(method.path),
         throttle,
         statusCodec,
-        observer: telemetry?.clientCall?.({ path: method.path, target: this.channel.canonicalTarget }),
+        observer: observers?.clientCall?.({ path: method.path, target: this.channel.canonicalTarget, authority: this.channel.authority, metadata: callOptions.metadata, deadline }),
       }, requests);
     });
     for (const [name, method] of Object.entries(service.methods)) {

@@ -79,6 +79,7 @@ export class ProtocolCalls {
           get acceptingStreams() {
             return transport.acceptingStreams;
           },
+          socket: transport.socket,
           request: (headers: HeaderList, handler: ClientStreamHandler): ClientStream => translation(handler).open(transport, headers),
         };
       },

@@ -29,7 +29,9 @@ export async function run(call: ServerCall, handler: Handler): Promise<void> {
 
 /** A Trailers-Only response: one HEADERS frame with END_STREAM carrying the status (the call's observer told). */
 export function trailersOnly(stream: CallStream, code: number, details: string, extra: HeaderList = [], observer?: ServerCallObserver): void {
-  respondAndReset(stream, [[':status', '200'], ['content-type', 'application/grpc'], ...extra, ['grpc-status', String(code)], ['grpc-message', percentEncode(details)]]);
+  const fields: HeaderList = [[':status', '200'], ['content-type', 'application/grpc'], ...extra, ['grpc-status', String(code)], ['grpc-message', percentEncode(details)]];
+  if (observer?.trailers) observer.trailers(fields);
+  respondAndReset(stream, fields);
   if (observer) observer.callEnded(code);
 }
 

@@ -116,6 +116,7 @@ export class ServerCall implements CallStreamHandler {
     }
     // END_STREAM on the request HEADERS: the client sent no message at all, and nothing more will come
     this.halfClosed = stream.remoteClosed;
+    if (this.halfClosed && this.observer?.halfClosed) this.observer.halfClosed();
   }
 
   /**
@@ -245,7 +246,10 @@ export class ServerCall implements CallStreamHandler {
   /** Serializes and queues one uncompressed message; true when the stream can take more at once. */
   private sendNow(message: unknown): boolean {
     const bytes = this.serialize(message);
-    if (this.observer) this.observer.messageSent(bytes.length);
+    if (this.observer) {
+      this.observer.messageSent(bytes.length);
+      this.observer.messageOctetsSent?.(bytes);
+    }
     return writePieces(this.stream, framePieces(bytes));
   }
 
@@ -272,7 +276,10 @@ export class ServerCall implements CallStreamHandler {
     const compressed = this.responseEncoding !== 'identity' && (compressThis ?? bytes.length >= this.minCompressLength);
     const payload = compressed ? await compress(this.responseEncoding, bytes) : bytes;
     if (this.finished) return;
-    if (this.observer) this.observer.messageSent(payload.length);
+    if (this.observer) {
+      this.observer.messageSent(payload.length);
+      this.observer.messageOctetsSent?.(bytes);
+    }
     const pieces = framePieces(payload, compressed);
     if (!writePieces(this.stream, pieces)) await this.roomToWrite();
   }
@@ -309,6 +316,7 @@ export class ServerCall implements CallStreamHandler {
     // the usual end of a call, OK after the response and no trailing metadata: the same list every time
     const plainOk = code === Status.OK && !details && !statusDetails && this.headersSent && !this.trailerMetadata?.size;
     const fields = plainOk ? OK_TRAILERS : this.statusFields(code, details, statusDetails);
+    if (this.observer?.trailers) this.observer.trailers(fields);
     if (code !== Status.OK) this.abort(new StatusError(code, details));
     if (this.stream.closed) return;
     try {
@@ -340,11 +348,15 @@ export class ServerCall implements CallStreamHandler {
 
   private sendResponseHeaders(): void {
     this.headersSent = true;
-    if (this.responseEncoding === 'identity' && !this.initialMetadata) return this.stream.sendHeaders(RESPONSE_HEADERS);
+    if (this.responseEncoding === 'identity' && !this.initialMetadata) {
+      if (this.observer?.responseHeaders) this.observer.responseHeaders(RESPONSE_HEADERS);
+      return this.stream.sendHeaders(RESPONSE_HEADERS);
+    }
     const fields: HeaderList = [[':status', '200'], ['content-type', 'application/grpc']];
     if (this.responseEncoding !== 'identity') fields.push(['grpc-encoding', this.responseEncoding]);
     fields.push(['grpc-accept-encoding', ACCEPT_ENCODING]);
     this.initialMetadata?.appendTo(fields);
+    if (this.observer?.responseHeaders) this.observer.responseHeaders(fields);
     this.stream.sendHeaders(fields);
   }
 
@@ -390,6 +402,7 @@ export class ServerCall implements CallStreamHandler {
 
   private onEnd(): void {
     this.halfClosed = true;
+    if (this.observer?.halfClosed) this.observer.halfClosed();
     if (this.inbox.partial && !this.finished) this.sendStatus(Status.INTERNAL, 'the request ended inside a message');
     this.resume();
   }
@@ -398,6 +411,7 @@ export class ServerCall implements CallStreamHandler {
     if (this.finished) return;
     const status = code === ErrorCode.CANCEL ? Status.CANCELLED : Status.UNAVAILABLE;
     this.status = { code: status, details: reason };
+    if (this.observer?.cancelled) this.observer.cancelled();
     this.abort(new StatusError(status, reason));
     this.finish();
     if (this.listeners) tellStatus(this.listeners, { code: status, details: reason, metadata: this.trailers });

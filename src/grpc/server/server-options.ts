@@ -71,6 +71,11 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   /** Observes every call for metrics and tracing (gRFC A66, A72): `await openTelemetry({ meterProvider })`. Default none. */
   telemetry?: CallObservers;
   /**
+   * gRFC A16 binary logging of the calls its filter selects: `binaryLog({ filter: '*', file: 'server.binlog' })`.
+   * Default none (nothing made per call).
+   */
+  binaryLog?: CallObservers;
+  /**
    * The protocols served besides gRPC over HTTP/2, from the same handlers: gRPC-Web (binary and text) and Connect
    * (unary, GET and streaming), with proto or JSON. Default: all ({ grpcWeb: true, connect: true }).
    */

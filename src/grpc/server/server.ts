@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode } from '../../frames/index.js';
 import { Connection, headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
 import { DEFAULT_HTTP1_LIMITS } from '../../http1/index.js';
-import { ACCEPT_ENCODING, type CallObservers, type CallStream, combineObservers, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, isEncoding, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, RichStatusCodec, Status } from '../call/index.js';
+import { ACCEPT_ENCODING, type CallObservers, type CallStream, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, isEncoding, joinObservers, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, RichStatusCodec, Status } from '../call/index.js';
 import { chainServer } from './interceptors.js';
 import type { MethodDefinition, ServiceDefinition } from '../schema/index.js';
 import type { Handler, HandlersFor } from './handler-types.js';
@@ -55,7 +55,7 @@ export class Server {
   private readonly router: ProtocolRouter;
   /** The connections that speak HTTP/1.1 (gRPC-Web and Connect only); undefined when the http1 option is false. */
   private readonly http1: Http1Connections | undefined;
-  /** What observes each call: telemetry's observers, and channelz's counting when it is on. */
+  /** What observes each call: telemetry's observers, channelz's counting when it is on, the binary log's. */
   private readonly observers: CallObservers | undefined;
   /** gRFC A14: the registry this server counts into and serves (channelz option), and the server in it. */
   readonly channelz: ChannelzRegistry | undefined;
@@ -77,7 +77,8 @@ export class Server {
     }
     this.channelz = options.channelz === true ? new ChannelzRegistry() : options.channelz || undefined;
     this.channelzNode = this.channelz?.addServer();
-    this.observers = this.channelz ? combineObservers(options.telemetry, serverCallCounting(this.channelz, this.channelzNode!)) : options.telemetry;
+    const counting = this.channelz ? serverCallCounting(this.channelz, this.channelzNode!) : undefined;
+    this.observers = joinObservers(joinObservers(options.telemetry, counting), options.binaryLog);
     if (this.channelz) this.addService(channelzService, channelzHandlers(this.channelz));
     if (options.health) this.addService(healthService, this.health.handlers);
     if (options.reflection) {
@@ -260,7 +261,7 @@ export class Server {
   private startCall(stream: CallStream, headers: HeaderList, from: CallOrigin, methodOf?: (method: MethodDefinition) => MethodDefinition): void {
     const path = headerValue(headers, ':path')!;
     const registered = this.methods.get(path);
-    const observer = this.observers?.serverCall?.({ path, registered: registered !== undefined, headers, connection: from.connection });
+    const observer = this.observers?.serverCall?.({ path, registered: registered !== undefined, headers, peer: from.peer, connection: from.connection });
     if (!registered) {
       const service = path.split('/')[1] ?? '';
       const details = this.services.has(service) ? `method ${path} is not implemented` : `unknown service ${service}`;
