@@ -5,7 +5,7 @@
 // and trailers read through CORS. Once over plain http (fetch has no cleartext HTTP/2: HTTP/1.1 on our port) and
 // once over TLS, where ALPN gives the browser HTTP/2.
 import { create, toBinary } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { FileDescriptorSetSchema, MethodOptions_IdempotencyLevel, MethodOptionsSchema } from '@bufbuild/protobuf/wkt';
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
@@ -52,8 +52,10 @@ async function pageServer(t: Test, script: string): Promise<string> {
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())).then(() => undefined));
-  t.teardown(() => server.closeAllConnections());
+  t.teardown(() => {
+    server.close();
+    server.closeAllConnections(); // the browser's kept-alive connections too
+  });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
@@ -95,10 +97,16 @@ async function piServer(t: Test, options: ServerOptions): Promise<{ url: string;
   return { url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, seen };
 }
 
-/** The schema the page's clients use, as a FileDescriptorSet in base64 (a web app would import protoc-gen-es output). */
+/**
+ * The schema the page's clients use, as a FileDescriptorSet in base64 (a web app would import protoc-gen-es output).
+ * Calc is marked `option idempotency_level = NO_SIDE_EFFECTS`, without which connect-web's useHttpGet still POSTs.
+ */
 function descriptors(): string {
   const registry = registryOf(descriptorsOfRoots([loadProto([PI_PROTO, PI_STREAMING_PROTO])]));
-  const set = create(FileDescriptorSetSchema, { file: [...registry.files].map((f) => f.proto) });
+  const files = [...registry.files].map((f) => f.proto);
+  const calc = files.find((f) => f.package === 'pi')!.service[0]!.method.find((m) => m.name === 'Calc')!;
+  calc.options = create(MethodOptionsSchema, { idempotencyLevel: MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS });
+  const set = create(FileDescriptorSetSchema, { file: files });
   return Buffer.from(toBinary(FileDescriptorSetSchema, set)).toString('base64');
 }
 
@@ -108,6 +116,11 @@ function descriptors(): string {
 interface Network {
   requests: Array<{ method: string; url: string; headers: Record<string, unknown> }>;
   responses: Array<{ url: string; protocol: string }>;
+}
+
+/** A request's header by name (fetch's names reach DevTools in lower case, XHR's as the page wrote them). */
+function header(request: Network['requests'][number], name: string): string {
+  return String(Object.entries(request.headers).find(([n]) => n.toLowerCase() === name)?.[1] ?? '');
 }
 
 async function watchNetwork(page: Page): Promise<Network> {
@@ -147,7 +160,15 @@ async function callsFromPage(t: Test, { page, network }: { page: Page; network: 
   }
   t.equal(target.seen.deadlinesCancelled, CONNECT_KINDS.length + 2, 'the server cancelled each deadline call');
   const preflights = network.requests.filter((r) => r.method === 'OPTIONS' && r.url.startsWith(target.url));
-  const asked = preflights.map((r) => String(r.headers['Access-Control-Request-Headers'] ?? ''));
+  const gets = network.requests.filter((r) => r.method === 'GET' && r.url.startsWith(`${target.url}/pi.PiCalculator/Calc?`));
+  t.equal(gets.length, 3, 'connect-get: the three unary calls went as GET requests');
+  t.equal(gets[0]?.url, `${target.url}/pi.PiCalculator/Calc?connect=v1&encoding=json&message=${encodeURIComponent('{"n":100}')}`, 'the message in the URL');
+  const contentTypes = new Set(network.requests.filter((r) => r.method === 'POST' && r.url.startsWith(target.url)).map((r) => header(r, 'content-type')));
+  t.same([...contentTypes].sort(), [
+    'application/connect+json', 'application/connect+proto', 'application/grpc-web+json', 'application/grpc-web+proto',
+    'application/grpc-web-text', 'application/json', 'application/proto',
+  ], 'each protocol and encoding went over the wire');
+  const asked = preflights.map((r) => header(r, 'access-control-request-headers'));
   t.ok(asked.some((h) => h.includes('connect-protocol-version')), `Connect's headers preflighted (${preflights.length} preflights)`);
   t.ok(asked.some((h) => h.includes('x-grpc-web')), 'gRPC-Web\'s headers preflighted');
   return network.responses.filter((r) => r.url.startsWith(target.url)).map((r) => r.protocol);
@@ -182,11 +203,14 @@ t.test('Chromium calls h2grpc from a page of another origin', async (t) => {
     t.ok(protocols.length > 0 && protocols.every((p) => p === 'h2'), `the browser used HTTP/2 (${protocols.length} responses: ${[...new Set(protocols)]})`);
   });
 
-  await t.test('an origin the server does not allow: the browser refuses the answer', async (t) => {
-    const target = await piServer(t, { cors: { origins: ['https://elsewhere.example'] } });
-    const config: PageConfig = { baseUrl: target.url, descriptors: descriptors() };
-    const seen: Seen = await bounded(page.evaluate((c) => window.h2grpcPage.connectCalls(c, 'connect-proto'), config), 'refused');
-    t.equal(seen.unary, undefined, 'no answer reaches the page');
-    t.match(seen.failure, /Failed to fetch/, `fetch fails as CORS makes it (${seen.failure})`);
+  await t.test('what CORS holds back: metadata not exposed, and every answer to an origin not allowed', async (t) => {
+    const hiding = await piServer(t, { cors: { origins } });
+    const config: PageConfig = { baseUrl: hiding.url, descriptors: descriptors() };
+    const hidden: Seen = await bounded(page.evaluate((c) => window.h2grpcPage.connectCalls(c, 'connect-proto'), config), 'hidden');
+    t.same(hidden.unary, { value: pi(100), header: null, trailer: null }, 'without exposeHeaders the answer comes, its metadata hidden from the page');
+    const refusing = await piServer(t, { cors: { origins: ['https://elsewhere.example'] } });
+    const refused: Seen = await bounded(page.evaluate((c) => window.h2grpcPage.connectCalls(c, 'connect-proto'), { ...config, baseUrl: refusing.url }), 'refused');
+    t.equal(refused.unary, undefined, 'no answer reaches the page');
+    t.match(refused.failure, /Failed to fetch/, `fetch fails as CORS makes it (${refused.failure})`);
   });
 });
