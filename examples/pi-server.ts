@@ -8,6 +8,8 @@
 // --metrics PORT serves the gRFC A66 metrics (OpenTelemetry, through the SDK) as Prometheus text on
 // http://127.0.0.1:PORT/metrics, e.g. grpc_server_call_duration_seconds_count{grpc_method="pi.PiCalculator/Calc",grpc_status="OK"}
 // (PORT 0 picks a free one; one process only, not with --workers).
+// --channelz serves gRFC A14 channelz on the gRPC port: `npx h2grpc channelz --plaintext 127.0.0.1:8080 --watch`
+// shows the server, its connections and their calls, streams, messages and flow-control windows (one process).
 import { isWorker, openTelemetry, Server } from '../src/grpc/index.js';
 import { calcHandler, exampleArgs, PI_PROTO, piService, stopOnSignals, tracing } from './pi-service.js';
 import { listenOrExplain } from './run.js';
@@ -25,14 +27,17 @@ if (metricsPort !== undefined && (!/^\d+$/.test(metricsPort) || Number(metricsPo
 if (metricsPort !== undefined && workers > 1) die('--metrics serves one process\'s metrics: use it without --workers', 2);
 const metrics = metricsPort === undefined ? undefined : await servePrometheus(Number(metricsPort), host).catch((err: Error) => die(`cannot serve metrics on ${host}:${metricsPort}: ${err.message}`));
 const telemetry = metrics && (await openTelemetry({ meterProvider: metrics.meterProvider }));
+const channelz = rest.includes('--channelz');
+if (channelz && workers > 1) die('--channelz counts one process\'s connections: use it without --workers', 2);
 
-const server = new Server({ workers, health: true, reflection: true, observer: tracing('server', [piService], [PI_PROTO]), telemetry });
+const server = new Server({ workers, health: true, reflection: true, channelz, observer: tracing('server', [piService], [PI_PROTO]), telemetry });
 server.addService(piService, { Calc: calcHandler({ sleep }) });
 const bound = await listenOrExplain(server, port, host);
 if (!isWorker()) {
   const extras = [sleep ? `each Calc sleeps ${sleep} ms` : '', workers > 1 ? `${workers} worker processes` : ''].filter(Boolean).join(', ');
   console.log(`pi server listening on ${host}:${bound}${extras ? ` (${extras})` : ''}`);
   if (metrics) console.log(`metrics on http://${host}:${metrics.port}/metrics`);
+  if (channelz) console.log(`channelz: npx h2grpc channelz --plaintext ${host}:${bound}`);
 }
 
 // Ctrl-C or SIGTERM: GOAWAY, calls in flight get 5 s, then the rest are cancelled; a second signal stops at once

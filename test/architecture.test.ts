@@ -18,7 +18,7 @@ const LAYERS: Record<string, readonly string[]> = {
   'http1-connection': ['http1'],
   grpc: ['frames', 'hpack', 'http2', 'http1', 'http1-connection', 'codegen'],
   discovery: ['grpc'],
-  trace: ['frames', 'hpack', 'http2', 'grpc', 'codegen'],
+  trace: ['frames', 'hpack', 'http2', 'http1', 'http1-connection', 'grpc', 'codegen'],
   cli: ['frames', 'hpack', 'http2', 'grpc', 'codegen', 'trace', 'discovery'],
   '.': ['grpc'], // src/index.ts, the package's main entry
 };
@@ -29,9 +29,10 @@ const GRPC_ROOMS: Record<string, readonly string[]> = {
   call: ['schema'],
   services: ['schema', 'call'],
   protocols: ['schema', 'call'],
-  server: ['schema', 'call', 'services', 'protocols'],
-  channel: ['schema', 'call'],
-  client: ['schema', 'call', 'channel', 'services'],
+  server: ['schema', 'call', 'services', 'protocols', 'channelz'],
+  channelz: ['call'],
+  channel: ['schema', 'call', 'channelz'],
+  client: ['schema', 'call', 'channel', 'services', 'protocols', 'channelz'],
   telemetry: ['schema', 'call'],
 };
 

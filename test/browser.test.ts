@@ -5,7 +5,7 @@
 // and trailers read through CORS. Once over plain http (fetch has no cleartext HTTP/2: HTTP/1.1 on our port) and
 // once over TLS, where ALPN gives the browser HTTP/2.
 import { create, toBinary } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema, MethodOptions_IdempotencyLevel, MethodOptionsSchema } from '@bufbuild/protobuf/wkt';
+import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
@@ -14,7 +14,7 @@ import { TLSSocket } from 'node:tls';
 import { chromium, type Page } from 'playwright-core';
 import t, { type Test } from 'tap';
 import { descriptorsOfRoots, registryOf } from '../src/codegen/index.js';
-import { loadProto, Metadata, Server, type ServerOptions, Status, StatusError } from '../src/grpc/index.js';
+import { loadProto, loadService, Metadata, Server, type ServerCall, type ServerOptions, Status, StatusError } from '../src/grpc/index.js';
 import { calcHandler, pi, PI_PROTO, piService } from '../examples/pi-service.js';
 import { PI_STREAMING_PROTO, piStreams, streamingHandlers } from '../examples/pi-streaming-service.js';
 import type { PageConfig, Seen } from './fixtures/browser-page.js';
@@ -59,55 +59,65 @@ async function pageServer(t: Test, script: string): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** What the h2grpc server saw: the deadline calls that reached it and were cancelled, the ALPN of each HTTP/2 connection. */
+/** What the h2grpc server saw: the deadline calls that reached it and were cancelled, what each connection spoke. */
 interface Sightings {
   deadlinesStarted: number;
   deadlinesCancelled: number;
-  http2Connections: string[];
+  /** "HTTP/2 (h2)", "HTTP/1.1 (cleartext)": the version, then the TLS ALPN protocol. */
+  connections: string[];
 }
 
-/** The pi services as protocols.test.ts serves them: n = 7 fails with details and metadata, n = 8 waits for its deadline. */
+/** pi_lookup.PiLookup: pi.PiCalculator's Calc marked NO_SIDE_EFFECTS, the one a Connect GET may call. */
+const PI_LOOKUP_PROTO = new URL('./fixtures/pi-lookup.proto', import.meta.url).pathname;
+
+/**
+ * The pi services as protocols.test.ts serves them: n = 7 fails with details and metadata, n = 8 waits for its
+ * deadline; pi_lookup.PiLookup's Calc does the same, for GET.
+ */
 async function piServer(t: Test, options: ServerOptions): Promise<{ url: string; seen: Sightings }> {
-  const seen: Sightings = { deadlinesStarted: 0, deadlinesCancelled: 0, http2Connections: [] };
+  const seen: Sightings = { deadlinesStarted: 0, deadlinesCancelled: 0, connections: [] };
   const server = new Server({
     ...options,
-    // called for each connection that speaks HTTP/2 (HTTP/1.1 ones go to the HTTP/1.1 server connection instead)
-    observer: (socket) => void seen.http2Connections.push(socket instanceof TLSSocket ? String(socket.alpnProtocol) : 'h2c'),
-  });
-  server.addService(piService, {
-    Calc: async (request, call) => {
-      if (request.n === 7) {
-        call.trailers.set('x-seven', 'unlucky');
-        throw new StatusError(Status.INVALID_ARGUMENT, 'seven is not allowed', undefined, [
-          { '@type': 'type.googleapis.com/google.rpc.BadRequest', field_violations: [{ field: 'n', description: 'seven is unlucky' }] },
-        ]);
-      }
-      if (request.n === 8) {
-        seen.deadlinesStarted++;
-        await new Promise((resolve) => call.signal.addEventListener('abort', resolve));
-        seen.deadlinesCancelled++;
-        return { value: 0 };
-      }
-      call.sendMetadata(new Metadata().set('x-answered-by', 'h2grpc'));
-      call.trailers.set('x-terms', String(request.n));
-      return calcHandler()(request, call);
+    // the tracing seam, made for each connection: an HTTP/2 one reads the client preface, an HTTP/1.1 one octets
+    observer: (socket) => {
+      const alpn = socket instanceof TLSSocket ? String(socket.alpnProtocol) : 'cleartext';
+      let told = false;
+      const tell = (version: string) => {
+        if (!told) seen.connections.push(`${version} (${alpn})`);
+        told = true;
+      };
+      return { preface: () => tell('HTTP/2'), http1: () => tell('HTTP/1.1') };
     },
   });
+  const calc = async (request: { n: number }, call: ServerCall) => {
+    if (request.n === 7) {
+      call.trailers.set('x-seven', 'unlucky');
+      throw new StatusError(Status.INVALID_ARGUMENT, 'seven is not allowed', undefined, [
+        { '@type': 'type.googleapis.com/google.rpc.BadRequest', field_violations: [{ field: 'n', description: 'seven is unlucky' }] },
+      ]);
+    }
+    if (request.n === 8) {
+      seen.deadlinesStarted++;
+      await new Promise((resolve) => call.signal.addEventListener('abort', resolve));
+      seen.deadlinesCancelled++;
+      return { value: 0 };
+    }
+    call.sendMetadata(new Metadata().set('x-answered-by', 'h2grpc'));
+    call.trailers.set('x-terms', String(request.n));
+    return calcHandler()(request, call);
+  };
+  server.addService(piService, { Calc: calc });
+  server.addService(loadService(PI_LOOKUP_PROTO, 'pi_lookup.PiLookup'), { Calc: calc });
   server.addService(piStreams, streamingHandlers({ answerRate: 1 }));
   const port = await server.listen(0, '127.0.0.1');
   t.teardown(() => server.forceShutdown());
   return { url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, seen };
 }
 
-/**
- * The schema the page's clients use, as a FileDescriptorSet in base64 (a web app would import protoc-gen-es output).
- * Calc is marked `option idempotency_level = NO_SIDE_EFFECTS`, without which connect-web's useHttpGet still POSTs.
- */
+/** The schema the page's clients use, as a FileDescriptorSet in base64 (a web app would import protoc-gen-es output). */
 function descriptors(): string {
-  const registry = registryOf(descriptorsOfRoots([loadProto([PI_PROTO, PI_STREAMING_PROTO])]));
+  const registry = registryOf(descriptorsOfRoots([loadProto([PI_PROTO, PI_STREAMING_PROTO, PI_LOOKUP_PROTO])]));
   const files = [...registry.files].map((f) => f.proto);
-  const calc = files.find((f) => f.package === 'pi')!.service[0]!.method.find((m) => m.name === 'Calc')!;
-  calc.options = create(MethodOptionsSchema, { idempotencyLevel: MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS });
   const set = create(FileDescriptorSetSchema, { file: files });
   return Buffer.from(toBinary(FileDescriptorSetSchema, set)).toString('base64');
 }
@@ -168,9 +178,9 @@ async function callsFromPage(t: Test, { page, network }: { page: Page; network: 
   t.ok(seen.deadlinesStarted >= 2 && seen.deadlinesCancelled === seen.deadlinesStarted,
     `the server cancelled each deadline call it saw (${seen.deadlinesCancelled} of ${seen.deadlinesStarted} started, of ${CONNECT_KINDS.length + 2})`);
   const preflights = network.requests.filter((r) => r.method === 'OPTIONS' && r.url.startsWith(target.url));
-  const gets = network.requests.filter((r) => r.method === 'GET' && r.url.startsWith(`${target.url}/pi.PiCalculator/Calc?`));
-  t.equal(gets.length, 3, 'connect-get: the three unary calls went as GET requests');
-  t.equal(gets[0]?.url, `${target.url}/pi.PiCalculator/Calc?connect=v1&encoding=json&message=${encodeURIComponent('{"n":100}')}`, 'the message in the URL');
+  const gets = network.requests.filter((r) => r.method === 'GET' && r.url.startsWith(`${target.url}/pi_lookup.PiLookup/Calc?`));
+  t.equal(gets.length, 3, 'connect-get: the three unary calls to pi_lookup.PiLookup/Calc (no side effects) went as GET requests');
+  t.equal(gets[0]?.url, `${target.url}/pi_lookup.PiLookup/Calc?connect=v1&encoding=json&message=${encodeURIComponent('{"n":100}')}`, 'the message in the URL');
   const contentTypes = new Set(network.requests.filter((r) => r.method === 'POST' && r.url.startsWith(target.url)).map((r) => header(r, 'content-type')));
   t.same([...contentTypes].sort(), [
     'application/connect+json', 'application/connect+proto', 'application/grpc-web+json', 'application/grpc-web+proto',
@@ -199,7 +209,8 @@ t.test('Chromium calls h2grpc from a page of another origin', async (t) => {
   await t.test('over http://: HTTP/1.1 on the server port', async (t) => {
     const target = await piServer(t, { cors: { origins, exposeHeaders } });
     const protocols = await callsFromPage(t, { page, network }, target);
-    t.same(target.seen.http2Connections, [], 'no HTTP/2 connection: fetch and XHR have no cleartext HTTP/2');
+    const connections = target.seen.connections;
+    t.ok(connections.length > 0 && connections.every((c) => c === 'HTTP/1.1 (cleartext)'), `the server spoke HTTP/1.1 on each connection: fetch and XHR have no cleartext HTTP/2 (${[...new Set(connections)]})`);
     t.ok(protocols.length > 0 && protocols.every((p) => p === 'http/1.1'), `the browser used HTTP/1.1 (${protocols.length} responses: ${[...new Set(protocols)]})`);
   });
 
@@ -207,7 +218,8 @@ t.test('Chromium calls h2grpc from a page of another origin', async (t) => {
     const { key, cert } = certificate();
     const target = await piServer(t, { cors: { origins, exposeHeaders }, tls: { key, cert } });
     const protocols = await callsFromPage(t, { page, network }, target);
-    t.ok(target.seen.http2Connections.length > 0 && target.seen.http2Connections.every((p) => p === 'h2'), `HTTP/2 negotiated with ALPN h2 (${target.seen.http2Connections})`);
+    const connections = target.seen.connections;
+    t.ok(connections.length > 0 && connections.every((c) => c === 'HTTP/2 (h2)'), `HTTP/2 negotiated with ALPN h2 on each connection (${[...new Set(connections)]})`);
     t.ok(protocols.length > 0 && protocols.every((p) => p === 'h2'), `the browser used HTTP/2 (${protocols.length} responses: ${[...new Set(protocols)]})`);
   });
 

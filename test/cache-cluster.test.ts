@@ -62,3 +62,16 @@ t.test('the cluster demo without etcd: a static ipv4: list', async (t) => {
   t.match(r.stdout, '\nfailed calls: 0\n');
   t.match(r.stdout, /s4's first call: \d+ ms after it was started/);
 });
+
+t.test('the cluster demo with --channelz: the killed server\'s subchannel leaves READY', async (t) => {
+  const r = await tsx('examples/cache/cluster.ts', '--static', '--seconds', '3', '--channelz');
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, /channelz: npx h2grpc channelz --plaintext 127\.0\.0\.1:\d+ --watch/, 'where to watch it');
+  t.match(r.stdout, '\nfailed calls: 0\n', 'the same run, the same result');
+  const victim = /SIGKILL (s\d) \(([\d.:]+)\)/.exec(r.stdout)!;
+  const block = new RegExp(`subchannel \\d+ ${victim[2]!.replace(/\./g, '\\.')} \\(${victim[1]}\\) \\w+, calls \\d+ started, \\d+ ok, \\d+ failed\\n((?: {6}.*\\n| {15}….*\\n)+)`).exec(r.stdout);
+  t.ok(block, 'the killed server\'s subchannel, with its calls (attempts in flight when it died failed there, and were retried)');
+  const changes = [...(block?.[1] ?? '').matchAll(/change to (\w+)/g)].map((m) => m[1]);
+  t.same(changes.slice(0, 4), ['CONNECTING', 'READY', 'IDLE', 'CONNECTING'], 'READY, then IDLE when its connection broke, then reconnecting');
+  t.ok(changes.includes('TRANSIENT_FAILURE'), 'and failing to: TRANSIENT_FAILURE');
+});

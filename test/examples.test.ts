@@ -1,22 +1,14 @@
 // The examples run as documented: as separate processes, with the output their header comments promise.
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { createInterface } from 'node:readline';
 import t, { type Test } from 'tap';
 import { Server } from '../src/grpc/index.js';
 import { pi, piService } from '../examples/pi-service.js';
-import { childEnv, run, H2GRPC_CLI } from './peers.js';
+import { childEnv, freePort, H2GRPC_CLI, run } from './peers.js';
 import { RawPeer } from './raw-peer.js';
 
 const tsx = (file: string, ...args: string[]) => [process.execPath, ['--import', 'tsx', `examples/${file}`, ...args]] as const;
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 /** examples/pi-server.ts in its own process on a free port; `seen` collects what it prints. */
 async function startPiServer(t: Test) {
@@ -185,16 +177,33 @@ t.test('examples explain what is wrong in one line, without a stack trace', asyn
   }
 });
 
-t.test('duplexing.ts: ten calls on one connection answered out of order, then HTTP/1.1 fashion', async (t) => {
+t.test('duplexing.ts: ten calls on one HTTP/2 connection answered out of order, against real HTTP/1.1', async (t) => {
   const [node, args] = tsx('duplexing.ts');
   const r = await run(node, [...args]);
   t.equal(r.status, 0, r.stderr);
-  t.match(r.stdout, 'requests left in this order:  n=1, n=2, n=3, n=4, n=5, n=6, n=7, n=8, n=9, n=10');
-  const order = /responses came in this order: (.*)/.exec(r.stdout)?.[1]?.match(/n=\d+/g) ?? [];
+  const out = r.stdout;
+  t.match(out, 'gRPC over HTTP/2: 10 calls at once on one connection (streams 3, 5, … 21)');
+  // call n=1's frames, headers exact: HEADERS (HPACK-indexed fields), DATA with the 7-octet message, then the answer
+  t.match(out, 'send 00 00 08 01 04 00 00 00 03  HEADERS stream 3,  8 octets, END_HEADERS\n    send 00 00 07 00 01 00 00 00 03  DATA    stream 3,  7 octets, END_STREAM');
+  t.match(out, 'recv 00 00 0e 00 00 00 00 00 03  DATA    stream 3, 14 octets');
+  t.match(out, 'frames sent, in order (H HEADERS, D DATA; the stream): H3 H5 H7 H9 H11 H13 H15 H17 H19 H21 D3 D5 D7 D9 D11 D13 D15 D17 D19 D21');
+  const received = /frames received, in order: +(.*)/.exec(out)?.[1]?.split(' ') ?? [];
+  t.equal(received.length, 30, 'three frames a call');
+  t.not(received.filter((f) => f.startsWith('D')).join(' '), 'D3 D5 D7 D9 D11 D13 D15 D17 D19 D21', 'answers not in request order: each as its handler finished');
+  const order = /responses came in this order: (.*)/.exec(out)?.[1]?.match(/n=\d+/g) ?? [];
   t.equal(order.length, 10, 'every response arrived');
-  t.not(order.join(','), 'n=1,n=2,n=3,n=4,n=5,n=6,n=7,n=8,n=9,n=10', 'not in request order: each as its handler finished');
-  t.match(r.stdout, /One at a time \(HTTP\/1\.1 on one connection\): \d+ ms/);
-  t.match(r.stdout, /One connection per call \(10 connections/);
+  t.not(order.join(','), 'n=1,n=2,n=3,n=4,n=5,n=6,n=7,n=8,n=9,n=10');
+  // real HTTP/1.1: the request and response heads as they crossed the wire
+  t.match(out, 'Connect over HTTP/1.1: one keep-alive connection, one call after another');
+  t.match(out, /send 1\d\d octets: "POST \/pi\.PiCalculator\/Calc HTTP\/1\.1" \+ 4 field lines \+ CRLF\n {4}send {3}7 octets: content \{"n":1\}\n {4}recv 111 octets: "HTTP\/1\.1 200 OK" \+ 3 field lines \+ CRLF\n {4}recv {2}28 octets: content \{"value":2\.8284271247461903\}/);
+  t.match(out, 'responses came in request order: n=1 (');
+  const inOrder = /responses came in request order: (.*)/.exec(out)?.[1]?.match(/n=\d+/g) ?? [];
+  t.same(inOrder, ['n=1', 'n=2', 'n=3', 'n=4', 'n=5', 'n=6', 'n=7', 'n=8', 'n=9', 'n=10'], 'HTTP/1.1 answers in order');
+  const h2 = Number(/all done in (\d+) ms: about the slowest/.exec(out)?.[1]);
+  const h1 = Number(/all done in (\d+) ms: the sum of the handlers' times/.exec(out)?.[1]);
+  t.ok(h1 >= 1100, `one at a time over HTTP/1.1 takes at least the sum of the handlers (1100 ms): ${h1} ms`);
+  t.ok(h1 > h2, `HTTP/2 (${h2} ms) beat HTTP/1.1 one at a time (${h1} ms)`);
+  t.match(out, /Connect over HTTP\/1\.1: a connection per call, 10 connections at once\n {2}all done in \d+ ms/);
 });
 
 t.test('oneway.ts: a stream fed without waiting, unary calls whose errors still come back', async (t) => {

@@ -4,6 +4,7 @@ import net from 'node:net';
 import t, { type Test } from 'tap';
 import { createClient, Metadata, Server, Status, StatusError, statusName, type ServerCall } from '../src/grpc/index.js';
 import { calcHandler, pi, piService } from '../examples/pi-service.js';
+import { freePort } from './peers.js';
 import { signal } from './wait.js';
 
 async function start(handler = calcHandler(), options = {}) {
@@ -199,10 +200,7 @@ t.test('calls queue under MAX_CONCURRENT_STREAMS and all complete', async (t) =>
 });
 
 t.test('no server: UNAVAILABLE; a server that comes up later is reached after the backoff', async (t) => {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((r) => probe.close(r));
+  const port = await freePort();
   const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService, { backoff: { initialBackoff: 100, jitter: 0 } });
   t.teardown(() => client.close());
   await rejects(t, client.Calc({ n: 1 }), Status.UNAVAILABLE, /ECONNREFUSED/);

@@ -1,20 +1,13 @@
 // Interop with command-line HTTP/2 and gRPC peers: buf curl (npm @bufbuild/buf) and nghttp (Debian nghttp2-client).
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { Server, type ServerCall } from '../src/grpc/index.js';
 import { calcHandler, pi, PI_PROTO, piService } from '../examples/pi-service.js';
-import { commandWorks, havePeer, run } from './peers.js';
+import { BUF, commandWorks, havePeer, run } from './peers.js';
 
-const require = createRequire(import.meta.url);
-let buf = '';
-try {
-  buf = join(require.resolve('@bufbuild/buf/package.json'), '..', 'bin', 'buf');
-} catch {
-  buf = '';
-}
+const buf = BUF;
 const hasBuf = buf !== '' && commandWorks(buf, ['--version']);
 const hasNghttp = commandWorks('nghttp', ['--version']);
 

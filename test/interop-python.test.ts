@@ -2,14 +2,13 @@
 // and our client against the tutorial's Python server. pi_pb2 is generated with Debian's python3-grpc-tools.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import t from 'tap';
 import { createClient, Metadata, Server, Status, StatusError, type ServerCall } from '../src/grpc/index.js';
 import { pi, PI_PROTO, piService } from '../examples/pi-service.js';
-import { commandWorks, DEBIAN_PYTHON, havePeer, run } from './peers.js';
+import { commandWorks, DEBIAN_PYTHON, freePort, havePeer, run } from './peers.js';
 
 const FIXTURES = new URL('./fixtures/python/', import.meta.url).pathname;
 
@@ -52,10 +51,7 @@ if (havePeer(t, hasGrpcio, 'Python grpcio interop', 'Debian packages python3-grp
   });
 
   t.test('our client -> the tutorial Python server', async (t) => {
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise((r) => probe.close(r));
+    const port = await freePort();
     const child = spawn(DEBIAN_PYTHON, ['pi_server.py', String(port)], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
     t.teardown(() => child.kill('SIGKILL'));
     const lines = createInterface({ input: child.stdout });

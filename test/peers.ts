@@ -2,11 +2,31 @@
 // H2GRPC_REQUIRE_PEERS=1 (as .ci/run sets) a missing peer is a failure, never a silent skip.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Test } from 'tap';
 
 export const REQUIRE_PEERS = process.env.H2GRPC_REQUIRE_PEERS === '1';
+
+/** buf's binary (npm @bufbuild/buf, for `buf curl`), or '' when the package is not installed. */
+export const BUF = ((): string => {
+  try {
+    return join(createRequire(import.meta.url).resolve('@bufbuild/buf/package.json'), '..', 'bin', 'buf');
+  } catch {
+    return '';
+  }
+})();
+
+/** A port on 127.0.0.1 that was free a moment ago: for a server started in another process, or none at all. */
+export async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
 
 /** Debian's own python3 (where python3-grpcio lives), not the pyenv one first on PATH. */
 export const DEBIAN_PYTHON = '/usr/bin/python3';

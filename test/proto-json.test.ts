@@ -1,14 +1,12 @@
 // ProtoJSON as `h2grpc call` reads and prints it, against buf curl's (Go protojson) over a table of inputs covering
 // every rule: what one rejects the other rejects, and what both accept prints the same.
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import t from 'tap';
 import { protoSchema } from '../src/cli/cli-schema.js';
 import { LocalError } from '../src/cli/errors.js';
 import { ProtoJson } from '../src/cli/proto-json.js';
 import { Server } from '../src/index.js';
 import { KitchenService, type KitchenInit } from './fixtures/codegen/gen/kitchen.js';
-import { commandWorks, havePeer, run } from './peers.js';
+import { BUF, commandWorks, havePeer, run } from './peers.js';
 
 const DIR = 'test/fixtures/codegen';
 const schema = protoSchema([`${DIR}/kitchen.proto`], [DIR]);
@@ -129,8 +127,7 @@ t.test('printing: lowerCamelCase names, defaults left out unless asked, 64-bit i
 });
 
 t.test('buf curl agrees on every row: the same accepted and rejected, the same printed', async (t) => {
-  const require = createRequire(import.meta.url);
-  const buf = join(require.resolve('@bufbuild/buf/package.json'), '..', 'bin', 'buf');
+  const buf = BUF;
   if (!havePeer(t, commandWorks(buf, ['--version']), 'buf curl', 'npm package @bufbuild/buf')) return;
   const server = new Server().addService(KitchenService, { Put: (request) => request as KitchenInit });
   const port = await server.listen(0);

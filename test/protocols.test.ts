@@ -6,13 +6,16 @@ import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } f
 import http2 from 'node:http2';
 import t from 'tap';
 import { descriptorsOfRoots, registryOf } from '../src/codegen/index.js';
-import { loadProto, Server, Status, StatusError } from '../src/grpc/index.js';
+import { loadProto, loadService, Server, Status, StatusError } from '../src/grpc/index.js';
 import { corsHeaders, EXPOSED_HEADERS } from '../src/grpc/protocols/index.js';
 import { calcHandler, PI_PROTO, piService } from '../examples/pi-service.js';
 import { PI_STREAMING_PROTO, piStreams, streamingHandlers } from '../examples/pi-streaming-service.js';
 
-const registry = registryOf(descriptorsOfRoots([loadProto([PI_PROTO, PI_STREAMING_PROTO])]));
+/** A pi service whose Calc has no side effects: Connect may call it with GET (pi.PiCalculator/Calc may not). */
+const PI_LOOKUP_PROTO = 'test/fixtures/pi-lookup.proto';
+const registry = registryOf(descriptorsOfRoots([loadProto([PI_PROTO, PI_STREAMING_PROTO, PI_LOOKUP_PROTO])]));
 const PiCalculator = registry.getService('pi.PiCalculator')!;
+const PiLookup = registry.getService('pi_lookup.PiLookup')!;
 const PiStreams = registry.getService('pi_streaming.PiStreams')!;
 
 const server = new Server({ cors: { origins: ['https://page.example'] } });
@@ -30,6 +33,7 @@ server.addService(piService, {
   },
 });
 server.addService(piStreams, streamingHandlers({ answerRate: 1 }));
+server.addService(loadService(PI_LOOKUP_PROTO, 'pi_lookup.PiLookup'), { Calc: calcHandler() });
 const port = await server.listen(0, '127.0.0.1');
 t.teardown(() => server.forceShutdown());
 const baseUrl = `http://127.0.0.1:${port}`;
@@ -74,7 +78,12 @@ for (const [name, transport] of transports) {
     t.equal(e.rawMessage, 'seven is not allowed', 'its message');
     t.same(e.details.map((d) => 'desc' in d ? d.desc.typeName : d.type), ['google.rpc.BadRequest'], 'its details');
     t.equal(e.metadata.get('x-seven'), 'unlucky', 'metadata with the error');
-    if (name.startsWith('Connect GET')) return; // GET is for unary calls
+    if (name.startsWith('Connect GET')) {
+      // connect-es sends GET for a method without side effects only; Calc of pi.PiCalculator went by POST above
+      const lookup = createClient(PiLookup, transport) as unknown as PiCalculatorClient;
+      t.equal((await lookup.calc({ n: 100 })).value, 3.1384079670670912, 'by GET: pi_lookup.PiLookup/Calc has no side effects');
+      return; // GET is for unary calls
+    }
     const streams = createClient(PiStreams, transport) as unknown as PiStreamsClient;
     const values: number[] = [];
     for await (const r of streams.approximations({ n: 3 })) values.push(r.n);
@@ -127,10 +136,15 @@ t.test('gRPC-Web text: base64 both ways, the trailers in the body frame flagged 
 });
 
 t.test('Connect GET and unary POST, as curl sends them', async (t) => {
-  const get = await raw({ ':method': 'GET', ':path': `/pi.PiCalculator/Calc?encoding=json&message=${encodeURIComponent('{"n":100}')}` });
+  const query = `?encoding=json&message=${encodeURIComponent('{"n":100}')}`;
+  const get = await raw({ ':method': 'GET', ':path': `/pi_lookup.PiLookup/Calc${query}` });
   t.equal(get.status, 200);
   t.equal(get.headers['content-type'], 'application/json');
   t.same(JSON.parse(get.body.toString()), { value: 3.1384079670670912 });
+  const sideEffects = await raw({ ':method': 'GET', ':path': `/pi.PiCalculator/Calc${query}` });
+  t.equal(sideEffects.status, 405, 'GET of a method not declared NO_SIDE_EFFECTS: 405');
+  t.equal(sideEffects.headers.allow, 'POST');
+  t.match(sideEffects.body.toString(), /may have side effects \(its idempotency_level is not NO_SIDE_EFFECTS\): call it with POST/);
   const post = await raw({ ':method': 'POST', ':path': '/pi.PiCalculator/Calc', 'content-type': 'application/json' }, Buffer.from('{"n": 0}'));
   t.equal(post.status, 400, 'invalid_argument is HTTP 400');
   t.same(JSON.parse(post.body.toString()), { code: 'invalid_argument', message: 'request number should be positive' });

@@ -3,7 +3,6 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import 'protobufjs/ext/descriptor/index.js';
@@ -13,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { calcHandler, PI_PROTO, piService } from '../examples/pi-service.js';
 import { INTEROP_PROTO, testHandlers, testService } from '../examples/interop/service.js';
-import { commandWorks, havePeer, run } from './peers.js';
+import { BUF, commandWorks, havePeer, run } from './peers.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -93,8 +92,7 @@ t.test('our reflection answers match @grpc/reflection for the same protos', asyn
 });
 
 t.test('buf curl --reflect against our pi server', async (t) => {
-  const require = createRequire(import.meta.url);
-  const buf = join(require.resolve('@bufbuild/buf/package.json'), '..', 'bin', 'buf');
+  const buf = BUF;
   if (!havePeer(t, commandWorks(buf, ['--version']), 'buf curl', 'npm package @bufbuild/buf')) return;
   const { server, port } = await ourServer();
   t.teardown(() => server.forceShutdown());

@@ -1,9 +1,13 @@
 // gRFC A66 metrics, read back through the real OpenTelemetry SDK (an in-memory exporter): exact counts and sums of
-// compressed message octets for known traffic, our client → our server, a retried call, and grpc-js → our server.
+// compressed message octets for known traffic, our client → our server, a retried call, grpc-js → our server, and
+// connect-node's Connect and gRPC-Web over HTTP/1.1 and HTTP/2 → our server.
+import { createClient as connectClient } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import t from 'tap';
-import { createClient, LATENCY_BUCKETS, openTelemetry, Server, SIZE_BUCKETS, Status, StatusError } from '../src/grpc/index.js';
+import { descriptorsOfRoots, registryOf } from '../src/codegen/index.js';
+import { createClient, LATENCY_BUCKETS, loadProto, openTelemetry, Server, SIZE_BUCKETS, Status, StatusError } from '../src/grpc/index.js';
 import { pi, PI_PROTO, piService } from '../examples/pi-service.js';
 import { piStreams } from '../examples/pi-streaming-service.js';
 import { countAndSum, metricsPeer, series } from './telemetry/otel-helpers.js';
@@ -135,4 +139,29 @@ t.test('grpc-js client → our server', async (t) => {
   // n = -1 is a negative int32: ten octets of varint after the tag, 11 in all
   t.same(countAndSum(s.get('grpc.server.call.rcvd_total_compressed_message_size'), `${CALC},grpc.status=INVALID_ARGUMENT`), { count: 1, sum: 11 });
   t.equal(countAndSum(s.get('grpc.server.call.duration'), `${CALC},grpc.status=INVALID_ARGUMENT`)?.count, 1);
+});
+
+t.test('Connect and gRPC-Web calls (HTTP/1.1 and HTTP/2) are counted as gRPC calls: same instruments, same octets', async (t) => {
+  const serverPeer = metricsPeer();
+  const { server, port } = await piServer(await openTelemetry({ meterProvider: serverPeer.meterProvider }));
+  t.teardown(async () => {
+    await server.shutdown();
+    await serverPeer.shutdown();
+  });
+  const PiCalculator = registryOf(descriptorsOfRoots([loadProto([PI_PROTO])])).getService('pi.PiCalculator')!;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (const transport of [
+    createConnectTransport({ baseUrl, httpVersion: '1.1' }),
+    createConnectTransport({ baseUrl, httpVersion: '2' }),
+    createGrpcWebTransport({ baseUrl, httpVersion: '1.1' }),
+  ]) {
+    const calc = connectClient(PiCalculator, transport) as unknown as { calc(r: { n: number }): Promise<{ value: number }> };
+    t.equal((await calc.calc({ n: 5 })).value, pi(5));
+    await t.rejects(calc.calc({ n: 0 }));
+  }
+  const s = await serverPeer.read();
+  t.equal(series<number>(s.get('grpc.server.call.started')).get(CALC)?.value, 6, 'six calls started');
+  t.same(countAndSum(s.get('grpc.server.call.rcvd_total_compressed_message_size'), `${CALC},grpc.status=OK`), { count: 3, sum: 3 * REQUEST_5 }, 'the request octets, as sent on every protocol');
+  t.same(countAndSum(s.get('grpc.server.call.sent_total_compressed_message_size'), `${CALC},grpc.status=OK`), { count: 3, sum: 3 * RESPONSE });
+  t.equal(countAndSum(s.get('grpc.server.call.duration'), `${CALC},grpc.status=INVALID_ARGUMENT`)?.count, 3, 'errors with their status');
 });

@@ -3,23 +3,15 @@
 // the same package) lints the exposition text.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import t, { type Test } from 'tap';
 import { createClient, Status } from '../src/grpc/index.js';
 import { piService } from '../examples/pi-service.js';
-import { childEnv, commandWorks, havePeer } from './peers.js';
+import { childEnv, commandWorks, freePort, havePeer } from './peers.js';
 import { until } from './wait.js';
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 function stopOnTeardown(t: Test, child: ChildProcess): void {
   t.teardown(() => {

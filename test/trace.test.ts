@@ -109,7 +109,7 @@ t.test('a grpc-js client talking to our server: the server trace accounts for ev
   await tracer!.close();
   server.forceShutdown();
   const { entries } = readTrace(file);
-  const octets = (dir: string) => entries.filter((e) => e.dir === dir).reduce((n, e) => n + ('preface' in e ? 24 : e.hex.length / 2), 0);
+  const octets = (dir: string) => entries.filter((e) => e.dir === dir).reduce((n, e) => n + ('preface' in e ? 24 : 'hex' in e ? e.hex.length / 2 : 0), 0);
   t.equal(octets('in'), socket!.bytesRead, `all ${socket!.bytesRead} octets grpc-js sent are in the trace (preface and frames)`);
   t.equal(octets('out'), socket!.bytesWritten, `all ${socket!.bytesWritten} octets we sent are in the trace`);
   const text = renderEntries(readTrace(file).header, entries, 'messages', []).join('\n');

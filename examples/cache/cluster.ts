@@ -3,10 +3,13 @@
 // Redis, each registering itself in etcd; a client on etcd:///cache spreading calls with round_robin. Mid-traffic
 // one server is killed with SIGKILL and a fourth one starts. Without etcd installed (or with --static) the same runs
 // on a static ipv4: list over in-memory servers, and says so.
-//   npx tsx examples/cache/cluster.ts [--etcd URL] [--redis URL] [--static] [--seconds 6]
+// --channelz: the client counts into a channelz registry (gRFC A14), served on a port for `npx h2grpc channelz
+// --plaintext ADDRESS --watch` in another terminal, and at the end prints each subchannel's trace: the killed
+// server's goes READY → IDLE → CONNECTING → TRANSIENT_FAILURE (or is deleted when etcd drops it).
+//   npx tsx examples/cache/cluster.ts [--etcd URL] [--redis URL] [--static] [--seconds 6] [--channelz]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EtcdClient, etcdResolver } from '../../src/discovery/index.js';
-import { createClient, type ServiceConfig, type StatusError } from '../../src/grpc/index.js';
+import { type ChannelNode, ChannelzRegistry, createClient, Server, type ServiceConfig, type StatusError } from '../../src/grpc/index.js';
 import { die } from '../run.js';
 import { cacheService, SERVED_BY } from './cache-service.js';
 import { freePort, installed, type LocalService, startEtcd, startRedis } from './local-services.js';
@@ -79,11 +82,15 @@ const config: ServiceConfig = {
   methodConfig: [{ name: [{ service: 'cache.Cache' }], retryPolicy: { maxAttempts: 5, initialBackoff: '0.05s', maxBackoff: '0.5s', backoffMultiplier: 2, retryableStatusCodes: ['UNAVAILABLE'] } }],
 };
 const etcd = useEtcd ? new EtcdClient(etcdUrl!) : undefined;
+const channelz = argv.includes('--channelz') ? new ChannelzRegistry({ maxTraceEvents: 1000 }) : undefined;
+const channelzServer = channelz && new Server({ channelz });
+if (channelzServer) console.log(`channelz: npx h2grpc channelz --plaintext 127.0.0.1:${await channelzServer.listen(0)} --watch`);
 const target = useEtcd ? 'etcd:///cache' : `ipv4:${[...first, `127.0.0.1:${fourthPort}`].join(',')}`;
 const client = createClient<'Get' | 'Set'>(target, cacheService, {
   serviceConfig: config,
   resolvers: etcd ? { etcd: etcdResolver(etcd) } : undefined,
   backoff: { initialBackoff: 100, maxBackoff: 500 },
+  channelz,
 });
 console.log(`client: ${target}, round_robin, retries on UNAVAILABLE (up to 5 attempts)`);
 
@@ -139,7 +146,35 @@ if (redisUrl) {
   for (const key of acknowledged) if (await client.Get({ key }).then(() => true, () => false)) found++;
   console.log(`acknowledged Sets: ${acknowledged.length}, readable afterwards: ${found}`);
 }
+if (channelz) printChannelz(channelz);
 client.close();
 etcd?.close();
+channelzServer?.forceShutdown();
 await cleanup();
 process.exit(failures.length === 0 && firstToFourth ? 0 : 1);
+
+/** The client's channel as channelz saw it: its calls, and each subchannel's connectivity changes, time from t0. */
+function printChannelz(registry: ChannelzRegistry): void {
+  const when = (ms: number) => `${((ms - t0) / 1000).toFixed(2).padStart(6)} s`;
+  const calls = (n: ChannelNode) => `calls ${n.calls.callsStarted} started, ${n.calls.callsSucceeded} ok, ${n.calls.callsFailed} failed`;
+  console.log('\nchannelz:');
+  for (const channel of registry.topChannels(0, 100).items) {
+    console.log(`  channel ${channel.id} ${channel.state}, ${calls(channel)}`);
+    for (const sub of channel.subchannels.values()) {
+      console.log(`    subchannel ${sub.id} ${sub.name} (${names.get(sub.name) ?? '?'}) ${sub.state}, ${calls(sub)}`);
+      // reconnecting in backoff repeats IDLE, CONNECTING, TRANSIENT_FAILURE: the repeats are counted, not printed
+      if (sub.trace.logged > sub.trace.events.length) console.log(`      (${sub.trace.logged - sub.trace.events.length} earlier events not kept)`);
+      const events = sub.trace.events.map((e) => ({ at: e.timestamp, text: e.description.replace(/ \(.*\)$/, '') }));
+      const firstFailure = events.findIndex((e) => e.text.endsWith('TRANSIENT_FAILURE'));
+      let repeats = 0;
+      events.forEach((e, i) => {
+        if (firstFailure >= 0 && i - 3 > firstFailure && i < events.length - 3 && e.text === events[i - 3]!.text) return void repeats++;
+        if (repeats > 0) console.log(`               … ${repeats} more changes, reconnecting in backoff`);
+        repeats = 0;
+        console.log(`      ${when(e.at)} ${e.text}`);
+      });
+    }
+    const deleted = channel.trace.events.filter((e) => e.description.endsWith('deleted'));
+    for (const e of deleted) console.log(`    ${when(e.timestamp)} ${e.description} (${e.child?.name}, ${names.get(e.child?.name ?? '') ?? '?'})`);
+  }
+}

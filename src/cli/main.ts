@@ -1,5 +1,5 @@
-// npx h2grpc: the command-line tool. list, describe and call (grpcurl-shaped), trace (show, step, pcap, html) and gen
-// (typed TypeScript from .proto files).
+// npx h2grpc: the command-line tool. list, describe and call (grpcurl-shaped), channelz (gRFC A14 as a tree), trace
+// (show, step, pcap, html) and gen (typed TypeScript from .proto files).
 // Each command's modules load only when it runs, so that --version and --help start quickly.
 import { readFileSync } from 'node:fs';
 
@@ -8,6 +8,7 @@ const USAGE = `usage: h2grpc COMMAND ...
   h2grpc list ADDRESS [SERVICE]          services (or a service's methods), through reflection or --proto
   h2grpc describe ADDRESS [SYMBOL]       a service, method, message or enum as .proto text
   h2grpc call ADDRESS SERVICE/METHOD     a call of any kind, JSON in (-d) and out
+  h2grpc channelz ADDRESS [--watch]      a server's channelz (gRFC A14) as a tree: servers, channels, sockets
   h2grpc trace show|step|pcap|html FILE  a recorded trace, read or converted
   h2grpc gen [--out DIR] FILE.proto...   typed TypeScript modules from .proto files
   h2grpc --version                       the version of h2grpc
@@ -37,6 +38,14 @@ if (command === 'trace') {
   } else {
     status = await rpcCommand(command, args);
   }
+} else if (command === 'channelz') {
+  const { CHANNELZ_USAGE, channelzCommand } = await import('./channelz-command.js');
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(CHANNELZ_USAGE);
+    status = 0;
+  } else {
+    status = await channelzCommand(args);
+  }
 } else if (command === 'gen') {
   const { GEN_USAGE, genCommand } = await import('./gen-command.js');
   const { UsageError } = await import('./errors.js');
@@ -54,6 +63,7 @@ if (command === 'trace') {
   const topic = args[0];
   if (topic === 'list' || topic === 'describe' || topic === 'call') console.log((await import('./rpc-commands.js')).RPC_USAGE);
   else if (topic === 'gen') console.log((await import('./gen-command.js')).GEN_USAGE);
+  else if (topic === 'channelz') console.log((await import('./channelz-command.js')).CHANNELZ_USAGE);
   else if (topic === 'trace') console.log((await import('./trace-command.js')).TRACE_USAGE);
   else console.log(USAGE);
   status = 0;

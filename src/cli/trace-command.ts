@@ -6,12 +6,13 @@ import {
   annotateFieldBlock, annotateFrame, dynamicTables, formatAnnotations, formatDynamicTables, keyHelp, keyHint, MessageOctets, mirrorDecoders, parseLevels, readSchema, readTrace,
   terminalAction, type TraceEntry, type TraceHeader, traceHtml, TracePrinter, traceToPcap,
 } from '../trace/index.js';
+import { entryLanes, Http1View } from '../trace/index.js';
 import { UsageError } from './errors.js';
 import { traceScreen } from './trace-screen.js';
 
 export const TRACE_USAGE = `usage: h2grpc trace show FILE [--levels LEVELS] [--proto FILE]  the text form; LEVELS: frames,hpack,messages,octets or all
        h2grpc trace step FILE [--proto FILE]                    one frame at a time (? lists the keys)
-       h2grpc trace html FILE [-o OUT] [--proto FILE]           a page; OUT is FILE.html unless given
+       h2grpc trace html FILE [MORE…] [-o OUT] [--proto FILE]   a page (MORE: connections drawn beside); OUT is FILE.html unless given
        h2grpc trace pcap FILE [-o OUT]                          for Wireshark; OUT is FILE.pcap unless given`;
 
 /** The printer's text for each entry, in order. */
@@ -24,6 +25,7 @@ export function renderEntries(header: TraceHeader, entries: TraceEntry[], levels
   for (const entry of entries) {
     current = '';
     if ('preface' in entry) printer.preface(entry.dir, entry.t);
+    else if ('http1' in entry) printer.http1(entry.dir, Buffer.from(entry.http1, 'hex'), entry.t);
     else printer.frame(entry.dir, Buffer.from(entry.hex, 'hex'), entry.t);
     texts.push(current);
   }
@@ -39,8 +41,10 @@ export function annotateEntries(header: TraceHeader, entries: TraceEntry[], prot
   const messages = new MessageOctets(read.schema);
   // the requests are what the client sends: 'out' in a client's trace, 'in' in a server's
   const requestDir = header.role === 'client' ? 'out' : 'in';
+  const http1 = new Http1View(header.role, () => '');
   return entries.map((entry) => {
     if ('preface' in entry) return formatAnnotations([{ bytes: Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), note: 'the client preface' }]);
+    if ('http1' in entry) return formatAnnotations(http1.part(entry.dir, Buffer.from(entry.http1, 'hex')).annotations);
     const bytes = Buffer.from(entry.hex, 'hex');
     const annotations = annotateFrame(bytes);
     const frame = readFrameHeader(bytes, 0);
@@ -75,6 +79,8 @@ interface TraceArgs {
   levels?: string;
   protos: string[];
   out?: string;
+  /** trace html: more trace files, drawn on the same time axis. */
+  more: string[];
 }
 
 /** The command's arguments; a flag it does not know, a missing value or a bad level is a UsageError. */
@@ -82,7 +88,7 @@ function parseTraceArgs(args: string[]): TraceArgs {
   const [sub, file, ...rest] = args;
   if (!sub || !['show', 'step', 'pcap', 'html'].includes(sub)) throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'no subcommand given');
   if (!file || file.startsWith('-')) throw new UsageError('no trace FILE given');
-  const parsed: TraceArgs = { sub, file, protos: [] };
+  const parsed: TraceArgs = { sub, file, protos: [], more: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -96,6 +102,7 @@ function parseTraceArgs(args: string[]): TraceArgs {
     else if (name === '--proto' && sub !== 'pcap') parsed.protos.push(value());
     else if ((name === '-o' || name === '--out') && (sub === 'pcap' || sub === 'html')) parsed.out = value();
     else if (name.startsWith('-')) throw new UsageError(`trace ${sub} has no flag ${name}`);
+    else if (sub === 'html') parsed.more.push(arg);
     else throw new UsageError(`unexpected argument "${arg}"`);
   }
   if (parsed.levels !== undefined) {
@@ -133,7 +140,12 @@ export async function traceCommand(args: string[]): Promise<number> {
     if (sub === 'pcap') writeFileSync(out, traceToPcap(header, entries));
     else {
       const read = readSchema(header, protos); // once, for both the views and the octets
-      writeFileSync(out, traceHtml(header, entries, renderEntries(header, entries, 'all', protos, false, read), annotateEntries(header, entries, protos, read)));
+      const more = parsed.more.map((path) => {
+        const other = readTrace(path);
+        const schema = readSchema(other.header, protos);
+        return { ...other, views: renderEntries(other.header, other.entries, 'all', protos, false, schema), octets: annotateEntries(other.header, other.entries, protos, schema) };
+      });
+      writeFileSync(out, traceHtml(header, entries, renderEntries(header, entries, 'all', protos, false, read), annotateEntries(header, entries, protos, read), more));
     }
     console.log(`wrote ${out}`);
     return 0;
@@ -151,23 +163,22 @@ async function step(header: TraceHeader, entries: TraceEntry[], protos: string[]
   const views = renderEntries(header, entries, 'all', protos, process.stdout.isTTY && !tty, read);
   const octets = annotateEntries(header, entries, protos, read);
   const tables = dynamicTables(entries).map(formatDynamicTables);
+  // n and p: a frame's stream, or an HTTP/1.1 part's exchange
+  const exchanges = entryLanes(header, entries);
+  const streamOf = (i: number) => exchanges[i]!;
   if (tty) {
     // a terminal: the full-screen view; pipes keep the append-only one below
     await traceScreen(entries.map((entry, i) => {
       const first = views[i]!.split('\n')[0] ?? '';
-      const h = 'preface' in entry ? undefined : readFrameHeader(Buffer.from(entry.hex, 'hex'), 0);
+      const h = 'hex' in entry ? readFrameHeader(Buffer.from(entry.hex, 'hex'), 0) : undefined;
       const flags = h ? flagNames(h.type, h.flags) : [];
       const title = h ? `${entry.dir === 'out' ? 'send' : 'recv'} ${frameTypeName(h.type)} on stream ${h.streamId}${flags.length ? ` [${flags.join(' ')}]` : ''}` : first.replace(/^\[[^\]]*\] /, '');
-      return { title, stream: h?.streamId ?? 0, view: views[i]!, tables: tables[i]!, octets: octets[i]! };
+      return { title, stream: streamOf(i), view: views[i]!, tables: tables[i]!, octets: octets[i]! };
     }), process.stdin, process.stdout);
     return 0;
   }
   let at = 0;
   let showTables = false;
-  const streamOf = (i: number) => {
-    const e = entries[i]!;
-    return 'preface' in e ? 0 : readFrameHeader(Buffer.from(e.hex, 'hex'), 0).streamId;
-  };
   const show = () => {
     console.log(`\n── ${at + 1} of ${entries.length} ─────────────────────────────────────────────`);
     console.log(views[at]);

@@ -1,4 +1,4 @@
-import { type EnumModel, type FieldModel, type FileModel, type MessageModel, type OneofModel, orderOneofs, type ServiceModel } from './model.js';
+import { type EnumModel, type FieldModel, type FileModel, idempotencyOf, type MessageModel, type OneofModel, orderOneofs, type ServiceModel } from './model.js';
 
 // protoc-gen-h2grpc's front end: FileDescriptorProtos (google/protobuf/descriptor.proto, as plain objects with enums as
 // names) turned into the generator's model.
@@ -80,6 +80,7 @@ function fileModel(file: Descriptor, entries: Map<string, Descriptor>): FileMode
       output: bare(m.outputType),
       clientStreaming: !!m.clientStreaming,
       serverStreaming: !!m.serverStreaming,
+      ...idempotencyOf(m.options?.idempotencyLevel),
     })),
   }));
   return {

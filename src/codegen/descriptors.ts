@@ -98,6 +98,8 @@ export function descriptorsOf(files: FileModel[]): FileDescriptorProto[] {
         outputType: ref(m.output),
         ...(m.clientStreaming ? { clientStreaming: true } : {}),
         ...(m.serverStreaming ? { serverStreaming: true } : {}),
+        // descriptor.proto MethodOptions.IdempotencyLevel: NO_SIDE_EFFECTS = 1, IDEMPOTENT = 2
+        ...(m.idempotency ? { options: { idempotencyLevel: m.idempotency === 'NO_SIDE_EFFECTS' ? 1 : 2 } } : {}),
       })),
     }));
     return create(FileDescriptorProtoSchema, {

@@ -59,6 +59,17 @@ export interface MethodModel {
   output: string;
   clientStreaming: boolean;
   serverStreaming: boolean;
+  /** descriptor.proto MethodOptions.idempotency_level, when set (Connect serves GET for NO_SIDE_EFFECTS only). */
+  idempotency?: Idempotency;
+}
+
+export type Idempotency = 'NO_SIDE_EFFECTS' | 'IDEMPOTENT';
+
+/** An idempotency_level as protobufjs (a name) or a descriptor (its number, or its name in JSON) gives it. */
+export function idempotencyOf(level: unknown): { idempotency?: Idempotency } {
+  if (level === 'NO_SIDE_EFFECTS' || level === 1) return { idempotency: 'NO_SIDE_EFFECTS' };
+  if (level === 'IDEMPOTENT' || level === 2) return { idempotency: 'IDEMPOTENT' };
+  return {};
 }
 
 /** A service and its methods. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import protobuf from 'protobufjs';
-import { type EnumModel, type FieldModel, type FileModel, type MessageModel, orderOneofs, SCALARS, type ServiceModel } from './model.js';
+import { type EnumModel, type FieldModel, type FileModel, idempotencyOf, type MessageModel, orderOneofs, SCALARS, type ServiceModel } from './model.js';
 
 // `h2grpc gen`'s front end: .proto files parsed by protobufjs, searched for along include paths as protoc does, and
 // turned into the generator's model.
@@ -188,6 +188,7 @@ function serviceModel(service: protobuf.Service): ServiceModel {
       output: bare(m.resolvedResponseType!.fullName),
       clientStreaming: !!m.requestStream,
       serverStreaming: !!m.responseStream,
+      ...idempotencyOf(m.options?.['idempotency_level']),
     })),
   };
 }

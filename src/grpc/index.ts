@@ -1,6 +1,7 @@
 // gRPC over our HTTP/2 (grpc/doc/PROTOCOL-HTTP2.md): the public names of every room of src/grpc, room by room.
-// The rooms import one way (docs/architecture.md): schema ← call ← services ← server, call ← channel ← client, and
-// call ← telemetry (which server and client reach only through call/'s CallObservers).
+// The rooms import one way (docs/architecture.md): schema ← call ← services ← server, call ← channel ← client,
+// call ← telemetry (which server and client reach only through call/'s CallObservers), and call ← channelz ← channel,
+// server, client (channelz counts through the same seam, and the channel and server make its entities).
 
 // schema/: service definitions, generated code's runtime, the well-known types
 export { defineFile, type FileDefinition, loadProto, loadService, type MethodDefinition, serviceDefinition, type ServiceDefinition, TO_OBJECT } from './schema/index.js';
@@ -13,14 +14,20 @@ export { DeadlineTimer, encodeTimeout, parseTimeout, percentDecode, percentEncod
 export { frameMessage, MessageReader, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, statusFromHttp, statusFromRstStream } from './call/index.js';
 export { ACCEPT_ENCODING, compress, decompress, type Encoding, type Sent, withCompression, WithCompression } from './call/index.js';
 export { RichStatusCodec, richStatus, richStatusRoot, type RichStatus, type StatusDetail } from './call/index.js';
+export { combineObservers } from './call/index.js';
 export type { CallObservers, ClientCallObserver, ClientCallStart, MessageObserver, ServerCallObserver, ServerCallStart } from './call/index.js';
 
 // telemetry/: OpenTelemetry metrics (gRFC A66) and tracing (A72), trace context on the wire
 export { openTelemetry, type OpenTelemetryOptions, LATENCY_BUCKETS, METER_NAME, SIZE_BUCKETS, TRACER_NAME } from './telemetry/index.js';
 export { formatGrpcTraceBin, formatTraceparent, parseGrpcTraceBin, parseTraceparent, type Propagation, type WireSpanContext } from './telemetry/index.js';
 
-// services/: the services a server ships (health, reflection)
+// channelz/: gRFC A14, what channels, subchannels, servers and sockets are doing, and the service answering it
+export { ChannelzRegistry, type ChannelzOptions, channelzHandlers, DEFAULT_MAX_PAGE_SIZE, DEFAULT_MAX_TRACE_EVENTS, DEFAULT_PAGE_SIZE } from './channelz/index.js';
+export type { ChannelNode, ChannelzState, ServerNode, SocketNode } from './channelz/index.js';
+
+// services/: the services a server ships (health, reflection, channelz's definition)
 export { HEALTH_PROTO, HealthStatus, healthService, type ServingStatus } from './services/index.js';
+export { CHANNELZ_PROTO, channelzService } from './services/index.js';
 export { REFLECTION_PROTO, reflectionHandler, reflectionService, reflectionV1alphaService, reflectionV1alphaText } from './services/index.js';
 export { type CorsOptions } from './protocols/index.js';
 

@@ -3,4 +3,5 @@
 export { Http1ServerConnection, type Http1Handler, type Http1Request, type Http1ServerOptions } from './server-connection.js';
 export { RequestBody } from './request-body.js';
 export { ResponseWriter } from './response-writer.js';
-export { Http1ClientConnection, type Http1Response } from './client-connection.js';
+export { Http1ClientConnection, Http1Exchange, type Http1Response, type Http1ResponseHandler } from './client-connection.js';
+export type { Http1Direction, Http1Observer } from './observer.js';

@@ -2,6 +2,7 @@
 // then trailers. Chunks are written as size line, the caller's buffer and CRLF, corked together, not copied.
 import type { Socket } from 'node:net';
 import { encodeChunk, encodeLastChunk, serializeResponseHead, type Http1Fields } from '../http1/index.js';
+import type { Http1Observer } from './observer.js';
 
 export class ResponseWriter {
   private mode: 'none' | 'length' | 'chunked' | undefined;
@@ -13,7 +14,14 @@ export class ResponseWriter {
     private readonly noContent: boolean, // a HEAD request: the head only (RFC 9110 §9.3.2)
     private readonly keepAlive: boolean,
     private readonly onEnd: () => void,
+    private readonly observer?: Http1Observer,
   ) {}
+
+  /** Writes octets to the socket, and tells the observer (tracing) when there is one. */
+  private send(octets: Uint8Array): boolean {
+    if (this.observer !== undefined) this.observer.http1?.('out', octets);
+    return this.socket.write(octets);
+  }
 
   get headersSent(): boolean {
     return this.mode !== undefined;
@@ -43,7 +51,7 @@ export class ResponseWriter {
       out.push(['transfer-encoding', 'chunked']);
     }
     if (!this.keepAlive) out.push(['connection', 'close']);
-    this.socket.write(serializeResponseHead(status, out));
+    this.send(serializeResponseHead(status, out));
   }
 
   /** Writes content; returns false when the socket's buffer is full (wait for 'drain' on the socket). */
@@ -55,11 +63,11 @@ export class ResponseWriter {
       // more than announced would be read as the start of another response: refused (RFC 9112 §6.2)
       if (chunk.length > this.left) throw new Error(`write: ${chunk.length} octets over the content-length left (${this.left})`);
       this.left -= chunk.length;
-      return this.socket.write(chunk);
+      return this.send(chunk);
     }
     this.socket.cork();
     let ok = true;
-    for (const piece of encodeChunk(chunk)) ok = this.socket.write(piece);
+    for (const piece of encodeChunk(chunk)) ok = this.send(piece);
     process.nextTick(() => this.socket.uncork());
     return ok;
   }
@@ -68,7 +76,7 @@ export class ResponseWriter {
   end(trailers: Http1Fields = []): void {
     if (this.done) return;
     if (this.mode === undefined) this.writeHead(200, [['content-length', '0']]);
-    if (this.mode === 'chunked') this.socket.write(encodeLastChunk(trailers));
+    if (this.mode === 'chunked') this.send(encodeLastChunk(trailers));
     this.done = true;
     if (this.mode === 'length' && this.left > 0) {
       this.socket.destroy(); // RFC 9112 §6.2: fewer octets than announced; the client sees an incomplete message

@@ -10,6 +10,7 @@
 //     response.write(chunk): boolean      — false: wait for the socket's 'drain'
 //     response.end(trailers?)             — trailers go out only with chunked content
 //   options: Partial<Http1Limits> (src/http1/limits.ts) plus bodyHighWaterMark (octets queued before reading stops)
+//   and observer (./observer.ts: every octet in and out, for tracing)
 //   The net.Server should have allowHalfOpen: true so a client that half-closes after its request still gets
 //   the response.
 //   connection.close(): ends the connection after the current response; 'closed' promise resolves when gone.
@@ -22,6 +23,7 @@
 import type { Socket } from 'node:net';
 import { Http1Error, Http1Parser, reasonPhrase, serializeResponseHead, type Http1Event, type Http1Fields, type Http1Limits, type RequestHead } from '../http1/index.js';
 import { RequestBody } from './request-body.js';
+import type { Http1Observer } from './observer.js';
 import { ResponseWriter } from './response-writer.js';
 
 export interface Http1Request {
@@ -38,6 +40,8 @@ export type Http1Handler = (request: Http1Request, response: ResponseWriter) => 
 export interface Http1ServerOptions extends Partial<Http1Limits> {
   /** Octets of request content queued for the handler before the socket stops being read (default 64 KiB). */
   bodyHighWaterMark?: number;
+  /** Told every octet in and out (tracing). Default none. */
+  observer?: Http1Observer;
 }
 
 /** Parsed events of pipelined requests held at most, before the socket is paused. */
@@ -62,6 +66,7 @@ export class Http1ServerConnection {
   private timerKind: 'idle' | 'headers' | undefined;
   private closing = false;
   private refused = false;
+  private readonly observer: Http1Observer | undefined;
   readonly closed: Promise<void>;
 
   constructor(
@@ -69,7 +74,8 @@ export class Http1ServerConnection {
     private readonly handler: Http1Handler,
     options: Http1ServerOptions = {},
   ) {
-    const { bodyHighWaterMark = 64 * 1024, ...limits } = options;
+    const { bodyHighWaterMark = 64 * 1024, observer, ...limits } = options;
+    this.observer = observer;
     this.parser = new Http1Parser('request', limits);
     this.highWaterMark = bodyHighWaterMark;
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
@@ -79,6 +85,7 @@ export class Http1ServerConnection {
     socket.on('close', () => {
       this.clearTimer();
       this.current?.body.fail(new Error('connection closed'));
+      if (this.observer !== undefined) this.observer.closed?.();
     });
     this.armTimer();
   }
@@ -91,6 +98,7 @@ export class Http1ServerConnection {
 
   private onData(data: Buffer): void {
     if (this.refused) return;
+    if (this.observer !== undefined) this.observer.http1?.('in', data);
     let events: Array<Http1Event<RequestHead>>;
     try {
       events = this.parser.push(data);
@@ -146,7 +154,7 @@ export class Http1ServerConnection {
       if (this.current?.body === body && !this.current.requestEnded) this.socket.resume();
     });
     const exchange: Exchange = { body, requestEnded: false, keepAlive, draining: false, response: undefined! };
-    exchange.response = new ResponseWriter(this.socket, head.method === 'HEAD', keepAlive, () => this.finish(exchange));
+    exchange.response = new ResponseWriter(this.socket, head.method === 'HEAD', keepAlive, () => this.finish(exchange), this.observer);
     this.current = exchange;
     const request: Http1Request = { method: head.method, target: head.target, version: head.version, headers: head.fields, body, keepAlive };
     let result: void | Promise<void>;
@@ -165,7 +173,7 @@ export class Http1ServerConnection {
       return;
     }
     exchange.keepAlive = false;
-    this.socket.end(serializeResponseHead(500, [['content-length', '0'], ['connection', 'close']]));
+    this.socket.end(this.told(serializeResponseHead(500, [['content-length', '0'], ['connection', 'close']])));
   }
 
   /** The response ended: close, or take the next request (from the backlog first, then the socket). */
@@ -211,12 +219,18 @@ export class Http1ServerConnection {
       return;
     }
     const text = Buffer.from(`${error.message}\n`, 'latin1');
-    this.socket.end(Buffer.concat([
+    this.socket.end(this.told(Buffer.concat([
       serializeResponseHead(status, [['content-type', 'text/plain'], ['content-length', String(text.length)], ['connection', 'close']], reasonPhrase(status)),
       text,
-    ]));
+    ])));
     this.socket.pause();
     this.clearTimer();
+  }
+
+  /** Octets about to be written, told to the observer first (tracing). */
+  private told(octets: Buffer): Buffer {
+    if (this.observer !== undefined) this.observer.http1?.('out', octets);
+    return octets;
   }
 
   /** Idle between requests (idleTimeoutMs), or a head begun but not finished (headersTimeoutMs, answered 408). */

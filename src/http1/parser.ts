@@ -11,7 +11,12 @@ export type Http1Event<Head> =
   | { type: 'trailers'; fields: Http1Fields }
   | { type: 'end'; keepAlive: boolean };
 
-type State = 'start' | 'fields' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'close' | 'failed';
+/**
+ * Where the parser stands: before a message, in its fields, in content (by length, by chunk: size line, data, the
+ * CRLF after it; until close), in the trailers, or failed.
+ */
+export type Http1Phase = 'start' | 'fields' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'close' | 'failed';
+type State = Http1Phase;
 
 /** Parses a stream of requests (role 'request') or responses (role 'response'); see push(). */
 export class Http1Parser<Role extends 'request' | 'response'> {
@@ -37,6 +42,11 @@ export class Http1Parser<Role extends 'request' | 'response'> {
   /** Whether the parser sits between messages (nothing of a next one seen yet): idle for the transport. */
   get idle(): boolean {
     return this.state === 'start' && this.lineOctets === 0;
+  }
+
+  /** Where the parser stands (a tool that cuts a stream into its parts reads it: the trace). */
+  get phase(): Http1Phase {
+    return this.state;
   }
 
   /** 'response' role: the next response answers a HEAD request, so it has no content (RFC 9110 §9.3.2). */

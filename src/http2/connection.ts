@@ -19,6 +19,7 @@ import { type ConnectionLimits, DEFAULT_LIMITS, PeerRates, OutboundStall } from 
 import { type ReceiverHost, StreamReceiver } from './stream-receiver.js';
 import { type SenderHost, StreamSender } from './stream-sender.js';
 import type { ConnectionObserver } from './observer.js';
+import { ConnectionStats } from './connection-stats.js';
 import { DEFAULT_LOCAL_SETTINGS, PROTOCOL_DEFAULTS, type Settings, SettingsExchange } from './settings.js';
 
 /**
@@ -52,6 +53,8 @@ export class Connection extends EventEmitter {
   private readonly closing: GoAway;
   private readonly keepalive: Keepalive | undefined;
   private readonly stall: OutboundStall;
+  private readonly receiveWindow: ReceiveWindow;
+  private counted: ConnectionStats | undefined;
   private sniffer: Http1Sniffer | undefined; // server: the first octets, until they are known not to be HTTP/1.x
   private headerBlock: HeaderBlock | undefined;
   private prefaceReceived = false;
@@ -83,6 +86,7 @@ export class Connection extends EventEmitter {
       observer: observer?.hpack ? (event) => observer.hpack!({ direction: 'in', streamId: this.receiver.decodingStreamId, event }) : undefined,
     });
     const receiveWindow = new ReceiveWindow(PROTOCOL_DEFAULTS.initialWindowSize);
+    this.receiveWindow = receiveWindow;
     const host = new Connection.Host(this);
     this.writer = new FrameWriter(socket, host, this.limits.maxQueuedControlFrames, this.limits.maxOutboundBuffer);
     this.out = new FrameOutput(this.writer, this.observer, Math.min(PROTOCOL_DEFAULTS.headerTableSize, maxEncoderTableSize));
@@ -137,7 +141,10 @@ export class Connection extends EventEmitter {
     drain() { this.c.sender.data.flushBlocked(); }
     overflow(limit: string) { this.c.fail(connectionError(ErrorCode.ENHANCE_YOUR_CALM, `${limit}: the peer is not reading what we send`)); }
     pressure(high: boolean) { this.c.onPressure(high); }
-    ping() { return this.c.ping(); }
+    ping() {
+      if (this.c.counted) this.c.counted.keepalivesSent++;
+      return this.c.ping();
+    }
     streamCount() { return this.c.streams.size; }
     dead(error: Error) { this.c.destroy(error); }
     destroy() { this.c.destroy(); }
@@ -162,6 +169,29 @@ export class Connection extends EventEmitter {
   /** We sent GOAWAY: no new streams accepted. */
   get goawaySent(): boolean {
     return this.closing.sent;
+  }
+
+  // ---- what channelz reads (gRFC A14 SocketData) ------------------------------------------------------------
+
+  /** Starts counting streams and keepalive PINGs (once asked, for the connection's life); the counts. */
+  collectStats(): ConnectionStats {
+    if (!this.counted) this.store.stats = this.counted = new ConnectionStats();
+    return this.counted;
+  }
+
+  /** The counts, if collectStats() was called. */
+  get stats(): ConnectionStats | undefined {
+    return this.counted;
+  }
+
+  /** RFC 9113 §6.9.1: the connection-level window the peer granted us, octets of DATA we may send now. */
+  get sendWindow(): number {
+    return this.sender.data.window.size;
+  }
+
+  /** The connection-level window we granted the peer, octets of DATA it may send us now. */
+  get receiveWindowSize(): number {
+    return this.receiveWindow.available;
   }
 
   // ---- opening streams --------------------------------------------------------------------------------------

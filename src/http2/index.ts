@@ -2,6 +2,7 @@
 // Rooms: stream/ (a stream, its windows, the store, header rules), limits/ (what a peer may make us hold or spend).
 export { Connection } from './connection.js';
 export type { ConnectionOptions } from './connection-options.js';
+export type { ConnectionStats } from './connection-stats.js';
 export { CONNECTION_LOST, contentLength, Fifo, type HeaderList, headerValue, Http2Stream, malformedReason, type StreamHandler, type StreamState } from './stream/index.js';
 export { DEFAULT_LOCAL_SETTINGS, type Settings, PROTOCOL_DEFAULTS } from './settings.js';
 export { type ConnectionLimits, DEFAULT_LIMITS, type Rate } from './limits/index.js';

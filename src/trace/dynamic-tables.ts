@@ -18,7 +18,7 @@ export function dynamicTables(entries: TraceEntry[]): DynamicTables[] {
   const hpack = mirrorDecoders();
   const pending = { in: [] as Buffer[], out: [] as Buffer[] };
   return entries.map((entry) => {
-    if (!('preface' in entry)) {
+    if ('hex' in entry) {
       const bytes = Buffer.from(entry.hex, 'hex');
       const h = readFrameHeader(bytes, 0);
       if (h.type === FrameType.HEADERS || h.type === FrameType.CONTINUATION) {

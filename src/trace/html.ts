@@ -1,13 +1,58 @@
 // A trace as one self-contained HTML page (no network), driven by the keyboard with the key map `trace step` uses
 // (keys.ts): a list of frames (direction, type, flags, stream lane), filters by stream and type, search; the
 // selected frame's decoded fields, its octets annotated down to the protobuf field, and (t) both HPACK dynamic
-// tables as they stood after it. The page shows its first frames at once and the rest as it decodes them.
+// tables as they stood after it. The page shows its first frames at once and the rest as it decodes them. Above the
+// list, the connections as lanes on a time axis (html-lanes.ts, lanes.ts); an HTTP/1.1 connection's parts are
+// listed as its frames are; a panel calls a running server from the page (html-live.ts).
 import { gzipSync } from 'node:zlib';
 import { flagNames, frameTypeName, readFrameHeader } from '../frames/index.js';
 import { dynamicTables } from './dynamic-tables.js';
+import { LANES_CSS, LANES_HTML, LANES_SCRIPT } from './html-lanes.js';
+import { LIVE_CSS, LIVE_SCRIPT, liveHtml, type LiveDefaults } from './html-live.js';
+import { Http1View } from './http1-view.js';
 import { pageKeyMap, TRACE_KEYS, type TraceAction } from './keys.js';
+import { laneModel } from './lanes.js';
 import type { TraceEntry, TraceHeader } from './trace-file.js';
 import { HANGING } from './wrap.js';
+
+/** One connection for the page: its trace and, per entry, the printer's text and the annotated octets. */
+export interface PageTrace {
+  header: TraceHeader;
+  entries: TraceEntry[];
+  views: string[];
+  octets: string[];
+}
+
+/** The list's "type" of an HTTP/1.1 part, from its title. */
+function partType(title: string): string {
+  if (/ HTTP\/1\.[01]$/.test(title)) return 'REQUEST';
+  if (/^HTTP\/1\.[01] /.test(title)) return 'RESPONSE';
+  if (title.startsWith('chunk of')) return 'CHUNK';
+  if (title === 'last chunk') return 'LAST CHUNK';
+  return 'CONTENT';
+}
+
+/** The live panel's first values: the server of the (first) trace, its first method, and a request seen in it. */
+function liveDefaults(trace: PageTrace): LiveDefaults {
+  const { header, views } = trace;
+  const server = header.role === 'server' ? header.local : header.remote;
+  const text = views.join('\n');
+  const path = /:path: (\/\S+)/.exec(text)?.[1] ?? /(?:send|recv) POST (\/\S+) HTTP\/1\.1/.exec(text)?.[1] ?? '/';
+  const requestDir = header.role === 'client' ? 'send' : 'recv';
+  let body = '{}';
+  for (const view of views) {
+    if (!view.includes(`] ${requestDir} `) && !view.startsWith(requestDir)) continue;
+    const json = /^ +(?:[A-Za-z_][\w.]* )?(\{.*\})$/m.exec(view)?.[1];
+    if (json) {
+      body = json;
+      break;
+    }
+  }
+  return { url: server ? `http://${server}` : 'http://127.0.0.1:8080', path, body };
+}
+
+/** The list's types of HTTP/1.1 parts (its "frame types" column). */
+const HTTP1_TYPES = ['REQUEST', 'RESPONSE', 'CONTENT', 'CHUNK', 'LAST CHUNK'];
 
 /** How many frames the page shows before it goes on decoding the rest: more than a screen's worth. */
 export const FIRST_SCREEN = 60;
@@ -23,27 +68,46 @@ const keysOf = (action: TraceAction) => escape(TRACE_KEYS.find((k) => k.action =
  * flags, view, octets, tables]) or a pair of HPACK tables ({in, out}); each distinct pair is written once, before
  * the first frame that refers to it by number.
  */
-export function traceHtml(header: TraceHeader, entries: TraceEntry[], views: string[], octets: string[]): string {
-  const snapshots = dynamicTables(entries);
+export function traceHtml(header: TraceHeader, entries: TraceEntry[], views: string[], octets: string[], more: PageTrace[] = []): string {
+  const traces: PageTrace[] = [{ header, entries, views, octets }, ...more];
+  const model = laneModel(traces);
   const unique = new Map<string, number>();
   const lines: string[] = [];
-  const streams = new Set<number>();
-  entries.forEach((entry, i) => {
-    const isPreface = 'preface' in entry;
-    const h = isPreface ? { type: -1, flags: 0, streamId: 0, length: 24 } : readFrameHeader(Buffer.from(entry.hex, 'hex'), 0);
-    const key = JSON.stringify(snapshots[i]);
-    let table = unique.get(key);
-    if (table === undefined) {
-      table = unique.size;
-      unique.set(key, table);
-      lines.push(key);
-    }
-    streams.add(h.streamId);
-    const flags = isPreface ? '' : flagNames(h.type, h.flags).join(' ');
-    lines.push(JSON.stringify([entry.t, entry.dir, isPreface ? 'PREFACE' : frameTypeName(h.type), h.streamId, h.length, flags, views[i] ?? '', octets[i] ?? '', table]));
+  const streams = new Map<string, number | string>(); // a stream's key in the rows: its number, or "2:3" with several connections
+  let g = 0;
+  traces.forEach((trace, k) => {
+    const snapshots = dynamicTables(trace.entries);
+    const http1 = new Http1View(trace.header.role, () => '');
+    trace.entries.forEach((entry, i) => {
+      const key = JSON.stringify(snapshots[i]);
+      let table = unique.get(key);
+      if (table === undefined) {
+        table = unique.size;
+        unique.set(key, table);
+        lines.push(key);
+      }
+      let type: string;
+      let lane: number;
+      let length: number;
+      let flags = '';
+      if ('http1' in entry) {
+        const part = http1.part(entry.dir, Buffer.from(entry.http1, 'hex'));
+        [type, lane, length, flags] = [partType(part.title), part.exchange, entry.http1.length / 2, part.title];
+      } else if ('hex' in entry) {
+        const h = readFrameHeader(Buffer.from(entry.hex, 'hex'), 0);
+        [type, lane, length, flags] = [frameTypeName(h.type), h.streamId, h.length, flagNames(h.type, h.flags).join(' ')];
+      } else [type, lane, length] = ['PREFACE', 0, 24];
+      const stream = traces.length > 1 ? `${k + 1}:${lane}` : lane;
+      streams.set(String(stream), stream);
+      lines.push(JSON.stringify([model.times[g++], entry.dir, type, stream, length, flags, trace.views[i] ?? '', trace.octets[i] ?? '', table]));
+    });
   });
+  lines.push(JSON.stringify({ lanes: model.lanes, laneOf: model.laneOf, end: model.end }));
   const packed = gzipSync(lines.join('\n'), { level: 9 }).toString('base64');
-  const lanes = [...streams].sort((a, b) => a - b);
+  const lanes = [...streams.values()].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b), 'en', { numeric: true })));
+  const total = traces.reduce((n, t) => n + t.entries.length, 0);
+  const connections = traces.length > 1 ? `${traces.length} connections` : 'a connection';
+  const hasHttp1 = traces.some((t) => t.entries.some((e) => 'http1' in e));
   const help = TRACE_KEYS.filter((k) => !k.stepOnly)
     .map((k) => `<tr><td>${k.keys.map((name) => `<kbd>${escape(name)}</kbd>`).join(' ')}</td><td>${escape(k.does)}</td></tr>`).join('');
   return `<!doctype html>
@@ -74,7 +138,7 @@ h2 { font-size: 14px; margin: 12px 0 4px; }
 .lane { display: inline-block; min-width: 2.5em; text-align: center; border-radius: 3px; color: #fff; }
 #tables.closed, #help.closed { display: none; }
 #help { position: fixed; top: 40px; right: 16px; background: #fff; border: 1px solid #888; padding: 8px; box-shadow: 0 2px 8px #0004; }
-#goto:empty { display: none; }
+#goto:empty { display: none; }${LANES_CSS}${LIVE_CSS}
 kbd { border: 1px solid #aaa; border-radius: 3px; padding: 0 3px; font-size: 11px; }
 </style></head>
 <body>
@@ -83,17 +147,19 @@ kbd { border: 1px solid #aaa; border-radius: 3px; padding: 0 3px; font-size: 11p
 <button id="previousInStream" title="${keysOf('previousInStream')}">◀ stream</button><button id="nextInStream" title="${keysOf('nextInStream')}">stream ▶</button><button id="tables-button" title="${keysOf('tables')}">HPACK tables</button><button id="help-button" title="${keysOf('help')}">keys</button>
 <input id="search" placeholder="${keysOf('search')} search" size="16">
 <select id="fstream"><option value="">all streams</option>${lanes.map((s) => `<option value="${s}">stream ${s}</option>`).join('')}</select>
-<select id="ftype"><option value="">all frame types</option>${['PREFACE', 'DATA', 'HEADERS', 'PRIORITY', 'RST_STREAM', 'SETTINGS', 'PUSH_PROMISE', 'PING', 'GOAWAY', 'WINDOW_UPDATE', 'CONTINUATION'].map((x) => `<option>${x}</option>`).join('')}</select>
+<select id="ftype"><option value="">all frame types</option>${['PREFACE', 'DATA', 'HEADERS', 'PRIORITY', 'RST_STREAM', 'SETTINGS', 'PUSH_PROMISE', 'PING', 'GOAWAY', 'WINDOW_UPDATE', 'CONTINUATION', ...(hasHttp1 ? HTTP1_TYPES : [])].map((x) => `<option>${x}</option>`).join('')}</select>
 <span id="goto"></span><span id="message"></span>
 </div>
 <div id="help" class="closed"><table>${help}</table></div>
+${LANES_HTML}
+${liveHtml(liveDefaults(traces[0]!))}
 <div id="main">
 <div id="timeline"><div class="row head"><span>time (ms)</span><span>dir</span><span>frame</span><span>flags</span><span>stream</span><span>length</span></div><div id="list"></div></div>
-<div id="details"><p id="intro">${escape(header.role)} side of a connection started ${escape(header.started)}${header.remote ? ` with ${escape(header.remote)}` : ''}: ${entries.length} entries on ${lanes.length} streams. Loading…</p><div id="frame"></div></div>
+<div id="details"><p id="intro">${escape(header.role)} side of ${connections} started ${escape(header.started)}${header.remote ? ` with ${escape(header.remote)}` : ''}: ${total} entries on ${lanes.length} ${hasHttp1 ? 'streams and exchanges' : 'streams'}. Loading…</p><div id="frame"></div></div>
 </div>
 <script id="data" type="application/octet-stream">${packed}</script>
 <script>
-const TOTAL = ${entries.length}, FIRST = ${FIRST_SCREEN}, STREAMS = ${JSON.stringify(lanes)}, KEYS = ${JSON.stringify(pageKeyMap())}, HANGING = ${HANGING};
+const TOTAL = ${total}, H1 = ${JSON.stringify(HTTP1_TYPES)}, FIRST = ${FIRST_SCREEN}, STREAMS = ${JSON.stringify(lanes)}, KEYS = ${JSON.stringify(pageKeyMap())}, HANGING = ${HANGING};
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]);
 const tableOctets = (entries) => entries.reduce((n, [k, v]) => n + new TextEncoder().encode(k + v).length + 32, 0);
@@ -105,6 +171,7 @@ const wrapped = (text) => text.split('\\n').map((line) => {
   return '<div style="padding-left:' + indent + 'ch;text-indent:-' + indent + 'ch">' + (esc(line) || ' ') + '</div>';
 }).join('');
 const rows = [], tables = [], trs = [];
+let model = null;
 let current = -1, showTables = false, number = '';
 const visible = (i) => !trs[i].classList.contains('hidden');
 const say = (text) => { $('message').textContent = text; };
@@ -115,7 +182,9 @@ function show(i) {
   trs[i].classList.add('selected');
   trs[i].scrollIntoView({ block: 'nearest' });
   const [t, dir, type, stream, length, flags, view, octets, tbl] = rows[i];
-  $('frame').innerHTML = '<h2 id="title">' + (i + 1) + ' of ' + TOTAL + '. ' + (dir === 'out' ? 'send ' : 'recv ') + type + ' on stream ' + stream + (flags ? ' [' + flags + ']' : '') + '</h2>'
+  cursorAt(i);
+  const h1 = H1.includes(type);
+  $('frame').innerHTML = '<h2 id="title">' + (i + 1) + ' of ' + TOTAL + '. ' + (dir === 'out' ? 'send ' : 'recv ') + (h1 ? 'HTTP/1.1 ' + type + ' in exchange ' : type + ' on stream ') + stream + (flags ? ' [' + flags + ']' : '') + '</h2>'
     + '<h2>decoded</h2><pre id="view">' + wrapped(view) + '</pre>'
     + '<div id="tables" class="' + (showTables ? '' : 'closed') + '">' + table('receive', tables[tbl].in) + table('send', tables[tbl].out) + '</div>'
     + '<h2>octets</h2><pre id="octets">' + wrapped(octets) + '</pre>';
@@ -136,7 +205,7 @@ function filter() {
   rows.forEach((r, i) => trs[i].classList.toggle('hidden', hiddenBy(r)));
   if (current < 0 || !visible(current)) step(-1, 1);
 }
-const page = (by) => { const d = $('details'); d.scrollBy(0, by * d.clientHeight * 0.9); };
+const page = (by) => { const d = $('details'); d.scrollBy(0, by * Math.floor(d.clientHeight * 0.9)); };
 const actions = {
   next: () => { if (number) { const n = Number(number); setNumber(''); show(Math.min(rows.length, Math.max(1, n)) - 1); } else step(current, 1); },
   previous: () => step(current, -1), first: () => step(-1, 1), last: () => step(rows.length, -1),
@@ -179,6 +248,8 @@ function append(from) {
   trs.push(...made.content.querySelectorAll('.frame'));
   $('list').append(made.content);
 }
+${LANES_SCRIPT}
+${LIVE_SCRIPT}
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
 (async () => {
   const raw = atob($('data').textContent), bytes = new Uint8Array(raw.length);
@@ -207,12 +278,14 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
       if (!line) continue;
       const item = JSON.parse(line);
       if (Array.isArray(item)) rows.push(item);
+      else if (item.lanes) model = item;
       else tables.push(item);
       if (rows.length - shown >= (current < 0 ? FIRST : 1000)) await flush();
     }
     if (done) break;
   }
   if (rows.length > shown || current < 0) await flush();
+  if (model) draw(model);
   $('intro').textContent = $('intro').textContent.replace(/Loading(?: the rest)?…/, 'Step with the keys (? lists them), or click a frame.');
   document.body.dataset.readyAt = performance.now().toFixed(0);
   document.body.dataset.ready = 'yes';

@@ -1,8 +1,7 @@
 // A trace as a pcap file: the connection's octets in synthetic TCP/IPv4 segments (with a handshake and a close), so
 // that Wireshark and tshark decode it as HTTP/2 and gRPC (decode the server port as HTTP/2).
-import type { TraceEntry, TraceHeader } from './trace-file.js';
+import { entryOctets, type TraceEntry, type TraceHeader } from './trace-file.js';
 
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 const LINKTYPE_RAW = 101; // IPv4 packets with no link-layer header
 
 interface Endpoint { ip: number[]; port: number }
@@ -65,7 +64,7 @@ export function traceToPcap(header: TraceHeader, entries: TraceEntry[]): Buffer 
   push(0, segment(client, server, clientSeq, serverSeq, ACK, Buffer.alloc(0)));
   let last = 0;
   for (const entry of entries) {
-    const payload = 'preface' in entry ? PREFACE : Buffer.from(entry.hex, 'hex');
+    const payload = entryOctets(entry);
     const fromClient = (entry.dir === 'out') === localIsClient;
     if (fromClient) {
       push(entry.t, segment(client, server, clientSeq, serverSeq, PSH | ACK, payload));

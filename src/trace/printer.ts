@@ -13,6 +13,7 @@ import { descriptorsOfRoots, registryOf } from '../codegen/index.js';
 import { MessageReader, type MethodDefinition, type ServiceDefinition, TO_OBJECT } from '../grpc/index.js';
 import type { Direction } from '../http2/index.js';
 import { describeRepresentation, formatAnnotations, mirrorDecoders } from './annotate.js';
+import { Http1View } from './http1-view.js';
 import { MessageOctets, traceSchema, type TraceSchema } from './message-octets.js';
 
 /** What a trace shows: frames, HPACK steps, gRPC messages as JSON; and (opt-in, long: not in "all") DATA octets down to the protobuf field. */
@@ -63,6 +64,8 @@ export class TracePrinter {
   private readonly octets: MessageOctets | undefined;
   /** The services' schemas (ProtoJSON, octets), made once when first needed (null: not possible). */
   private traced: TraceSchema | null | undefined;
+  /** HTTP/1.1's parts and what they carry (made on the first). */
+  private http1View: Http1View | undefined;
 
   constructor(
     private readonly options: PrinterOptions,
@@ -99,6 +102,39 @@ export class TracePrinter {
   preface(direction: Direction, time: number): void {
     if (!this.levels.has('frames')) return;
     this.write(`${this.stamp(time)}${this.verb(direction)} the client preface <24 octets: "PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n">`);
+  }
+
+  /**
+   * One part of an HTTP/1.1 message (a head, a chunk, the last chunk, a run of content): its start line or size,
+   * its fields, and the messages its content carries.
+   */
+  http1(direction: Direction, bytes: Uint8Array, time: number): void {
+    this.http1View ??= new Http1View(this.options.role, (path, request, body) => this.decoded(path ? this.methods.get(path) : undefined, request, body));
+    const view = this.http1View.part(direction, bytes);
+    const lines: string[] = [];
+    if (this.levels.has('frames')) {
+      lines.push(`${this.stamp(time)}${this.verb(direction)} ${this.bold(view.title)} <HTTP/1.1, ${bytes.length} octets, exchange ${view.exchange}>`);
+      for (const line of view.lines) lines.push(`${INDENT}${line}`);
+    }
+    if (this.levels.has('octets')) lines.push(...formatAnnotations(view.annotations).split('\n').map((l) => `${INDENT}${l}`));
+    if (this.levels.has('messages')) {
+      for (const item of view.messages) {
+        if (this.levels.has('frames')) lines.push(`${INDENT}${item.text}`);
+        else if (!item.framing) lines.push(`${this.stamp(time)}${this.verb(direction)} message on exchange ${view.exchange}${view.path ? ` (${view.path})` : ''}: ${item.text}`);
+      }
+    }
+    if (lines.length) this.write(lines.join('\n'));
+  }
+
+  /** A message of `method`'s request or response type, as JSON with its type's name (or why not). */
+  private decoded(method: MethodDefinition | undefined, request: boolean, body: Uint8Array): string {
+    if (!method) return `(protobuf ${Buffer.from(body.subarray(0, 32)).toString('hex')}${body.length > 32 ? '…' : ''}; schema unknown)`;
+    try {
+      const type = request ? method.requestType : method.responseType;
+      return `${type.fullName.slice(1)} ${this.json(type, body)}`;
+    } catch (err) {
+      return `(does not parse: ${(err as Error).message})`;
+    }
   }
 
   /** One frame, header included. */
@@ -278,17 +314,7 @@ export class TracePrinter {
           note = ` (${encoding}; does not decompress)`;
         }
       }
-      let decoded = '';
-      if (s.method) {
-        try {
-          const type = requests ? s.method.requestType : s.method.responseType;
-          decoded = `${type.fullName.slice(1)} ${this.json(type, body)}`;
-        } catch (err) {
-          decoded = `(does not parse: ${(err as Error).message})`;
-        }
-      } else {
-        decoded = `(protobuf ${Buffer.from(body.subarray(0, 32)).toString('hex')}${body.length > 32 ? '…' : ''}; schema unknown)`;
-      }
+      const decoded = this.decoded(s.method, requests, body);
       if (this.levels.has('frames')) {
         out.push(`${INDENT}${prefix}${note}`);
         out.push(`${INDENT}${decoded}`);

@@ -2,6 +2,7 @@
 import type { Frame } from '../frames/index.js';
 import type { HpackEvent } from '../hpack/index.js';
 import type { ConnectionObserver, Direction, FrameTrace, HpackTrace } from '../http2/index.js';
+import type { Http1Observer } from '../http1-connection/index.js';
 
 /** One recorded event: a frame, an HPACK step, or an error. */
 export type TraceEvent =
@@ -33,13 +34,14 @@ export class TraceRecorder implements ConnectionObserver {
 }
 
 /** One observer that tells several (any of them undefined) everything. */
-export function fanOut(...observers: Array<ConnectionObserver | undefined>): ConnectionObserver {
-  const all = observers.filter((o): o is ConnectionObserver => o !== undefined);
+export function fanOut(...observers: Array<(ConnectionObserver & Http1Observer) | undefined>): ConnectionObserver & Http1Observer {
+  const all = observers.filter((o): o is ConnectionObserver & Http1Observer => o !== undefined);
   return {
     preface: (d) => all.forEach((o) => o.preface?.(d)),
     frame: (t) => all.forEach((o) => o.frame?.(t)),
     hpack: (t) => all.forEach((o) => o.hpack?.(t)),
     error: (e, s) => all.forEach((o) => o.error?.(e, s)),
     closed: (e) => all.forEach((o) => o.closed?.(e)),
+    http1: (d, b) => all.forEach((o) => o.http1?.(d, b)),
   };
 }

@@ -17,10 +17,11 @@ export interface TraceHeader {
   schema?: string;
 }
 
-/** One line of a trace file after the header. */
+/** One line of a trace file after the header: the HTTP/2 preface, an HTTP/2 frame, or a part of an HTTP/1.1 message. */
 export type TraceEntry =
   | { t: number; dir: Direction; preface: true }
-  | { t: number; dir: Direction; hex: string };
+  | { t: number; dir: Direction; hex: string }
+  | { t: number; dir: Direction; http1: string };
 
 export function headerLine(header: TraceHeader): string {
   return JSON.stringify(header);
@@ -34,6 +35,18 @@ export function frameLine(t: number, dir: Direction, bytes: Uint8Array): string 
   return JSON.stringify({ t: round(t), dir, hex: Buffer.from(bytes).toString('hex') });
 }
 
+/** A part of an HTTP/1.1 message (a head, a chunk, the last chunk and trailers, a run of content), its octets in hex. */
+export function http1Line(t: number, dir: Direction, bytes: Uint8Array): string {
+  return JSON.stringify({ t: round(t), dir, http1: Buffer.from(bytes).toString('hex') });
+}
+
+/** An entry's octets: the preface's 24, a frame's, or an HTTP/1.1 part's. */
+export function entryOctets(entry: TraceEntry): Buffer {
+  if ('preface' in entry) return Buffer.from(PREFACE, 'latin1');
+  return Buffer.from('hex' in entry ? entry.hex : entry.http1, 'hex');
+}
+
+const PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
 const round = (t: number) => Math.round(t * 1000) / 1000;
 
 /** A file's text, or an error of one line that says why not ("pi.trace: no such file"). */
@@ -63,10 +76,11 @@ export function readTrace(path: string): { header: TraceHeader; entries: TraceEn
   if (header?.h2grpc_trace !== 1) throw new Error(`${path}:${lines[0]!.n}: not an h2grpc trace (no "h2grpc_trace": 1)`);
   const entries = lines.slice(1).map(({ text, n }) => {
     const e = parse(text, n);
-    if (e === null || typeof e !== 'object' || typeof e.t !== 'number' || (e.dir !== 'in' && e.dir !== 'out') || (typeof e.hex !== 'string' && e.preface !== true)) {
-      throw new Error(`${path}:${n}: an event needs t, dir ("in"/"out") and hex or preface`);
+    if (e === null || typeof e !== 'object' || typeof e.t !== 'number' || (e.dir !== 'in' && e.dir !== 'out') || (typeof e.hex !== 'string' && typeof e.http1 !== 'string' && e.preface !== true)) {
+      throw new Error(`${path}:${n}: an event needs t, dir ("in"/"out") and hex, http1 or preface`);
     }
     if (typeof e.hex === 'string' && !/^(?:[0-9a-fA-F]{2})+$/.test(e.hex)) throw new Error(`${path}:${n}: "hex" is not an even number of hex digits`);
+    if (typeof e.http1 === 'string' && !/^(?:[0-9a-fA-F]{2})*$/.test(e.http1)) throw new Error(`${path}:${n}: "http1" is not an even number of hex digits`);
     return e as unknown as TraceEntry;
   });
   return { header, entries };

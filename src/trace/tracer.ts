@@ -1,12 +1,15 @@
-// A ConnectionObserver that prints a connection as it happens and/or records it to a trace file.
+// A ConnectionObserver (HTTP/2) and Http1Observer (HTTP/1.1) that prints a connection as it happens and/or records
+// it to a trace file.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import net from 'node:net';
 import path from 'node:path';
 import type { ServiceDefinition } from '../grpc/index.js';
 import type { ConnectionObserver, Direction, FrameTrace } from '../http2/index.js';
+import type { Http1Observer } from '../http1-connection/index.js';
+import { Http1Parts } from './http1-parts.js';
 import { TracePrinter, type TraceLevel } from './printer.js';
-import { frameLine, headerLine, prefaceLine } from './trace-file.js';
+import { frameLine, headerLine, http1Line, prefaceLine } from './trace-file.js';
 import { encodeSchema, withShippedServices } from './trace-schema.js';
 
 /** Options of a Tracer: role, levels to print and where, file to record to, schemas to decode messages with. */
@@ -25,14 +28,18 @@ export interface TracerOptions {
   socket?: Duplex;
 }
 
-/** A ConnectionObserver that prints and records frames, HPACK steps and messages. */
-export class Tracer implements ConnectionObserver {
+/** An observer that prints and records frames, HPACK steps and messages; on HTTP/1.1, each part of each message. */
+export class Tracer implements ConnectionObserver, Http1Observer {
   private readonly started = process.hrtime.bigint();
+  private readonly role: 'client' | 'server';
+  /** HTTP/1.1: each direction's octets cut into parts (made on the first octets). */
+  private parts: { in: Http1Parts; out: Http1Parts } | undefined;
   private readonly printer: TracePrinter | undefined;
   private readonly write: (text: string) => void;
   private readonly out: WriteStream | undefined;
 
   constructor(options: TracerOptions) {
+    this.role = options.role;
     this.write = options.write ?? ((text: string) => process.stderr.write(`${text}\n`));
     if (options.levels && options.levels.length > 0) {
       this.printer = new TracePrinter({ role: options.role, levels: options.levels, services: withShippedServices(options.services ?? []), color: options.color, times: options.times }, this.write);
@@ -68,12 +75,29 @@ export class Tracer implements ConnectionObserver {
     this.out?.write(`${frameLine(t, trace.direction, trace.bytes)}\n`);
   }
 
+  /** HTTP/1.1 octets in or out: printed and recorded a part (head, chunk, content) at a time. */
+  http1(direction: Direction, bytes: Uint8Array): void {
+    const client = this.role === 'client';
+    this.parts ??= { out: new Http1Parts(client ? 'request' : 'response'), in: new Http1Parts(client ? 'response' : 'request') };
+    this.record(direction, this.parts[direction].push(bytes));
+  }
+
+  private record(direction: Direction, parts: Buffer[]): void {
+    if (parts.length === 0) return;
+    const t = this.now();
+    for (const part of parts) {
+      this.printer?.http1(direction, part, t);
+      this.out?.write(`${http1Line(t, direction, part)}\n`);
+    }
+  }
+
   /** A protocol error this side found, printed where the frames go. */
   error(error: Error): void {
     if (this.printer) this.write(`!! ${error.message}`);
   }
 
   closed(): void {
+    if (this.parts) for (const direction of ['out', 'in'] as const) this.record(direction, this.parts[direction].flush());
     this.out?.end();
   }
 

@@ -1,5 +1,5 @@
 // The conformance client under test: reads size-delimited ClientCompatRequest messages on standard input, makes
-// each RPC with h2grpc's public API (all of them concurrently, as the runner sends many), and writes one
+// each RPC with h2grpc's public API (gRPC, gRPC-Web or Connect, over HTTP/2 or HTTP/1.1, proto or JSON) (all of them concurrently, as the runner sends many), and writes one
 // ClientCompatResponse per request, as testing_clients.md describes. Exits once standard input has ended and every
 // call is done; SIGTERM ends it at once.
 //
@@ -91,10 +91,18 @@ function errorOf(err: unknown): ErrorMessage {
 /** A response message's payload (an empty message has none: an empty payload then). */
 const payloadOf = (message: unknown): ConformancePayload => ((message as { payload?: ConformancePayload | null })?.payload ?? {});
 
+const PROTOCOLS: Record<string, ClientOptions['protocol']> = { PROTOCOL_GRPC: 'grpc', PROTOCOL_GRPC_WEB: 'grpc-web', PROTOCOL_CONNECT: 'connect' };
+const HTTP_VERSIONS: Record<string, ClientOptions['httpVersion']> = { HTTP_VERSION_1: '1.1', HTTP_VERSION_2: '2' };
+const CODECS: Record<string, ClientOptions['codec']> = { CODEC_PROTO: 'proto', CODEC_JSON: 'json' };
+
 async function invoke(request: ClientCompatRequest): Promise<ClientResponseResult> {
-  if (request.protocol !== 'PROTOCOL_GRPC') throw new Unsupported(`protocol ${request.protocol}: h2grpc speaks gRPC only`);
-  if (request.http_version !== 'HTTP_VERSION_2') throw new Unsupported(`HTTP version ${request.http_version}: gRPC needs HTTP/2`);
-  if (request.codec !== 'CODEC_PROTO') throw new Unsupported(`codec ${request.codec}: only proto`);
+  const protocol = PROTOCOLS[request.protocol ?? ''];
+  if (!protocol) throw new Unsupported(`protocol ${request.protocol}`);
+  const httpVersion = HTTP_VERSIONS[request.http_version ?? ''];
+  if (!httpVersion) throw new Unsupported(`HTTP version ${request.http_version}`);
+  if (protocol === 'grpc' && httpVersion !== '2') throw new Unsupported(`HTTP version ${request.http_version}: gRPC needs HTTP/2`);
+  const codec = CODECS[request.codec ?? ''];
+  if (!codec || (protocol === 'grpc' && codec !== 'proto')) throw new Unsupported(`codec ${request.codec} over ${request.protocol}`);
   if (request.raw_request) throw new Unsupported('raw_request is for the reference client only');
   const encoding = ENCODINGS[request.compression ?? 'COMPRESSION_IDENTITY'];
   if (!encoding) throw new Unsupported(`compression ${request.compression}`);
@@ -110,7 +118,8 @@ async function invoke(request: ClientCompatRequest): Promise<ClientResponseResul
   });
   if (!method.requestStream && messages.length !== 1) throw new Unsupported(`${methodName} takes exactly one request message, not ${messages.length}`);
 
-  const options: ClientOptions = { compression: encoding };
+  // the suite's Connect GET cases call IdempotentUnary, declared NO_SIDE_EFFECTS: useGet sends it by GET
+  const options: ClientOptions = { compression: encoding, protocol, httpVersion, codec, useGet: protocol === 'connect' };
   if (request.message_receive_limit) options.maxReceiveMessageLength = request.message_receive_limit;
   if (request.server_tls_cert?.length) {
     options.tls = { ca: request.server_tls_cert, cert: request.client_tls_creds?.cert, key: request.client_tls_creds?.key };

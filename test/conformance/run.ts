@@ -14,12 +14,13 @@ export type Implementation = 'h2grpc' | 'grpc-js';
 export type Mode = 'server' | 'client';
 
 /** The program under test and its config, for an implementation and a mode. */
-export function programUnderTest(impl: Implementation, mode: Mode): { program: string[]; config: string } {
+export function programUnderTest(impl: Implementation, mode: Mode, config?: string): { program: string[]; config: string } {
   const file = impl === 'h2grpc' ? `${mode}.ts` : `grpc-js-${mode}.ts`;
   return {
     program: [join(REPO_ROOT, 'node_modules/.bin/tsx'), join(REPO_ROOT, 'test/conformance', file)],
-    // h2grpc's server speaks gRPC, gRPC-Web and Connect; its client gRPC only (for now)
-    config: join(REPO_ROOT, 'test/conformance', impl === 'h2grpc' && mode === 'server' ? 'h2grpc-server.yaml' : `${impl}.yaml`),
+    // h2grpc's server speaks gRPC, gRPC-Web and Connect; its client gRPC (h2grpc.yaml) and, in a second run of
+    // its own, gRPC-Web and Connect (h2grpc-client-protocols.yaml)
+    config: join(REPO_ROOT, 'test/conformance', config ?? (impl === 'h2grpc' && mode === 'server' ? 'h2grpc-server.yaml' : `${impl}.yaml`)),
   };
 }
 
@@ -49,6 +50,8 @@ export interface RunReport {
 export interface RunOptions {
   impl: Implementation;
   mode: Mode;
+  /** The config file in test/conformance/ (default: the implementation's and mode's). */
+  config?: string;
   /** --run patterns (all cases when none). */
   run?: string[];
   /** -v: the runner also says what it computed and each server it starts. */
@@ -81,7 +84,7 @@ export function parseReport(output: string): Pick<RunReport, 'total' | 'passed' 
 
 /** Runs the runner on one program under test, bounded in time (the runner and what it started are killed then). */
 export function runConformance(options: RunOptions): Promise<RunReport> {
-  const { program, config } = programUnderTest(options.impl, options.mode);
+  const { program, config } = programUnderTest(options.impl, options.mode, options.config);
   const args = ['--conf', config, '--mode', options.mode];
   if (options.verbose) args.push('-v');
   if (options.trace) args.push('--trace');

@@ -1,4 +1,5 @@
-import type { HeaderList } from '../../http2/index.js';
+import type { Connection, HeaderList } from '../../http2/index.js';
+import type { CallTransport } from './client-stream.js';
 
 // The seam through which a call is observed for metrics and tracing (gRFC A66, A72): a call asks the installed
 // CallObservers for an observer when it starts and tells it what happens on the wire. With none installed a call
@@ -28,6 +29,11 @@ export interface ClientCallObserver extends MessageObserver {
    * its request (trace context), or undefined. Messages told after this belong to this attempt.
    */
   attemptStarted(transparent: boolean): HeaderList | undefined;
+  /**
+   * The current attempt has its transport, picked by the channel (channelz: its subchannel and socket): an HTTP/2
+   * Connection, or a subchannel's HTTP/1.1 pool (which channelz does not count as a socket).
+   */
+  attemptConnected?(transport: CallTransport): void;
   /** The current attempt ended with this status. */
   attemptEnded(code: number): void;
   /**
@@ -45,6 +51,8 @@ export interface ServerCallStart {
   registered: boolean;
   /** The request's header block, for trace context. */
   headers: HeaderList;
+  /** The connection it arrived on (channelz counts its messages there). */
+  connection?: Connection;
 }
 
 /** What a client call is known by when it starts. */

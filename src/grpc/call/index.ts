@@ -2,10 +2,12 @@
 // deadlines and grpc-timeout, compression, rich status details, percent-encoding, HTTP and RST_STREAM status mapping.
 // Imports: schema/.
 export { type CallStream, type CallStreamHandler, DISCARD } from './call-stream.js';
+export type { CallTransport, ClientStream, ClientStreamHandler } from './client-stream.js';
 export { Deferred } from './deferred.js';
 export { Metadata, type MetadataValue } from './metadata.js';
 export { type CallListener, type CallStatus, passThrough, tellStatus } from './call-listener.js';
 export type { CallObservers, ClientCallObserver, ClientCallStart, MessageObserver, ServerCallObserver, ServerCallStart } from './call-observer.js';
+export { combineObservers } from './combined-observers.js';
 export { Status, type StatusCode, StatusError, statusName } from './status.js';
 export { deadlineFrom, DeadlineTimer, encodeTimeout, parseTimeout } from './deadline.js';
 export { percentDecode, percentEncode } from './percent.js';

@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import type { Connection } from '../../http2/index.js';
+import { Connection } from '../../http2/index.js';
 import type { ConnectivityState } from './connectivity.js';
 import type { HealthChecker } from './health-checker.js';
 import { type LoadBalancer, PickFirst, policyName, RoundRobin } from './load-balancer.js';
 import { builtInResolvers } from './built-in-resolvers.js';
 import type { Resolver, ResolverFactory, ResolverOptions } from './resolver.js';
 import type { ServiceConfig } from './service-config.js';
-import { Status, StatusError } from '../call/index.js';
+import { type CallTransport, Status, StatusError } from '../call/index.js';
+import type { ChannelNode, ChannelzRegistry } from '../channelz/index.js';
 import { Subchannel, type SubchannelOptions } from './subchannel.js';
 import { parseHostPort, parseTarget, type SubchannelAddress } from './target.js';
 
@@ -21,6 +22,8 @@ export interface ChannelOptions extends SubchannelOptions, ResolverOptions {
   authority?: string;
   /** gRPC service config: load balancing, health checking, retries. A resolver's own config takes precedence. */
   serviceConfig?: ServiceConfig;
+  /** gRFC A14: count this channel's calls, subchannels and sockets into this registry. Default: not counted. */
+  channelz?: ChannelzRegistry;
 }
 
 /**
@@ -54,6 +57,8 @@ export class Channel extends EventEmitter {
 
   /** The target as a URI with its scheme (gRFC A66's grpc.target): "dns:///localhost:50051" for "localhost:50051". */
   readonly canonicalTarget: string;
+  /** The channel as channelz knows it, when its options gave a registry. */
+  readonly channelz: { registry: ChannelzRegistry; node: ChannelNode } | undefined;
 
   constructor(
     readonly target: string,
@@ -69,6 +74,8 @@ export class Channel extends EventEmitter {
     this.scheme = options.tls ? 'https' : 'http';
     const host = hostOf(this.authority);
     this.servername = host !== undefined && !net.isIP(host) ? host : undefined;
+    const registry = options.channelz;
+    this.channelz = registry && { registry, node: registry.addChannel(target, () => this.current) };
   }
 
   /** gRPC connectivity: IDLE, CONNECTING, READY, TRANSIENT_FAILURE or SHUTDOWN. */
@@ -103,10 +110,21 @@ export class Channel extends EventEmitter {
   }
 
   /**
-   * A connection for a new call from the policy's pick. While the channel connects the call waits; in
+   * An HTTP/2 connection for a new call from the policy's pick. While the channel connects the call waits; in
    * TRANSIENT_FAILURE it fails with UNAVAILABLE unless it waits for ready (its deadline still applies).
    */
   async getConnection(waitForReady = false): Promise<Connection> {
+    const picked = await this.pickTransport(waitForReady);
+    if (!(picked instanceof Connection)) throw new StatusError(Status.UNAVAILABLE, 'the channel speaks HTTP/1.1: use getTransport()');
+    return picked;
+  }
+
+  /** Where a new call opens its stream: an HTTP/2 connection (getConnection), or the HTTP/1.1 pool of a subchannel. */
+  getTransport(waitForReady = false): Promise<CallTransport> {
+    return this.options.httpVersion === '1.1' ? this.pickTransport(waitForReady) : this.getConnection(waitForReady);
+  }
+
+  private async pickTransport(waitForReady: boolean): Promise<CallTransport> {
     for (;;) {
       if (this.closed) throw new StatusError(Status.UNAVAILABLE, 'the channel is closed');
       const picked = this.balancer?.pick();
@@ -134,6 +152,7 @@ export class Channel extends EventEmitter {
     this.resolver.close();
     this.balancer?.close();
     this.setState('SHUTDOWN');
+    this.channelz?.node.remove();
     this.wake();
   }
 
@@ -169,6 +188,7 @@ export class Channel extends EventEmitter {
             scheme: this.scheme,
             healthService,
             checkHealth: this.healthChecker,
+            channelz: this.channelz?.node,
             waiting: () => this.waitingForReady > 0,
             changed: (s: Subchannel) => this.balancer?.subchannelChanged(s),
           }),
@@ -194,6 +214,7 @@ export class Channel extends EventEmitter {
   private setState(state: ConnectivityState): void {
     if (state === this.current || this.current === 'SHUTDOWN') return;
     this.current = state;
+    if (this.channelz) this.channelz.node.stateChanged(state);
     this.emit('state', state);
   }
 

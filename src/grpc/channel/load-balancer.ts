@@ -1,4 +1,4 @@
-import type { Connection } from '../../http2/index.js';
+import type { CallTransport } from '../call/index.js';
 import type { ConnectivityState } from './connectivity.js';
 import type { Subchannel } from './subchannel.js';
 import { addressText, type SubchannelAddress } from './target.js';
@@ -22,7 +22,7 @@ export interface LoadBalancer {
   /** The resolver's complete current list. */
   update(addresses: SubchannelAddress[]): void;
   /** The connection of a READY subchannel for a new call, if there is one. */
-  pick(): Connection | undefined;
+  pick(): CallTransport | undefined;
   /** A call waits: start connecting if nothing is. */
   exitIdle(): void;
   /** One of this policy's subchannels changed state. */
@@ -59,7 +59,7 @@ export class PickFirst implements LoadBalancer {
     else this.set('IDLE');
   }
 
-  pick(): Connection | undefined {
+  pick(): CallTransport | undefined {
     return this.selected?.ready;
   }
 
@@ -152,7 +152,7 @@ export class RoundRobin implements LoadBalancer {
     this.recount();
   }
 
-  pick(): Connection | undefined {
+  pick(): CallTransport | undefined {
     const list = this.readyList;
     for (let tries = 0; tries < list.length; tries++) {
       const connection = list[this.next++ % list.length]!.ready;

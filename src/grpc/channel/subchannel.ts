@@ -2,7 +2,10 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions } from '../../http2/index.js';
+import type { CallTransport } from '../call/index.js';
+import { Http1Pool, type Http1PoolOptions } from './http1-pool.js';
 import type { ConnectivityState } from './connectivity.js';
+import type { ChannelNode } from '../channelz/index.js';
 import type { HealthChecker } from './health-checker.js';
 import { addressText, type SubchannelAddress } from './target.js';
 
@@ -20,8 +23,15 @@ export interface SubchannelOptions extends Omit<ConnectionOptions, 'observer'> {
   createConnection?: (address: string) => Duplex;
   /** Give up a connection attempt after this long. Default 20000 ms. */
   connectTimeout?: number;
-  /** Connect over TLS (node:tls) with ALPN "h2". Default: plaintext. */
+  /** Connect over TLS (node:tls) with ALPN "h2" ("http/1.1" under httpVersion '1.1'). Default: plaintext. */
   tls?: tls.ConnectionOptions;
+  /**
+   * The HTTP version of the connections: '2' (gRPC needs it), or '1.1' for gRPC-Web and Connect through proxies and
+   * servers that speak nothing else (a pool of kept-alive connections, see `http1`). Default '2'.
+   */
+  httpVersion?: '2' | '1.1';
+  /** The HTTP/1.1 connection pool's bounds (httpVersion '1.1'): maxConnections 16, maxPending 1024. */
+  http1?: Http1PoolOptions;
   /** Close a connection after this long (ms) without a call; the next call reconnects. Default 30 minutes. */
   idleTimeout?: number;
   backoff?: BackoffOptions;
@@ -44,6 +54,8 @@ export interface SubchannelHelper {
   waiting(): boolean;
   /** The subchannel changed state. */
   changed(subchannel: Subchannel): void;
+  /** gRFC A14: the channel as channelz knows it (undefined: channelz is off), parent of the subchannel's node. */
+  channelz?: ChannelNode;
 }
 
 /**
@@ -58,11 +70,14 @@ export class Subchannel {
   /** Why the last attempt failed (or the health check's verdict). */
   lastError: Error | undefined;
   private connection: Connection | undefined;
+  private pool: Http1Pool | undefined;
   private dialing: Duplex | undefined;
   private backoff: number;
   private backoffTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private health: { stop(): void } | undefined;
+  /** The subchannel as channelz knows it (undefined: channelz is off). */
+  readonly channelz: ChannelNode | undefined;
 
   constructor(
     readonly address: SubchannelAddress,
@@ -71,11 +86,12 @@ export class Subchannel {
   ) {
     this.key = addressText(address);
     this.backoff = options.backoff?.initialBackoff ?? 1000;
+    this.channelz = helper.channelz?.addSubchannel(this.key, () => this.state);
   }
 
-  /** The connection for a new call, when READY. */
-  get ready(): Connection | undefined {
-    const connection = this.connection;
+  /** The connection (HTTP/2) or connection pool (HTTP/1.1) for a new call, when READY. */
+  get ready(): CallTransport | undefined {
+    const connection = this.connection ?? this.pool;
     if (this.state !== 'READY' || !connection?.acceptingStreams) return undefined;
     clearTimeout(this.idleTimer);
     return connection;
@@ -98,6 +114,12 @@ export class Subchannel {
     this.dialing?.destroy(new Error('the subchannel was shut down while connecting'));
     this.connection?.goaway();
     this.connection = undefined;
+    this.pool?.close();
+    this.pool = undefined;
+    if (this.channelz) {
+      this.channelz.stateChanged('SHUTDOWN');
+      this.channelz.remove();
+    }
   }
 
   /** A waiting call arrived: keep the process alive for the backoff in progress. */
@@ -110,39 +132,64 @@ export class Subchannel {
     if (error) this.lastError = error;
     if (state === this.state) return;
     this.state = state;
+    if (this.channelz) this.channelz.stateChanged(state, state === 'TRANSIENT_FAILURE' ? error?.message : undefined);
     this.helper.changed(this);
   }
 
   private connect(): void {
-    if (this.options.createConnection) {
-      this.up(this.options.createConnection(this.key));
-      return;
-    }
+    this.dial().then(
+      (socket) => (this.options.httpVersion === '1.1' ? this.upHttp1(socket) : this.up(socket)),
+      (error: Error) => this.failed(error),
+    );
+  }
+
+  /** A transport to the address: a socket, over TLS with ALPN h2 (or http/1.1) when asked. */
+  private dial(): Promise<Duplex> {
+    if (this.options.createConnection) return Promise.resolve(this.options.createConnection(this.key));
     const address = this.address;
     const secure = this.options.tls;
+    const alpn = this.options.httpVersion === '1.1' ? 'http/1.1' : 'h2';
     const where = 'path' in address ? { path: address.path } : { host: address.host, port: address.port };
     const socket = secure
-      ? tls.connect({ servername: this.helper.servername, ...secure, ...where, ALPNProtocols: ['h2'] })
+      ? tls.connect({ servername: this.helper.servername, ...secure, ...where, ALPNProtocols: [alpn] })
       : net.connect({ ...where, noDelay: true });
     const timer = setTimeout(() => socket.destroy(new Error(`connecting to ${this.key} timed out`)), this.options.connectTimeout ?? 20_000);
     this.dialing = socket;
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      if (this.dialing !== socket) return;
-      this.dialing = undefined;
-      this.failed(new Error(`cannot connect to ${this.key}: ${err.message}`));
+    return new Promise((resolve, reject) => {
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        if (this.dialing === socket) this.dialing = undefined;
+        reject(new Error(`cannot connect to ${this.key}: ${err.message}`));
+      });
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
+        clearTimeout(timer);
+        if (this.dialing === socket) this.dialing = undefined;
+        // RFC 7301: a server that chose no protocol (or another) cannot be spoken to as asked
+        if (secure && (socket as tls.TLSSocket).alpnProtocol !== alpn) {
+          socket.destroy();
+          reject(new Error(`${this.key} did not negotiate ${alpn === 'h2' ? 'HTTP/2 (ALPN h2)' : 'HTTP/1.1 (ALPN http/1.1)'} over TLS`));
+          return;
+        }
+        if (this.state === 'SHUTDOWN') {
+          socket.destroy();
+          reject(new Error('the subchannel was shut down while connecting'));
+          return;
+        }
+        resolve(socket);
+      });
     });
-    socket.once(secure ? 'secureConnect' : 'connect', () => {
-      clearTimeout(timer);
-      if (this.dialing !== socket) return;
-      this.dialing = undefined;
-      if (secure && (socket as tls.TLSSocket).alpnProtocol !== 'h2') {
-        socket.destroy();
-        this.failed(new Error(`${this.key} did not negotiate HTTP/2 (ALPN h2) over TLS`));
-        return;
-      }
-      this.up(socket);
-    });
+  }
+
+  /** The first HTTP/1.1 connection is up: a pool on it, READY (health checking is HTTP/2's: not done here). */
+  private upHttp1(socket: Duplex): void {
+    const pool: Http1Pool = new Http1Pool(socket as net.Socket, () => this.dial() as Promise<net.Socket>, (error) => {
+      if (this.pool !== pool) return;
+      this.pool = undefined;
+      this.setState('IDLE', error);
+    }, this.options.http1);
+    this.pool = pool;
+    this.backoff = this.options.backoff?.initialBackoff ?? 1000;
+    this.setState('READY');
   }
 
   /** The transport is up: HTTP/2 on it. */
@@ -150,6 +197,7 @@ export class Subchannel {
     const { observer, ...options } = this.options;
     const connection = new Connection(socket, 'client', { ...options, observer: observer?.(socket) });
     this.connection = connection;
+    if (this.channelz) this.channelz.addSocket(connection, 'path' in this.address ? { remote: { path: this.address.path } } : { remote: { name: this.key } });
     this.backoff = this.options.backoff?.initialBackoff ?? 1000;
     const lost = (error?: Error) => {
       if (this.connection !== connection) return;

@@ -1,5 +1,5 @@
-import type { Connection, HeaderList } from '../../http2/index.js';
-import type { ClientCallObserver, Encoding, Metadata, RichStatusCodec } from '../call/index.js';
+import type { HeaderList } from '../../http2/index.js';
+import type { CallTransport, ClientCallObserver, Encoding, Metadata, RichStatusCodec } from '../call/index.js';
 import type { NormalizedRetryPolicy, RetryThrottle } from './retry.js';
 import type { MethodDefinition } from '../schema/index.js';
 
@@ -35,8 +35,11 @@ export const USER_AGENT = 'h2grpc/0.1.0';
 
 /** Where a call gets its connection: a channel (picking among its subchannels) or one connection. */
 export interface CallChannel {
-  /** A connection that accepts a new stream; with waitForReady, failures are waited out instead of failing fast. */
-  getConnection(waitForReady?: boolean): Promise<Connection>;
+  /**
+   * A connection (or HTTP/1.1 pool) that accepts a new stream, speaking the call's protocol; with waitForReady,
+   * failures are waited out instead of failing fast.
+   */
+  getTransport(waitForReady?: boolean): Promise<CallTransport>;
   readonly authority: string;
   readonly scheme: string;
 }

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../frames/index.js';
-import { type Connection, CONNECTION_LOST, headerValue, type HeaderList, type Http2Stream, type StreamHandler } from '../../http2/index.js';
-import { type CallListener, type ClientCallObserver, DeadlineTimer, Deferred, encodeTimeout, Inbox, Metadata, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
+import { CONNECTION_LOST, headerValue, type HeaderList } from '../../http2/index.js';
+import { type CallListener, type CallTransport, type ClientCallObserver, type ClientStream, type ClientStreamHandler, DeadlineTimer, Deferred, encodeTimeout, Inbox, Metadata, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
 import type { CallOptions, ClientCallConfig, UnaryResult } from './call-config.js';
 export { type CallChannel, type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
 import { retryDelay } from './retry.js';
@@ -16,7 +16,7 @@ import { ReplayBuffer } from './replay-buffer.js';
  * read, giving back flow-control window only then, so a slow reader slows the server down. It ends with the
  * trailers' status. Iterate it for the responses; `unary()` for the one response of a unary call.
  */
-export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<Res> {
+export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIterable<Res> {
   /** The response's initial metadata, once it arrives (rejects if the call fails first). */
   readonly headers: Promise<Metadata>;
   /** The final status: resolves with the trailers on OK, rejects with a StatusError otherwise. */
@@ -32,7 +32,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
   readonly receivedCompressed: boolean[] = [];
   private responseHeaders: Metadata | undefined;
   private responseEncoding = 'identity';
-  private stream: Http2Stream | undefined;
+  private stream: ClientStream | undefined;
   private timer: DeadlineTimer | undefined;
   private error: StatusError | undefined;
   private settled = false;
@@ -176,9 +176,9 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.attempts++;
     // gRFC A66: an attempt's time includes waiting for a connection; its trace context goes in its headers
     const traceHeaders = this.observer ? this.observer.attemptStarted(transparent) : undefined;
-    let connection: Connection;
+    let connection: CallTransport;
     try {
-      connection = await this.config.channel.getConnection(this.options.waitForReady);
+      connection = await this.config.channel.getTransport(this.options.waitForReady);
     } catch (err) {
       const error = err instanceof StatusError ? err : new StatusError(Status.UNAVAILABLE, (err as Error).message);
       if (this.observer) this.observer.attemptEnded(error.code);
@@ -186,6 +186,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
       return this.fail(error);
     }
     if (this.settled) return;
+    if (this.observer) this.observer.attemptConnected?.(connection);
     // the one request of a unary or server-streaming call is serialized first: one that cannot be sends nothing
     if (this.attempts === 1 && !this.method.requestStream && Array.isArray(this.requests) && this.requests.length === 1) {
       const item: unknown = this.requests[0];
@@ -262,7 +263,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     return this.method.serialize(this.listeners ? passThrough(this.listeners, 'onRequest', request) : request);
   }
 
-  private async drained(stream: Http2Stream): Promise<void> {
+  private async drained(stream: ClientStream): Promise<void> {
     while (!this.settled && !stream.closed && stream.pendingBytes >= stream.highWaterMark) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
@@ -297,7 +298,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
 
   // ---- StreamHandler ----------------------------------------------------------------------------------------
 
-  onHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean): void {
+  onHeaders(stream: ClientStream, headers: HeaderList, endStream: boolean): void {
     if (this.settled || stream !== this.stream) return; // a finished attempt's stream says nothing more
     if (!this.responseHeaders) {
       const notGrpc = notGrpcResponse(headers);
@@ -322,7 +323,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     if (!stream.closed) stream.reset(ErrorCode.NO_ERROR);
   }
 
-  onData(stream: Http2Stream, data: Uint8Array): void {
+  onData(stream: ClientStream, data: Uint8Array): void {
     if (this.settled || stream !== this.stream) return stream.consume(data.length);
     try {
       this.inbox.push(data);
@@ -336,7 +337,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.resume();
   }
 
-  onReset(stream: Http2Stream, code: number, reason: string, retryable: boolean): void {
+  onReset(stream: ClientStream, code: number, reason: string, retryable: boolean): void {
     if (this.settled || stream !== this.stream) return;
     // a connection that went away is UNAVAILABLE; a reset stream maps by its error code
     const status = code === CONNECTION_LOST ? Status.UNAVAILABLE : statusFromRstStream(code);
@@ -357,7 +358,7 @@ export class ClientCall<Res = unknown> implements StreamHandler, AsyncIterable<R
     this.fail(new StatusError(status, reason));
   }
 
-  onClose(stream: Http2Stream): void {
+  onClose(stream: ClientStream): void {
     if (!this.settled && stream === this.stream) this.fail(new StatusError(Status.INTERNAL, 'the stream closed without trailers'));
   }
 

@@ -3,11 +3,13 @@ import { Channel, type ChannelOptions, type ServiceConfig } from '../channel/ind
 import { watchHealth } from './health-watch.js';
 import { type CallOptions, ClientCall, type UnaryResult } from './client-call.js';
 import type protobuf from 'protobufjs';
-import { type CallObservers, deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, MIN_COMPRESS_LENGTH, RichStatusCodec, type Sent, Status, StatusError } from '../call/index.js';
+import { channelCallCounting } from '../channelz/index.js';
+import { type CallObservers, combineObservers, deadlineFrom, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, type Encoding, MIN_COMPRESS_LENGTH, RichStatusCodec, type Sent, Status, StatusError } from '../call/index.js';
 import { chainClient, type ClientCallInfo, type ClientInterceptor } from './interceptors.js';
 import { type NormalizedRetryPolicy, retryPolicyFor, RetryThrottle } from './retry.js';
 import type { MethodDefinition, MethodShape, ServiceDefinition, ServiceShape, TypedServiceDefinition } from '../schema/index.js';
 import type { ServiceStubs } from './stub-types.js';
+import { type ClientProtocol, ProtocolCalls } from './protocol-channel.js';
 
 /** Options of a client: the channel's, message limits, compression, interceptors, service config. */
 export interface ClientOptions extends ChannelOptions {
@@ -32,6 +34,27 @@ export interface ClientOptions extends ChannelOptions {
   typeRegistry?: protobuf.Root[];
   /** Observes every call for metrics and tracing (gRFC A66, A72): `await openTelemetry({ meterProvider })`. Default none. */
   telemetry?: CallObservers;
+  /**
+   * The protocol of the calls: 'grpc' (default; HTTP/2 only), 'grpc-web' or 'connect' (over HTTP/2 or, with
+   * `httpVersion: '1.1'`, HTTP/1.1). docs/protocols.md, "The client".
+   */
+  protocol?: ClientProtocol;
+  /** The messages' wire form under gRPC-Web and Connect: 'proto' (default) or 'json' (ProtoJSON). */
+  codec?: 'proto' | 'json';
+  /** Connect: call methods declared `idempotency_level = NO_SIDE_EFFECTS` by GET (cacheable). Default false. */
+  useGet?: boolean;
+}
+
+/** The options' protocol choices checked: a combination that cannot work is a TypeError naming it. */
+function checkProtocol(options: ClientOptions): void {
+  const { protocol = 'grpc', httpVersion = '2', codec = 'proto' } = options;
+  if (protocol !== 'grpc' && protocol !== 'grpc-web' && protocol !== 'connect') throw new TypeError(`protocol must be 'grpc', 'grpc-web' or 'connect', not ${JSON.stringify(protocol)}`);
+  if (httpVersion !== '2' && httpVersion !== '1.1') throw new TypeError(`httpVersion must be '2' or '1.1', not ${JSON.stringify(httpVersion)}`);
+  if (codec !== 'proto' && codec !== 'json') throw new TypeError(`codec must be 'proto' or 'json', not ${JSON.stringify(codec)}`);
+  // gRPC PROTOCOL-HTTP2: gRPC's trailers and full-duplex streams need HTTP/2
+  if (protocol === 'grpc' && httpVersion === '1.1') throw new TypeError("gRPC needs HTTP/2: over HTTP/1.1 use protocol 'grpc-web' or 'connect'");
+  if (protocol === 'grpc' && codec === 'json') throw new TypeError("codec 'json' is for protocols 'grpc-web' and 'connect'");
+  if (options.useGet && protocol !== 'connect') throw new TypeError("useGet is Connect's: it needs protocol 'connect'");
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -59,6 +82,7 @@ export class Client {
     readonly service: ServiceDefinition,
     options: ClientOptions = {},
   ) {
+    checkProtocol(options);
     this.channel = options.channel ?? new Channel(address, options);
     this.channel.healthChecker ??= watchHealth;
     const throttle = options.serviceConfig?.retryThrottling && new RetryThrottle(options.serviceConfig.retryThrottling);
@@ -67,23 +91,31 @@ export class Client {
     const statusCodec = () => (codec ??= new RichStatusCodec([...new Set([...(options.typeRegistry ?? []), ...Object.values(service.methods).map((m) => m.requestType.root)])]));
     const policies = new Map<string, NormalizedRetryPolicy | undefined>();
     for (const method of Object.values(service.methods)) policies.set(method.path, retryPolicyFor(options.serviceConfig, method.path));
-    const telemetry = options.telemetry;
-    this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) =>
-      new ClientCall({
-        channel: this.channel,
+    // gRFC A14: with channelz on for the channel, its calls are counted beside what telemetry observes
+    const channelz = this.channel.channelz;
+    const telemetry = channelz ? combineObservers(options.telemetry, channelCallCounting(channelz.registry, channelz.node)) : options.telemetry;
+    const maxReceiveMessageLength = options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH;
+    const protocol = options.protocol ?? 'grpc';
+    const calls = protocol === 'grpc' ? undefined : new ProtocolCalls(this.channel, protocol, options.codec ?? 'proto', options.useGet ?? false, maxReceiveMessageLength, options.httpVersion ?? '2');
+    this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) => {
+      const path = calls?.path(method, method.idempotency === 'NO_SIDE_EFFECTS');
+      return new ClientCall({
+        channel: path?.channel ?? this.channel,
         headerCache: this.headerCache,
-        method,
+        method: path?.method ?? method,
         options: callOptions,
         deadline: deadlineFrom(callOptions),
-        maxReceiveMessageLength: options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
+        maxReceiveMessageLength,
         maxSendMessageLength: options.maxSendMessageLength ?? Infinity,
         compression: callOptions.compression ?? options.compression ?? 'identity',
-        minCompressLength: options.minCompressLength ?? MIN_COMPRESS_LENGTH,
+        // Connect names a unary request's compression in content-encoding: under one, every request is compressed
+        minCompressLength: options.minCompressLength ?? (protocol === 'connect' ? 0 : MIN_COMPRESS_LENGTH),
         retryPolicy: policies.get(method.path),
         throttle,
         statusCodec,
         observer: telemetry?.clientCall?.({ path: method.path, target: this.channel.canonicalTarget }),
-      }, requests));
+      }, requests);
+    });
     for (const [name, method] of Object.entries(service.methods)) {
       if (name in this) continue; // never shadow the client's own members
       Object.defineProperty(this, name, { value: this.stub(method), enumerable: true });

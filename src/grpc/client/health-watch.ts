@@ -38,7 +38,7 @@ export class HealthWatch {
     if (this.stopped) return;
     const connection = this.connection;
     const call = new ClientCall<{ status: string }>({
-      channel: { getConnection: () => Promise.resolve(connection), authority: this.channel.authority, scheme: this.channel.scheme },
+      channel: { getTransport: () => Promise.resolve(connection), authority: this.channel.authority, scheme: this.channel.scheme },
       method: healthService.methods.Watch as MethodDefinition,
       options: {},
       deadline: undefined,

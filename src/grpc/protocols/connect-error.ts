@@ -1,5 +1,5 @@
 import type { HeaderList } from '../../http2/index.js';
-import { percentDecode, richStatus, Status } from '../call/index.js';
+import { percentDecode, percentEncode, richStatus, Status } from '../call/index.js';
 
 // The Connect protocol's errors (connectrpc.com/docs/protocol#error-codes): a code name, a message and details, as
 // JSON; in a unary response the body, with an HTTP status chosen by the code, in a stream the end-of-stream message.
@@ -54,4 +54,34 @@ export function errorOfTrailers(trailers: HeaderList): { code: number; error: Co
 /** The fields of trailers that are metadata (not gRPC's own). */
 export function isMetadata(name: string): boolean {
   return !name.startsWith(':') && !name.startsWith('grpc-') && name !== 'content-type' && name !== 'te';
+}
+
+// ---- the client's side: a Connect error read back as gRPC's trailers ------------------------------------------
+
+/** The gRPC code of a Connect code name, or undefined for a name Connect does not have. */
+export function connectCode(name: unknown): number | undefined {
+  const code = typeof name === 'string' ? CODE_NAMES.indexOf(name) : -1;
+  return code > 0 ? code : undefined;
+}
+
+/**
+ * A Connect error (parsed JSON) as gRPC status fields: grpc-status, grpc-message, and the details packed into
+ * grpc-status-details-bin, each `{"type", "value"}` an Any again. `fallback` is the code when the error names none
+ * Connect knows (connectrpc.com/docs/protocol#error-codes: the HTTP status decides then). Undefined when `json` is
+ * not an error object at all.
+ */
+export function statusOfConnectError(json: unknown, fallback: number): HeaderList | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const { code: name, message, details } = json as { code?: unknown; message?: unknown; details?: unknown };
+  const code = connectCode(name) ?? fallback;
+  const text = typeof message === 'string' ? message : '';
+  const out: HeaderList = [['grpc-status', String(code)], ['grpc-message', percentEncode(text)]];
+  if (Array.isArray(details) && details.length > 0) {
+    const packed = details.flatMap((d: { type?: unknown; value?: unknown }) =>
+      typeof d?.type === 'string' && typeof d.value === 'string'
+        ? [{ '@type': `type.googleapis.com/${d.type}`, value: Buffer.from(d.value, 'base64') }] // base64 with or without padding
+        : []);
+    out.push(['grpc-status-details-bin', richStatus.encode({ code, message: text, details: packed }).toString('base64')]);
+  }
+  return out;
 }

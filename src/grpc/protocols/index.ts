@@ -1,6 +1,10 @@
-// The protocols a server speaks besides gRPC over HTTP/2, each a translation of it (as Envoy's grpc_web filter):
-// gRPC-Web (binary and text), Connect unary (POST and GET) and streaming, the JSON codec, CORS.
-// Imports: schema/, call/.
+// The protocols spoken besides gRPC over HTTP/2, each a translation of it (as Envoy's grpc_web filter): on the
+// server's side gRPC-Web (binary and text), Connect unary (POST and GET) and streaming, CORS; on the client's side
+// gRPC-Web and Connect (client-*.ts); the JSON codec for both. Imports: schema/, call/.
+export { ClientConnectStream } from './client-connect-stream.js';
+export { ClientConnectUnaryStream } from './client-connect-unary-stream.js';
+export { ClientGrpcWebStream } from './client-grpc-web-stream.js';
+export { ClientTranslation } from './client-translation.js';
 export { ConnectStream } from './connect-stream.js';
 export { ConnectUnaryStream } from './connect-unary-stream.js';
 export { corsHeaders, type CorsOptions, EXPOSED_HEADERS, preflight } from './cors.js';

@@ -10,6 +10,7 @@ export class JsonCodec {
   private mapping: JsonMapping | undefined;
   private loading: Promise<void> | undefined;
   private readonly methods = new Map<MethodDefinition, MethodDefinition>();
+  private readonly clientMethods = new Map<MethodDefinition, MethodDefinition>();
 
   get ready(): boolean {
     return this.mapping !== undefined;
@@ -19,6 +20,13 @@ export class JsonCodec {
     return (this.loading ??= import('./json-mapping.js').then(({ JsonMapping }) => {
       this.mapping = new JsonMapping();
     }));
+  }
+
+  /** The method as a client calls it over JSON: requests written, responses read as JSON (after load()). */
+  clientMethod(method: MethodDefinition): MethodDefinition {
+    let json = this.clientMethods.get(method);
+    if (!json) this.clientMethods.set(method, (json = this.mapping!.clientMethod(method)));
+    return json;
   }
 
   /** The method reading and writing JSON (after load()). */

@@ -19,11 +19,7 @@ export class JsonMapping {
 
   /** The method with JSON as its wire form on the server's side: requests read as JSON, responses written so. */
   serverMethod(method: MethodDefinition): MethodDefinition {
-    const registry = this.registry(method.requestType);
-    const request = registry.getMessage(method.requestType.fullName.slice(1));
-    const response = this.registry(method.responseType).getMessage(method.responseType.fullName.slice(1));
-    if (!request || !response) throw new Error(`the schema of ${method.path} lacks its message types`);
-    const text = new TextDecoder('utf-8', { fatal: true });
+    const { registry, request, response, text } = this.types(method);
     return {
       ...method,
       deserialize: (data) => {
@@ -32,5 +28,26 @@ export class JsonMapping {
       },
       serializeResponse: (message) => Buffer.from(toJsonString(response, fromBinary(response, method.serializeResponse(message)), { registry })),
     };
+  }
+
+  /** The method with JSON as its wire form on the client's side: requests written as JSON, responses read so. */
+  clientMethod(method: MethodDefinition): MethodDefinition {
+    const { registry, request, response, text } = this.types(method);
+    return {
+      ...method,
+      serialize: (message) => Buffer.from(toJsonString(request, fromBinary(request, method.serialize(message)), { registry })),
+      deserializeResponse: (data) => {
+        const json = text.decode(data);
+        return method.deserializeResponse(toBinary(response, fromJsonString(response, json.trim() === '' ? '{}' : json, { registry, ignoreUnknownFields: true })));
+      },
+    };
+  }
+
+  private types(method: MethodDefinition) {
+    const registry = this.registry(method.requestType);
+    const request = registry.getMessage(method.requestType.fullName.slice(1));
+    const response = this.registry(method.responseType).getMessage(method.responseType.fullName.slice(1));
+    if (!request || !response) throw new Error(`the schema of ${method.path} lacks its message types`);
+    return { registry, request, response, text: new TextDecoder('utf-8', { fatal: true }) };
   }
 }

@@ -15,6 +15,8 @@ export interface MethodDefinition {
   responseType: protobuf.Type;
   requestStream: boolean;
   responseStream: boolean;
+  /** `option idempotency_level` (descriptor.proto): Connect serves a GET only for NO_SIDE_EFFECTS. */
+  idempotency?: 'NO_SIDE_EFFECTS' | 'IDEMPOTENT';
   serialize(message: unknown): Uint8Array;
   deserialize(data: Uint8Array): unknown;
   serializeResponse(message: unknown): Uint8Array;
@@ -147,6 +149,7 @@ export function serviceDefinition(root: protobuf.Root, name: string): ServiceDef
       responseType,
       requestStream: !!method.requestStream,
       responseStream: !!method.responseStream,
+      ...idempotency(method.options?.['idempotency_level']),
       serialize: serializer(requestType),
       deserialize: deserializer(requestType),
       serializeResponse: serializer(responseType),
@@ -154,6 +157,10 @@ export function serviceDefinition(root: protobuf.Root, name: string): ServiceDef
     };
   }
   return { name: fullName, methods, root };
+}
+
+function idempotency(level: unknown): Pick<MethodDefinition, 'idempotency'> {
+  return level === 'NO_SIDE_EFFECTS' || level === 'IDEMPOTENT' ? { idempotency: level } : {};
 }
 
 /** loadProto and serviceDefinition in one step. */

@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { HeaderList } from '../../http2/index.js';
-import { Http1ServerConnection, type Http1ServerOptions } from '../../http1-connection/index.js';
+import { Http1ServerConnection, type Http1Observer, type Http1ServerOptions } from '../../http1-connection/index.js';
 import type { CallStream } from '../call/index.js';
 import { Http1Exchange } from './http1-exchange.js';
 
@@ -17,6 +17,7 @@ export class Http1Connections {
     private readonly options: Http1ServerOptions,
     private readonly route: (stream: CallStream, headers: HeaderList, peer: string) => void,
     private readonly closed: () => void,
+    private readonly observe?: (socket: net.Socket) => Http1Observer | undefined,
   ) {}
 
   get size(): number {
@@ -29,7 +30,7 @@ export class Http1Connections {
     const connection = new Http1ServerConnection(socket, (request, response) => {
       const exchange = new Http1Exchange(request, response, socket, secure);
       this.route(exchange, exchange.headers, peer);
-    }, this.options);
+    }, this.observe ? { ...this.options, observer: this.observe(socket) } : this.options);
     this.open.add(connection);
     void connection.closed.then(() => {
       this.open.delete(connection);

@@ -1,4 +1,4 @@
-import { headerValue, type HeaderList } from '../../http2/index.js';
+import { type Connection, headerValue, type HeaderList } from '../../http2/index.js';
 import { type CallStream, DISCARD, Status } from '../call/index.js';
 import {
   type ConnectGet, connectGet, ConnectStream, ConnectUnaryStream, corsHeaders, GrpcStream, GrpcWebStream, grpcHeaders, HeldEvents,
@@ -8,13 +8,19 @@ import type { MethodDefinition } from '../schema/index.js';
 import { trailersOnly } from './run-handler.js';
 import type { ServerOptions } from './server-options.js';
 
+/** Where a call came from: the peer's address (ServerCall.peer) and its HTTP/2 connection, if it has one; one per connection. */
+export interface CallOrigin {
+  readonly peer: string;
+  readonly connection?: Connection;
+}
+
 /** What the router needs of its server. */
 export interface RouterHost {
   readonly options: ServerOptions;
   readonly maxReceiveMessageLength: number;
   /** The method served at a path, if any. */
   method(path: string): MethodDefinition | undefined;
-  startCall(stream: CallStream, headers: HeaderList, peer: string, methodOf?: (method: MethodDefinition) => MethodDefinition): void;
+  startCall(stream: CallStream, headers: HeaderList, from: CallOrigin, methodOf?: (method: MethodDefinition) => MethodDefinition): void;
   /** The rest of a request answered early is read and dropped, within requestTimeout. */
   expectEnd(stream: CallStream): void;
 }
@@ -30,7 +36,7 @@ export class ProtocolRouter {
   constructor(private readonly host: RouterHost) {}
 
   /** Serves one request: `httpVersion` '1.1' for an HTTP/1.1 exchange, on which gRPC itself is refused. */
-  route(stream: CallStream, headers: HeaderList, peer: string, httpVersion: '2' | '1.1' = '2'): void {
+  route(stream: CallStream, headers: HeaderList, from: CallOrigin, httpVersion: '2' | '1.1' = '2'): void {
     const { options } = this.host;
     const method = headerValue(headers, ':method');
     const contentType = headerValue(headers, 'content-type') ?? '';
@@ -53,20 +59,24 @@ export class ProtocolRouter {
     const served = this.host.method(typeof get === 'object' ? get.path : headerValue(headers, ':path')!);
     // Connect: a path that names no method is an HTTP 404, as any unknown URL (connect-go's mux)
     if (!served && route.protocol === 'connect') return this.plain(stream, method, 404, 'no such method');
+    // Connect: GET only for a method without side effects, so a link or an <img> cannot call one that has them
+    if (typeof get === 'object' && served && served.idempotency !== 'NO_SIDE_EFFECTS') {
+      return this.plain(stream, method, 405, `${served.path} may have side effects (its idempotency_level is not NO_SIDE_EFFECTS): call it with POST`);
+    }
     if (route.unary && served && (served.requestStream || served.responseStream)) {
       return this.plain(stream, method, 415, `${served.path} is a streaming method: Connect calls it with application/connect+${route.codec}`);
     }
     const request = typeof get === 'object' ? get : undefined;
-    if (route.codec === 'proto' || this.json.ready) return this.start(stream, headers, peer, route, request);
+    if (route.codec === 'proto' || this.json.ready) return this.start(stream, headers, from, route, request);
     // the JSON mapping loads with the first JSON request; its stream's events wait meanwhile
     const held = new HeldEvents(stream);
     this.json.load().then(
-      () => this.start(stream, headers, peer, route, request, held),
+      () => this.start(stream, headers, from, route, request, held),
       (err: Error) => this.plain(stream, method, 500, `the JSON codec did not load: ${err.message}`),
     );
   }
 
-  private start(stream: CallStream, headers: HeaderList, peer: string, route: Route, get: ConnectGet | undefined, held?: HeldEvents): void {
+  private start(stream: CallStream, headers: HeaderList, from: CallOrigin, route: Route, get: ConnectGet | undefined, held?: HeldEvents): void {
     const cors = corsHeaders(this.host.options.cors, headers);
     const translated = grpcHeaders(headers, route, get);
     let translating: TranslatingStream | undefined;
@@ -85,7 +95,7 @@ export class ProtocolRouter {
     }
     // every JSON route translates (GrpcStream at least), so held events can be replayed as if they came now
     if (held && translating) translating.held = true;
-    this.host.startCall(call, translated, peer, route.codec === 'json' ? (m) => this.json.method(m) : undefined);
+    this.host.startCall(call, translated, from, route.codec === 'json' ? (m) => this.json.method(m) : undefined);
     if (held) {
       if (translating) translating.held = false;
       if (!held.replay(stream)) return;

@@ -3,8 +3,9 @@ import type tls from 'node:tls';
 import type protobuf from 'protobufjs';
 import type { ConnectionObserver, ConnectionOptions } from '../../http2/index.js';
 import type { CallObservers, Encoding } from '../call/index.js';
-import type { Http1ServerOptions } from '../../http1-connection/index.js';
+import type { Http1Observer, Http1ServerOptions } from '../../http1-connection/index.js';
 import type { CorsOptions } from '../protocols/index.js';
+import type { ChannelzRegistry } from '../channelz/index.js';
 import type { ServerInterceptor } from './interceptors.js';
 
 /** Options of a server: the connection's, message limits, compression, TLS, health, reflection, workers, timeouts. */
@@ -17,8 +18,8 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
   compression?: Encoding;
   /** Messages shorter than this go uncompressed even under an encoding. Default 64 octets. */
   minCompressLength?: number;
-  /** Makes an observer for each new connection (tracing). */
-  observer?: (socket: Duplex) => ConnectionObserver | undefined;
+  /** Makes an observer for each new connection (tracing): HTTP/2's frames, or HTTP/1.1's octets (its `http1`). */
+  observer?: (socket: Duplex) => (ConnectionObserver & Http1Observer) | undefined;
   /**
    * Serve over TLS (node:tls) with ALPN "h2": key and cert at least. A client offering ALPN without h2 gets the TLS
    * alert no_application_protocol; one offering no ALPN is told in plain HTTP/1.1 (426) and disconnected. Default: plaintext HTTP/2 (prior knowledge).
@@ -34,6 +35,12 @@ export interface ServerOptions extends Omit<ConnectionOptions, 'observer'> {
    * can list, describe and call the services without .proto files. Default false.
    */
   reflection?: boolean;
+  /**
+   * gRFC A14 channelz: count this server's calls, connections and streams, and serve grpc.channelz.v1.Channelz with
+   * them. `true` makes a registry for this server (`server.channelz`); a ChannelzRegistry shared with clients
+   * (`createClient(…, { channelz: registry })`) serves theirs too. Default off: nothing is counted.
+   */
+  channelz?: boolean | ChannelzRegistry;
   /**
    * Serve from this many processes (node:cluster) on one port. The program runs again in each worker, so build the
    * server the same way on every run; in the primary, `listen` forks the workers and resolves once all listen.

@@ -4,14 +4,15 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode } from '../../frames/index.js';
 import { Connection, headerValue, type HeaderList, type Http2Stream } from '../../http2/index.js';
 import { DEFAULT_HTTP1_LIMITS } from '../../http1/index.js';
-import { ACCEPT_ENCODING, type CallStream, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, isEncoding, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, RichStatusCodec, Status } from '../call/index.js';
+import { ACCEPT_ENCODING, type CallObservers, type CallStream, combineObservers, DeadlineTimer, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, isEncoding, Metadata, MIN_COMPRESS_LENGTH, parseAcceptEncoding, parseTimeout, RichStatusCodec, Status } from '../call/index.js';
 import { chainServer } from './interceptors.js';
 import type { MethodDefinition, ServiceDefinition } from '../schema/index.js';
 import type { Handler, HandlersFor } from './handler-types.js';
 import { run, trailersOnly } from './run-handler.js';
 import type { ServerOptions } from './server-options.js';
-import { ProtocolRouter } from './protocol-router.js';
-import { healthService, HealthStatus, reflectionHandler, reflectionService, reflectionV1alphaService } from '../services/index.js';
+import { type CallOrigin, ProtocolRouter } from './protocol-router.js';
+import { channelzService, healthService, HealthStatus, reflectionHandler, reflectionService, reflectionV1alphaService } from '../services/index.js';
+import { channelzHandlers, ChannelzRegistry, serverCallCounting, type ServerNode } from '../channelz/index.js';
 import { ServerCall } from './server-call.js';
 import { Http1Connections } from './http1-connections.js';
 import { listenerAddress, listenOn, sniffTransport, type Transport } from './server-listener.js';
@@ -54,6 +55,11 @@ export class Server {
   private readonly router: ProtocolRouter;
   /** The connections that speak HTTP/1.1 (gRPC-Web and Connect only); undefined when the http1 option is false. */
   private readonly http1: Http1Connections | undefined;
+  /** What observes each call: telemetry's observers, and channelz's counting when it is on. */
+  private readonly observers: CallObservers | undefined;
+  /** gRFC A14: the registry this server counts into and serves (channelz option), and the server in it. */
+  readonly channelz: ChannelzRegistry | undefined;
+  private readonly channelzNode: ServerNode | undefined;
 
   constructor(options: ServerOptions = {}) {
     this.options = options;
@@ -62,12 +68,17 @@ export class Server {
       options,
       maxReceiveMessageLength: options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
       method: (path) => this.methods.get(path)?.method,
-      startCall: (stream, headers, peer, methodOf) => this.startCall(stream, headers, peer, methodOf),
+      startCall: (stream, headers, from, methodOf) => this.startCall(stream, headers, from, methodOf),
       expectEnd: (stream) => this.sweeper.expectEnd(stream),
     });
     if (options.http1 !== false) {
-      this.http1 = new Http1Connections(options.http1 ?? {}, (stream, headers, peer) => this.router.route(stream, headers, peer, '1.1'), () => this.checkDrained());
+      // a stream's body has no length: its messages are bounded by maxReceiveMessageLength, not the body
+      this.http1 = new Http1Connections({ maxBodyOctets: Infinity, ...options.http1 }, (stream, headers, peer) => this.router.route(stream, headers, { peer }, '1.1'), () => this.checkDrained(), options.observer);
     }
+    this.channelz = options.channelz === true ? new ChannelzRegistry() : options.channelz || undefined;
+    this.channelzNode = this.channelz?.addServer();
+    this.observers = this.channelz ? combineObservers(options.telemetry, serverCallCounting(this.channelz, this.channelzNode!)) : options.telemetry;
+    if (this.channelz) this.addService(channelzService, channelzHandlers(this.channelz));
     if (options.health) this.addService(healthService, this.health.handlers);
     if (options.reflection) {
       const ServerReflectionInfo = reflectionHandler(() => this.definitions);
@@ -115,6 +126,10 @@ export class Server {
 
   private async listenOn(where: net.ListenOptions): Promise<number> {
     this.listener = await listenOn(where, this.options.tls, this.http1 !== undefined, (socket, transport) => this.accept(socket, transport));
+    if (this.channelzNode) {
+      const address = this.listener.address();
+      this.channelzNode.addListenSocket(typeof address === 'string' ? { path: address } : { ip: address!.address, port: address!.port });
+    }
     return this.port;
   }
 
@@ -144,8 +159,9 @@ export class Server {
     const connection = new Connection(socket, 'server', { minPingInterval: 300_000, ...options, observer: observer?.(socket) });
     this.connections.add(connection);
     this.manageLifetime(connection);
-    const peer = socket instanceof net.Socket ? `${socket.remoteAddress}:${socket.remotePort}` : 'unknown';
-    connection.on('stream', (stream: Http2Stream, headers: HeaderList) => this.onStream(stream, headers, peer));
+    const from: CallOrigin = { peer: socket instanceof net.Socket ? `${socket.remoteAddress}:${socket.remotePort}` : 'unknown', connection };
+    if (this.channelzNode) this.channelzNode.addSocket(connection, unixEnd(this.listener));
+    connection.on('stream', (stream: Http2Stream, headers: HeaderList) => this.onStream(stream, headers, from));
     connection.on('close', () => {
       this.connections.delete(connection);
       this.checkDrained();
@@ -200,6 +216,7 @@ export class Server {
     timer.clear();
     clearTimeout(lingering);
     await closed;
+    this.channelzNode?.remove();
   }
 
   /** Closes every connection now; calls in flight fail on the client with UNAVAILABLE. */
@@ -210,6 +227,7 @@ export class Server {
     for (const call of [...this.calls]) call.stream.reset(ErrorCode.INTERNAL_ERROR);
     for (const connection of [...this.connections]) connection.destroy();
     this.http1?.destroy();
+    this.channelzNode?.remove();
     this.checkDrained();
   }
 
@@ -232,17 +250,17 @@ export class Server {
     return this.lastAccept.encodings;
   }
 
-  private onStream(stream: Http2Stream, headers: HeaderList, peer: string): void {
+  private onStream(stream: Http2Stream, headers: HeaderList, from: CallOrigin): void {
     // the common case first: gRPC over HTTP/2 with protobuf; gRPC-Web, Connect, JSON and the rest are routed
-    if (headerValue(headers, ':method') === 'POST' && headerValue(headers, 'content-type') === 'application/grpc') return this.startCall(stream, headers, peer);
-    this.router.route(stream, headers, peer);
+    if (headerValue(headers, ':method') === 'POST' && headerValue(headers, 'content-type') === 'application/grpc') return this.startCall(stream, headers, from);
+    this.router.route(stream, headers, from);
   }
 
   /** A call on its stream (HTTP/2's own, or a protocol's translation), its headers as gRPC carries them. */
-  private startCall(stream: CallStream, headers: HeaderList, peer: string, methodOf?: (method: MethodDefinition) => MethodDefinition): void {
+  private startCall(stream: CallStream, headers: HeaderList, from: CallOrigin, methodOf?: (method: MethodDefinition) => MethodDefinition): void {
     const path = headerValue(headers, ':path')!;
     const registered = this.methods.get(path);
-    const observer = this.options.telemetry?.serverCall?.({ path, registered: registered !== undefined, headers });
+    const observer = this.observers?.serverCall?.({ path, registered: registered !== undefined, headers, connection: from.connection });
     if (!registered) {
       const service = path.split('/')[1] ?? '';
       const details = this.services.has(service) ? `method ${path} is not implemented` : `unknown service ${service}`;
@@ -270,7 +288,7 @@ export class Server {
       method: methodOf ? methodOf(registered.method) : registered.method,
       metadata,
       deadline: timeout === undefined ? undefined : Date.now() + timeout,
-      peer,
+      peer: from.peer,
       maxReceiveMessageLength: this.options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
       maxSendMessageLength: this.options.maxSendMessageLength ?? Infinity,
       requestEncoding: encoding,
@@ -290,6 +308,12 @@ export class Server {
     }
     chainServer(interceptors, call, () => run(call, registered.handler))().catch((err: unknown) => call.sendError(err));
   }
+}
+
+/** A unix socket's path as the local end of its connections (node:net reports no address for them). */
+function unixEnd(listener: net.Server | undefined): { local?: { path: string } } {
+  const address = listener?.address();
+  return typeof address === 'string' ? { local: { path: address } } : {};
 }
 
 /** After shutdown's grace, how long the ended calls' trailers get to reach their clients before connections close. */

@@ -6,4 +6,5 @@ export { Fifo } from './fifo.js';
 export { ReceiveWindow, SendWindow } from './flow-control.js';
 export { contentLength, headerValue, malformedReason } from './headers.js';
 export { StreamStore } from './stream-store.js';
+export { StreamStats } from './stream-stats.js';
 export { CONNECTION_LOST, type HeaderList, Http2Stream, type StreamHandler, type StreamIo, type StreamState } from './stream.js';

@@ -1,5 +1,6 @@
 import { ClosedStreams, type CloseCause } from './closed-streams.js';
 import type { Http2Stream } from './stream.js';
+import type { StreamStats } from './stream-stats.js';
 
 /**
  * The streams of one connection (as Rust h2's store.rs and counts.rs): those not yet closed, keyed by id; how many
@@ -21,6 +22,8 @@ export class StreamStore {
   /** The header list sizes of the peer's live streams together (limits.maxOpenHeaderListOctets). */
   openHeaderOctets = 0;
   private readonly closed: ClosedStreams;
+  /** Counts for channelz, when asked for (undefined: nothing is counted). */
+  stats: StreamStats | undefined;
 
   constructor(
     private readonly role: 'client' | 'server',
@@ -65,6 +68,7 @@ export class StreamStore {
     stream.state = 'open';
     stream.counted = true;
     this.live.set(stream.id, stream);
+    if (this.stats) this.stats.opened(id === undefined);
   }
 
   /** Closes a stream for good: uncounted, forgotten but for its cause. False if it was not live. */
@@ -79,6 +83,7 @@ export class StreamStore {
       else this.activeLocal--;
     }
     this.closed.remember(stream.id, cause);
+    if (this.stats) this.stats.closed(cause === 'end');
     return true;
   }
 
