@@ -7,6 +7,7 @@ import http2 from 'node:http2';
 import t from 'tap';
 import { descriptorsOfRoots, registryOf } from '../src/codegen/index.js';
 import { loadProto, loadService, Server, Status, StatusError } from '../src/grpc/index.js';
+import { corsHeaders, EXPOSED_HEADERS } from '../src/grpc/protocols/index.js';
 import { calcHandler, PI_PROTO, piService } from '../examples/pi-service.js';
 import { PI_STREAMING_PROTO, piStreams, streamingHandlers } from '../examples/pi-streaming-service.js';
 
@@ -163,4 +164,14 @@ t.test('CORS: the preflight, and what a page may read', async (t) => {
   const call = await raw({ ':method': 'POST', ':path': '/pi.PiCalculator/Calc', 'content-type': 'application/proto', origin: 'https://page.example' }, Buffer.from([0x08, 0x64]));
   t.equal(call.headers['access-control-allow-origin'], 'https://page.example');
   t.match(call.headers['access-control-expose-headers'], /grpc-status, grpc-message, grpc-status-details-bin/);
+});
+
+t.test('CORS exposeHeaders: the application\'s metadata, and Connect unary\'s trailer- form of it', async (t) => {
+  const request: Array<[string, string]> = [[':method', 'POST'], ['origin', 'https://page.example']];
+  t.same(corsHeaders({ origins: ['https://page.example'], exposeHeaders: ['X-Answered-By', 'x-terms'] }, request), [
+    ['access-control-allow-origin', 'https://page.example'], ['vary', 'origin'],
+    ['access-control-expose-headers', `${EXPOSED_HEADERS}, x-answered-by, x-terms, trailer-x-answered-by, trailer-x-terms`],
+  ]);
+  t.same(corsHeaders({ origins: ['https://page.example'] }, request)[2], ['access-control-expose-headers', EXPOSED_HEADERS], 'by default the protocols\' headers only');
+  t.same(corsHeaders({ origins: ['https://page.example'], exposeHeaders: ['x-terms'] }, [['origin', 'https://evil.example']]), [], 'nothing for an origin not allowed');
 });

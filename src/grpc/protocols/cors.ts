@@ -9,6 +9,11 @@ export interface CorsOptions {
   origins: readonly string[] | '*' | ((origin: string) => boolean);
   /** Request headers allowed besides those the protocols use (default: any the preflight asks for). */
   allowHeaders?: readonly string[];
+  /**
+   * Response metadata a page may read besides the protocols' own headers: each name is exposed as it is and as
+   * `trailer-NAME`, the form Connect unary gives trailing metadata. Default none (the browser hides them).
+   */
+  exposeHeaders?: readonly string[];
   /** How long (seconds) a browser may cache a preflight; default 7200. */
   maxAge?: number;
   /** Access-Control-Allow-Credentials: cookies and client certificates come along. */
@@ -30,9 +35,16 @@ export function originAllowed(options: CorsOptions, origin: string): boolean {
 export function corsHeaders(options: CorsOptions | undefined, request: HeaderList): HeaderList {
   const origin = options && headerValue(request, 'origin');
   if (!options || !origin || !originAllowed(options, origin)) return [];
-  const out: HeaderList = [['access-control-allow-origin', origin], ['vary', 'origin'], ['access-control-expose-headers', EXPOSED_HEADERS]];
+  const out: HeaderList = [['access-control-allow-origin', origin], ['vary', 'origin'], ['access-control-expose-headers', exposedHeaders(options)]];
   if (options.credentials) out.push(['access-control-allow-credentials', 'true']);
   return out;
+}
+
+/** Access-Control-Expose-Headers: the protocols' headers, then the application's and their `trailer-` forms. */
+function exposedHeaders(options: CorsOptions): string {
+  if (!options.exposeHeaders || options.exposeHeaders.length === 0) return EXPOSED_HEADERS;
+  const names = options.exposeHeaders.map((h) => h.toLowerCase());
+  return [EXPOSED_HEADERS, ...names, ...names.map((h) => `trailer-${h}`)].join(', ');
 }
 
 /** The answer to a preflight (OPTIONS with access-control-request-method): 204 with what may come, or 403. */
