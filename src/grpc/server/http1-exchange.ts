@@ -9,6 +9,7 @@ const CONNECTION_FIELDS = new Set(['connection', 'keep-alive', 'proxy-connection
 /** Request octets handed to the call and not yet consumed before the body stops being read (as HTTP/2's window). */
 const RECEIVE_WINDOW = 65_535;
 const EMPTY = new Uint8Array(0);
+const uncork = (socket: Socket): void => socket.uncork();
 
 /**
  * One HTTP/1.1 exchange (a request and its response) as the stream a call runs on: the request line and fields as
@@ -61,6 +62,10 @@ export class Http1Exchange implements CallStream {
     const fields = headers.filter(([name]) => name[0] !== ':');
     // a response that ends with its head has no content: say so, rather than begin a chunked body
     if (endStream && !fields.some(([name]) => name === 'content-length')) fields.push(['content-length', '0']);
+    // the head and what follows in this turn (a Connect unary body, a first message) leave in one segment: a client
+    // that reads the head never waits on a body sent a packet later
+    this.socket.cork();
+    process.nextTick(uncork, this.socket);
     this.response.writeHead(Number(headerValue(headers, ':status') ?? 200), fields);
     if (endStream) this.finish();
   }
