@@ -248,11 +248,14 @@ async function firstOctets(port: number, pieces: string[]): Promise<Buffer> {
   return Buffer.concat(got);
 }
 
-t.test('RFC 9113 §3.4: an HTTP/1.x request line gets the HTTP/1.1 505; any other invalid preface GOAWAY PROTOCOL_ERROR', async (t) => {
+t.test('RFC 9113 §3.4: an HTTP/1.x request line is answered in HTTP/1.1 (served, or a 505 when http1 is off); any other invalid preface GOAWAY PROTOCOL_ERROR', async (t) => {
   const port = await piServer(t);
-  for (const pieces of [['GET / HTTP/1.1\r\nHost: x\r\n\r\n'], ['GE', 'T /pi HT', 'TP/1.0\r\n\r\n'], ['OPTIONS * HTTP/1.1\r\n\r\n']]) {
-    const answer = (await firstOctets(port, pieces)).toString('latin1');
-    t.match(answer, /^HTTP\/1\.1 505 HTTP Version Not Supported\r\n/, `${JSON.stringify(pieces.join(''))}: a readable 505`);
+  const http2Only = await piServer(t, { http1: false });
+  for (const pieces of [['GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], ['GE', 'T /pi HT', 'TP/1.0\r\n\r\n'], ['OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']]) {
+    const served = (await firstOctets(port, pieces)).toString('latin1');
+    t.match(served, /^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*This port serves gRPC, gRPC-Web and Connect/, `${JSON.stringify(pieces.join(''))}: served as HTTP/1.1, a readable 405`);
+    const refused = (await firstOctets(http2Only, pieces)).toString('latin1');
+    t.match(refused, /^HTTP\/1\.1 505 HTTP Version Not Supported\r\n/, `${JSON.stringify(pieces.join(''))}: with http1 off, a readable 505`);
   }
   for (const preface of ['INVALID CONNECTION PREFACE\r\n\r\n', 'GET /no-version\r\n\r\n', 'POST / HTTP/2.0\r\n\r\nSM\r\n\r\n', 'PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n']) {
     const answer = await firstOctets(port, [preface]);

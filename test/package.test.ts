@@ -37,7 +37,7 @@ t.test('npm pack: a tarball of what a user needs, and nothing else', async (t) =
   }
   const stray = paths.filter((p) => /^(test|bench|examples|scripts|src|\.ci|artifacts|docs|coverage|node_modules)\//.test(p) || /fixtures|\.test\.|tsbuildinfo/.test(p));
   t.same(stray, [], 'no tests, benches, fixtures, sources or .ci');
-  t.ok(packed.size < 768 * 1024, `tarball ${(packed.size / 1024).toFixed(0)} KiB (< 768 KiB; over half of it unpacked is the source maps with their sources), unpacked ${(packed.unpackedSize / 1024).toFixed(0)} KiB, ${paths.length} files`);
+  t.ok(packed.size < 1024 * 1024, `tarball ${(packed.size / 1024).toFixed(0)} KiB (< 1 MiB, with HTTP/1.1, gRPC-Web, Connect, channelz and binary logging; over half of it unpacked is the source maps with their sources), unpacked ${(packed.unpackedSize / 1024).toFixed(0)} KiB, ${paths.length} files`);
   t.comment(`tarball: ${(packed.size / 1024).toFixed(0)} KiB, unpacked ${(packed.unpackedSize / 1024).toFixed(0)} KiB, ${paths.length} files`);
 });
 

@@ -1,8 +1,8 @@
-import type { Attributes, Counter, Histogram, Meter, MeterProvider } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter, MeterProvider } from './otel-types.js';
 import { type ClientCallObserver, type ClientCallStart, type ServerCallObserver, type ServerCallStart, statusName } from '../call/index.js';
 
 // gRFC A66: the per-call metrics of a gRPC client and server, recorded through an OpenTelemetry MeterProvider.
-// Only types come from @opentelemetry/api: the provider the application passes does the work.
+// No import of @opentelemetry/api at all (its shapes are in otel-types.ts): the provider the application passes does the work.
 
 /** gRFC A66 "Latency" buckets, in seconds. */
 export const LATENCY_BUCKETS = [0, 0.00001, 0.00005, 0.0001, 0.0003, 0.0006, 0.0008, 0.001, 0.002, 0.003, 0.004, 0.005, 0.006, 0.008, 0.01, 0.013, 0.016, 0.02, 0.025, 0.03, 0.04, 0.05, 0.065, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5, 0.65, 0.8, 1, 2, 5, 10, 20, 50, 100];

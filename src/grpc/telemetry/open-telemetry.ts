@@ -1,9 +1,9 @@
-import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import type { MeterProvider, OtelApi, TracerProvider } from './otel-types.js';
 import type { HeaderList } from '../../http2/index.js';
 import type { CallObservers, ClientCallObserver, ClientCallStart, ServerCallObserver, ServerCallStart } from '../call/index.js';
 import { CallMetrics } from './metrics.js';
 import type { Propagation } from './trace-context.js';
-import { CallTracing, type OtelApi } from './tracing.js';
+import { CallTracing } from './tracing.js';
 
 /** What openTelemetry() measures and traces with. */
 export interface OpenTelemetryOptions {

@@ -1,4 +1,4 @@
-import type * as otel from '@opentelemetry/api';
+import type * as otel from './otel-types.js';
 import type { HeaderList } from '../../http2/index.js';
 import { type ClientCallObserver, type ClientCallStart, type MessageObserver, type ServerCallObserver, type ServerCallStart, Status, statusName } from '../call/index.js';
 import { extractTraceContext, injectTraceContext, type Propagation } from './trace-context.js';
@@ -9,7 +9,7 @@ import { extractTraceContext, injectTraceContext, type Propagation } from './tra
 // that context. Each message in or out is an event on the attempt's or the server call's span.
 
 /** The @opentelemetry/api module, loaded by openTelemetry() only when tracing is asked for. */
-export type OtelApi = typeof otel;
+export type OtelApi = otel.OtelApi;
 
 // @opentelemetry/api's enums, by value: this file imports only its types
 const SPAN_KIND_SERVER = 1;
