@@ -120,6 +120,30 @@ t.test('pipelined requests are answered in order, byte-exact; Connection: close 
     'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nab', 'a client that half-closes after its request gets the response, then the connection ends');
 });
 
+t.test('pipelining without reading: the next request waits until the last answer drains; unread for idleTimeoutMs closes', async (t) => {
+  let answered = 0;
+  const answer = Buffer.alloc(64 * 1024, 0x61);
+  const { port, connections } = await ourServer(t, async (request, response) => {
+    await request.body.bytes();
+    answered++;
+    response.writeHead(200, [['content-length', String(answer.length)]]);
+    response.write(answer);
+    response.end();
+  }, { idleTimeoutMs: 300 });
+  const socket = net.connect(port, '127.0.0.1');
+  socket.pause(); // never reads: 2000 answers of 64 KiB would be 128 MiB held by the server
+  socket.on('error', () => {});
+  t.teardown(() => socket.destroy());
+  socket.write('GET /x HTTP/1.1\r\nhost: a\r\n\r\n'.repeat(2000));
+  await until(() => connections[0]?.socket.writableNeedDrain === true && answered > 0, 'the server waits for the client to read');
+  const atStall = answered;
+  const held = connections[0]!.socket.writableLength;
+  await connections[0]!.closed; // the server's side: a paused client socket would not see the reset
+  t.ok(answered < 2000, `answers stop once the client stops reading (${answered} of 2000, the rest in kernel buffers)`);
+  t.equal(answered, atStall, 'no request taken while answers sat unread');
+  t.ok(held <= 2 * answer.length, `the server holds at most about one answer (${held} octets)`);
+});
+
 t.test('refused input: a minimal error response with its status, then close', async (t) => {
   const { port } = await ourServer(t, echo, { maxHeaderCount: 3 });
   const cases: Array<[string, number]> = [

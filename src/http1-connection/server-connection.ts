@@ -16,7 +16,9 @@
 //
 // Requests are taken one at a time (RFC 9112 §9.3.2 pipelining, bounded): once a request is complete and its
 // response is outstanding, anything pipelined waits parsed in a backlog, and the socket is paused only once that
-// backlog holds more than bodyHighWaterMark octets or MAX_BACKLOG_EVENTS events. Reading on meanwhile is what lets
+// backlog holds more than bodyHighWaterMark octets or MAX_BACKLOG_EVENTS events. The next request is taken only
+// once the socket has taken the last response (no 'drain' owed): a peer that pipelines without reading would
+// otherwise pile our answers up in memory; one that leaves them unread for idleTimeoutMs is closed. Reading on meanwhile is what lets
 // a peer that leaves (FIN or RST) be seen while its response is still being made, so its call can be cancelled.
 // Refused input gets a minimal error response with `connection: close`, then the connection ends.
 import type { Socket } from 'node:net';
@@ -59,7 +61,9 @@ export class Http1ServerConnection {
   private backlog: Array<Http1Event<RequestHead>> = [];
   private backlogOctets = 0;
   private timer: NodeJS.Timeout | undefined;
-  private timerKind: 'idle' | 'headers' | undefined;
+  private timerKind: 'idle' | 'headers' | 'unread' | undefined;
+  /** Responses wait unread in the socket's buffer: requests stay in the backlog until it drains. */
+  private waitingDrain = false;
   private closing = false;
   private refused = false;
   readonly closed: Promise<void>;
@@ -115,7 +119,7 @@ export class Http1ServerConnection {
 
   private dispatch(event: Http1Event<RequestHead>): void {
     const current = this.current;
-    if (current?.requestEnded || this.backlog.length > 0) {
+    if (current?.requestEnded || this.backlog.length > 0 || this.waitingDrain) {
       this.backlog.push(event); // pipelined: waits until the response in progress ends
       if (event.type === 'data') this.backlogOctets += event.data.length;
       if (this.backlogOctets > this.highWaterMark || this.backlog.length > MAX_BACKLOG_EVENTS) this.socket.pause();
@@ -168,7 +172,7 @@ export class Http1ServerConnection {
     this.socket.end(serializeResponseHead(500, [['content-length', '0'], ['connection', 'close']]));
   }
 
-  /** The response ended: close, or take the next request (from the backlog first, then the socket). */
+  /** The response ended: close, or take the next request once the socket has taken the response. */
   private finish(exchange: Exchange): void {
     if (this.current !== exchange) return;
     if (!exchange.keepAlive || this.closing) {
@@ -190,6 +194,27 @@ export class Http1ServerConnection {
     }
     this.clearTimer();
     this.current = undefined;
+    if (this.socket.writableNeedDrain) return this.awaitDrain();
+    this.takeNext();
+  }
+
+  /** The peer has not read what we wrote: nothing more is read or answered until it does, idleTimeoutMs at most. */
+  private awaitDrain(): void {
+    this.waitingDrain = true;
+    this.socket.pause();
+    const ms = this.parser.limits.idleTimeoutMs;
+    this.timerKind = 'unread';
+    this.timer = setTimeout(() => this.socket.destroy(), ms); // end() would wait behind the unread octets
+    this.timer.unref();
+    this.socket.once('drain', () => {
+      this.waitingDrain = false;
+      this.clearTimer();
+      if (!this.socket.destroyed) this.takeNext();
+    });
+  }
+
+  /** Takes the next request: from the backlog first, then the socket. */
+  private takeNext(): void {
     const backlog = this.backlog;
     this.backlog = [];
     this.backlogOctets = 0;
@@ -221,6 +246,7 @@ export class Http1ServerConnection {
 
   /** Idle between requests (idleTimeoutMs), or a head begun but not finished (headersTimeoutMs, answered 408). */
   private armTimer(): void {
+    if (this.waitingDrain) return; // the 'unread' timer runs
     if (this.socket.destroyed || this.refused || this.current) return this.clearTimer(); // a handler's time is its own
     const kind = this.parser.idle ? 'idle' : 'headers';
     if (this.timerKind === kind) return;
