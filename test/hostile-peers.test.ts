@@ -249,7 +249,7 @@ async function firstOctets(port: number, pieces: string[]): Promise<Buffer> {
 }
 
 t.test('RFC 9113 §3.4: an HTTP/1.x request line gets the HTTP/1.1 505; any other invalid preface GOAWAY PROTOCOL_ERROR', async (t) => {
-  const port = await piServer(t);
+  const port = await piServer(t, { http1: false }); // HTTP/2 only: with HTTP/1.1 on (the default), test/server-http1.test.ts
   for (const pieces of [['GET / HTTP/1.1\r\nHost: x\r\n\r\n'], ['GE', 'T /pi HT', 'TP/1.0\r\n\r\n'], ['OPTIONS * HTTP/1.1\r\n\r\n']]) {
     const answer = (await firstOctets(port, pieces)).toString('latin1');
     t.match(answer, /^HTTP\/1\.1 505 HTTP Version Not Supported\r\n/, `${JSON.stringify(pieces.join(''))}: a readable 505`);
