@@ -144,6 +144,41 @@ t.test('pipelining without reading: the next request waits until the last answer
   t.ok(held <= 2 * answer.length, `the server holds at most about one answer (${held} octets)`);
 });
 
+t.test('a peer that never closes its side: cut off lingerTimeoutMs after our close; a trickled body answered early, after headersTimeoutMs', async (t) => {
+  const { port, connections } = await ourServer(t, (_request, response) => {
+    response.writeHead(200, [['content-length', '2']]);
+    response.write(Buffer.from('ok'));
+    response.end(); // answered without reading the body
+  }, { lingerTimeoutMs: 200, headersTimeoutMs: 300 });
+  const gone = async (i: number) => {
+    await until(() => connections[i] !== undefined, 'a connection');
+    let closed = false;
+    void connections[i]!.closed.then(() => (closed = true));
+    await until(() => closed, `the server closes connection ${i}`, 10_000);
+  };
+  // a refused request: 400 and our FIN; the peer (allowHalfOpen) never answers the FIN and keeps its side open
+  const refused = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => refused.write('GET / HTTP/1.1\nHost: x\n\n'));
+  refused.on('error', () => {});
+  t.teardown(() => refused.destroy());
+  let got = '';
+  refused.on('data', (d) => (got += d));
+  await gone(0);
+  t.match(got, /^HTTP\/1\.1 400 /, 'refused with 400');
+  t.notOk(refused.destroyed, 'the peer never closed: the server cut it off itself');
+  // a body of 1000 octets announced, one octet every 50 ms: the rest of a request answered early gets
+  // headersTimeoutMs in all, however often an octet comes
+  const slow = net.connect(port, '127.0.0.1', () => slow.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n'));
+  slow.on('error', () => {});
+  const trickle = setInterval(() => slow.write('a'), 50);
+  t.teardown(() => {
+    clearInterval(trickle);
+    slow.destroy();
+  });
+  const started = Date.now();
+  await gone(1);
+  t.ok(Date.now() - started < 5000, `closed ${Date.now() - started} ms after the answer, though octets kept coming`);
+});
+
 t.test('refused input: a minimal error response with its status, then close', async (t) => {
   const { port } = await ourServer(t, echo, { maxHeaderCount: 3 });
   const cases: Array<[string, number]> = [

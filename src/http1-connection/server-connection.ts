@@ -66,6 +66,9 @@ export class Http1ServerConnection {
   private waitingDrain = false;
   private closing = false;
   private refused = false;
+  /** Our side is closed (FIN sent or queued): the peer has lingerTimeoutMs to close its side. */
+  private ended = false;
+  private linger: NodeJS.Timeout | undefined;
   readonly closed: Promise<void>;
 
   constructor(
@@ -82,6 +85,7 @@ export class Http1ServerConnection {
     socket.on('error', () => {}); // the 'close' that follows cleans up
     socket.on('close', () => {
       this.clearTimer();
+      if (this.linger) clearTimeout(this.linger);
       this.current?.body.fail(new Error('connection closed'));
     });
     this.armTimer();
@@ -90,11 +94,11 @@ export class Http1ServerConnection {
   /** Ends the connection once the current response is done (or now, if there is none). */
   close(): void {
     this.closing = true;
-    if (!this.current) this.socket.end();
+    if (!this.current) this.end();
   }
 
   private onData(data: Buffer): void {
-    if (this.refused) return;
+    if (this.refused || this.ended) return;
     let events: Array<Http1Event<RequestHead>>;
     try {
       events = this.parser.push(data);
@@ -112,7 +116,7 @@ export class Http1ServerConnection {
       // a request cut short: nothing to answer
     }
     // a half-closed client (allowHalfOpen servers) still gets its response; a request cut short ends its body in error
-    if (!this.current) this.socket.end();
+    if (!this.current) this.end();
     else if (!this.current.requestEnded) this.current.body.fail(new Error('client closed before the request ended'));
     else this.closing = true;
   }
@@ -169,14 +173,14 @@ export class Http1ServerConnection {
       return;
     }
     exchange.keepAlive = false;
-    this.socket.end(serializeResponseHead(500, [['content-length', '0'], ['connection', 'close']]));
+    this.end(serializeResponseHead(500, [['content-length', '0'], ['connection', 'close']]));
   }
 
   /** The response ended: close, or take the next request once the socket has taken the response. */
   private finish(exchange: Exchange): void {
     if (this.current !== exchange) return;
     if (!exchange.keepAlive || this.closing) {
-      this.socket.end();
+      this.end();
       return;
     }
     if (!exchange.requestEnded) {
@@ -188,7 +192,7 @@ export class Http1ServerConnection {
       exchange.body.fail(new Error('the response ended before the request'));
       this.socket.resume();
       this.clearTimer();
-      this.timer = setTimeout(() => this.socket.end(), this.parser.limits.headersTimeoutMs);
+      this.timer = setTimeout(() => this.end(), this.parser.limits.headersTimeoutMs);
       this.timer.unref();
       return;
     }
@@ -236,17 +240,31 @@ export class Http1ServerConnection {
       return;
     }
     const text = Buffer.from(`${error.message}\n`, 'latin1');
-    this.socket.end(Buffer.concat([
+    this.end(Buffer.concat([
       serializeResponseHead(status, [['content-type', 'text/plain'], ['content-length', String(text.length)], ['connection', 'close']], reasonPhrase(status)),
       text,
     ]));
-    this.socket.pause();
+    this.socket.resume(); // what follows is read and dropped, so the peer's close is seen
     this.clearTimer();
+  }
+
+  /**
+   * RFC 9112 §9.6: closes our side once what is written has gone (FIN), and reads on so the peer's close is seen; a
+   * peer that keeps its side open lingerTimeoutMs longer (never answering our FIN) is cut off.
+   */
+  private end(last?: Uint8Array): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (last) this.socket.end(last);
+    else this.socket.end();
+    this.linger = setTimeout(() => this.socket.destroy(), this.parser.limits.lingerTimeoutMs);
+    this.linger.unref();
   }
 
   /** Idle between requests (idleTimeoutMs), or a head begun but not finished (headersTimeoutMs, answered 408). */
   private armTimer(): void {
-    if (this.waitingDrain) return; // the 'unread' timer runs
+    // the 'unread' timer, or the one bounding the rest of a request answered early: more octets do not restart them
+    if (this.waitingDrain || this.current?.draining) return;
     if (this.socket.destroyed || this.refused || this.current) return this.clearTimer(); // a handler's time is its own
     const kind = this.parser.idle ? 'idle' : 'headers';
     if (this.timerKind === kind) return;
@@ -254,7 +272,7 @@ export class Http1ServerConnection {
     const ms = kind === 'idle' ? this.parser.limits.idleTimeoutMs : this.parser.limits.headersTimeoutMs;
     this.timerKind = kind;
     this.timer = setTimeout(() => {
-      if (kind === 'idle') this.socket.end();
+      if (kind === 'idle') this.end();
       else this.refuse(new Http1Error(408, `request head not received within ${ms} ms`, 'headersTimeoutMs'));
     }, ms);
     this.timer.unref();
