@@ -35,7 +35,7 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-function latencies(list: number[]): { p50: number; p99: number } {
+export function latencies(list: number[]): { p50: number; p99: number } {
   const sorted = Float64Array.from(list).sort();
   return { p50: quantile(sorted as unknown as number[], 0.5), p99: quantile(sorted as unknown as number[], 0.99) };
 }

@@ -120,6 +120,65 @@ t.test('pipelined requests are answered in order, byte-exact; Connection: close 
     'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nab', 'a client that half-closes after its request gets the response, then the connection ends');
 });
 
+t.test('pipelining without reading: the next request waits until the last answer drains; unread for idleTimeoutMs closes', async (t) => {
+  let answered = 0;
+  const answer = Buffer.alloc(64 * 1024, 0x61);
+  const { port, connections } = await ourServer(t, async (request, response) => {
+    await request.body.bytes();
+    answered++;
+    response.writeHead(200, [['content-length', String(answer.length)]]);
+    response.write(answer);
+    response.end();
+  }, { idleTimeoutMs: 300 });
+  const socket = net.connect(port, '127.0.0.1');
+  socket.pause(); // never reads: 2000 answers of 64 KiB would be 128 MiB held by the server
+  socket.on('error', () => {});
+  t.teardown(() => socket.destroy());
+  socket.write('GET /x HTTP/1.1\r\nhost: a\r\n\r\n'.repeat(2000));
+  await until(() => connections[0]?.socket.writableNeedDrain === true && answered > 0, 'the server waits for the client to read');
+  const atStall = answered;
+  const held = connections[0]!.socket.writableLength;
+  await connections[0]!.closed; // the server's side: a paused client socket would not see the reset
+  t.ok(answered < 2000, `answers stop once the client stops reading (${answered} of 2000, the rest in kernel buffers)`);
+  t.equal(answered, atStall, 'no request taken while answers sat unread');
+  t.ok(held <= 2 * answer.length, `the server holds at most about one answer (${held} octets)`);
+});
+
+t.test('a peer that never closes its side: cut off lingerTimeoutMs after our close; a trickled body answered early, after headersTimeoutMs', async (t) => {
+  const { port, connections } = await ourServer(t, (_request, response) => {
+    response.writeHead(200, [['content-length', '2']]);
+    response.write(Buffer.from('ok'));
+    response.end(); // answered without reading the body
+  }, { lingerTimeoutMs: 200, headersTimeoutMs: 300 });
+  const gone = async (i: number) => {
+    await until(() => connections[i] !== undefined, 'a connection');
+    let closed = false;
+    void connections[i]!.closed.then(() => (closed = true));
+    await until(() => closed, `the server closes connection ${i}`, 10_000);
+  };
+  // a refused request: 400 and our FIN; the peer (allowHalfOpen) never answers the FIN and keeps its side open
+  const refused = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => refused.write('GET / HTTP/1.1\nHost: x\n\n'));
+  refused.on('error', () => {});
+  t.teardown(() => refused.destroy());
+  let got = '';
+  refused.on('data', (d) => (got += d));
+  await gone(0);
+  t.match(got, /^HTTP\/1\.1 400 /, 'refused with 400');
+  t.notOk(refused.destroyed, 'the peer never closed: the server cut it off itself');
+  // a body of 1000 octets announced, one octet every 50 ms: the rest of a request answered early gets
+  // headersTimeoutMs in all, however often an octet comes
+  const slow = net.connect(port, '127.0.0.1', () => slow.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n'));
+  slow.on('error', () => {});
+  const trickle = setInterval(() => slow.write('a'), 50);
+  t.teardown(() => {
+    clearInterval(trickle);
+    slow.destroy();
+  });
+  const started = Date.now();
+  await gone(1);
+  t.ok(Date.now() - started < 5000, `closed ${Date.now() - started} ms after the answer, though octets kept coming`);
+});
+
 t.test('refused input: a minimal error response with its status, then close', async (t) => {
   const { port } = await ourServer(t, echo, { maxHeaderCount: 3 });
   const cases: Array<[string, number]> = [

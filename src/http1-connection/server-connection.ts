@@ -17,7 +17,9 @@
 //
 // Requests are taken one at a time (RFC 9112 §9.3.2 pipelining, bounded): once a request is complete and its
 // response is outstanding, anything pipelined waits parsed in a backlog, and the socket is paused only once that
-// backlog holds more than bodyHighWaterMark octets or MAX_BACKLOG_EVENTS events. Reading on meanwhile is what lets
+// backlog holds more than bodyHighWaterMark octets or MAX_BACKLOG_EVENTS events. The next request is taken only
+// once the socket has taken the last response (no 'drain' owed): a peer that pipelines without reading would
+// otherwise pile our answers up in memory; one that leaves them unread for idleTimeoutMs is closed. Reading on meanwhile is what lets
 // a peer that leaves (FIN or RST) be seen while its response is still being made, so its call can be cancelled.
 // Refused input gets a minimal error response with `connection: close`, then the connection ends.
 import type { Socket } from 'node:net';
@@ -63,10 +65,15 @@ export class Http1ServerConnection {
   private backlog: Array<Http1Event<RequestHead>> = [];
   private backlogOctets = 0;
   private timer: NodeJS.Timeout | undefined;
-  private timerKind: 'idle' | 'headers' | undefined;
+  private timerKind: 'idle' | 'headers' | 'unread' | undefined;
+  /** Responses wait unread in the socket's buffer: requests stay in the backlog until it drains. */
+  private waitingDrain = false;
   private closing = false;
   private refused = false;
   private readonly observer: Http1Observer | undefined;
+  /** Our side is closed (FIN sent or queued): the peer has lingerTimeoutMs to close its side. */
+  private ended = false;
+  private linger: NodeJS.Timeout | undefined;
   readonly closed: Promise<void>;
 
   constructor(
@@ -84,6 +91,7 @@ export class Http1ServerConnection {
     socket.on('error', () => {}); // the 'close' that follows cleans up
     socket.on('close', () => {
       this.clearTimer();
+      if (this.linger) clearTimeout(this.linger);
       this.current?.body.fail(new Error('connection closed'));
       if (this.observer !== undefined) this.observer.closed?.();
     });
@@ -93,11 +101,11 @@ export class Http1ServerConnection {
   /** Ends the connection once the current response is done (or now, if there is none). */
   close(): void {
     this.closing = true;
-    if (!this.current) this.socket.end();
+    if (!this.current) this.end();
   }
 
   private onData(data: Buffer): void {
-    if (this.refused) return;
+    if (this.refused || this.ended) return;
     if (this.observer !== undefined) this.observer.http1?.('in', data);
     let events: Array<Http1Event<RequestHead>>;
     try {
@@ -116,14 +124,14 @@ export class Http1ServerConnection {
       // a request cut short: nothing to answer
     }
     // a half-closed client (allowHalfOpen servers) still gets its response; a request cut short ends its body in error
-    if (!this.current) this.socket.end();
+    if (!this.current) this.end();
     else if (!this.current.requestEnded) this.current.body.fail(new Error('client closed before the request ended'));
     else this.closing = true;
   }
 
   private dispatch(event: Http1Event<RequestHead>): void {
     const current = this.current;
-    if (current?.requestEnded || this.backlog.length > 0) {
+    if (current?.requestEnded || this.backlog.length > 0 || this.waitingDrain) {
       this.backlog.push(event); // pipelined: waits until the response in progress ends
       if (event.type === 'data') this.backlogOctets += event.data.length;
       if (this.backlogOctets > this.highWaterMark || this.backlog.length > MAX_BACKLOG_EVENTS) this.socket.pause();
@@ -173,14 +181,14 @@ export class Http1ServerConnection {
       return;
     }
     exchange.keepAlive = false;
-    this.socket.end(this.told(serializeResponseHead(500, [['content-length', '0'], ['connection', 'close']])));
+    this.end(this.told(serializeResponseHead(500, [['content-length', '0'], ['connection', 'close']])));
   }
 
-  /** The response ended: close, or take the next request (from the backlog first, then the socket). */
+  /** The response ended: close, or take the next request once the socket has taken the response. */
   private finish(exchange: Exchange): void {
     if (this.current !== exchange) return;
     if (!exchange.keepAlive || this.closing) {
-      this.socket.end();
+      this.end();
       return;
     }
     if (!exchange.requestEnded) {
@@ -192,12 +200,33 @@ export class Http1ServerConnection {
       exchange.body.fail(new Error('the response ended before the request'));
       this.socket.resume();
       this.clearTimer();
-      this.timer = setTimeout(() => this.socket.end(), this.parser.limits.headersTimeoutMs);
+      this.timer = setTimeout(() => this.end(), this.parser.limits.headersTimeoutMs);
       this.timer.unref();
       return;
     }
     this.clearTimer();
     this.current = undefined;
+    if (this.socket.writableNeedDrain) return this.awaitDrain();
+    this.takeNext();
+  }
+
+  /** The peer has not read what we wrote: nothing more is read or answered until it does, idleTimeoutMs at most. */
+  private awaitDrain(): void {
+    this.waitingDrain = true;
+    this.socket.pause();
+    const ms = this.parser.limits.idleTimeoutMs;
+    this.timerKind = 'unread';
+    this.timer = setTimeout(() => this.socket.destroy(), ms); // end() would wait behind the unread octets
+    this.timer.unref();
+    this.socket.once('drain', () => {
+      this.waitingDrain = false;
+      this.clearTimer();
+      if (!this.socket.destroyed) this.takeNext();
+    });
+  }
+
+  /** Takes the next request: from the backlog first, then the socket. */
+  private takeNext(): void {
     const backlog = this.backlog;
     this.backlog = [];
     this.backlogOctets = 0;
@@ -219,12 +248,25 @@ export class Http1ServerConnection {
       return;
     }
     const text = Buffer.from(`${error.message}\n`, 'latin1');
-    this.socket.end(this.told(Buffer.concat([
+    this.end(this.told(Buffer.concat([
       serializeResponseHead(status, [['content-type', 'text/plain'], ['content-length', String(text.length)], ['connection', 'close']], reasonPhrase(status)),
       text,
     ])));
-    this.socket.pause();
+    this.socket.resume(); // what follows is read and dropped, so the peer's close is seen
     this.clearTimer();
+  }
+
+  /**
+   * RFC 9112 §9.6: closes our side once what is written has gone (FIN), and reads on so the peer's close is seen; a
+   * peer that keeps its side open lingerTimeoutMs longer (never answering our FIN) is cut off.
+   */
+  private end(last?: Uint8Array): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (last) this.socket.end(last);
+    else this.socket.end();
+    this.linger = setTimeout(() => this.socket.destroy(), this.parser.limits.lingerTimeoutMs);
+    this.linger.unref();
   }
 
   /** Octets about to be written, told to the observer first (tracing). */
@@ -235,6 +277,8 @@ export class Http1ServerConnection {
 
   /** Idle between requests (idleTimeoutMs), or a head begun but not finished (headersTimeoutMs, answered 408). */
   private armTimer(): void {
+    // the 'unread' timer, or the one bounding the rest of a request answered early: more octets do not restart them
+    if (this.waitingDrain || this.current?.draining) return;
     if (this.socket.destroyed || this.refused || this.current) return this.clearTimer(); // a handler's time is its own
     const kind = this.parser.idle ? 'idle' : 'headers';
     if (this.timerKind === kind) return;
@@ -242,7 +286,7 @@ export class Http1ServerConnection {
     const ms = kind === 'idle' ? this.parser.limits.idleTimeoutMs : this.parser.limits.headersTimeoutMs;
     this.timerKind = kind;
     this.timer = setTimeout(() => {
-      if (kind === 'idle') this.socket.end();
+      if (kind === 'idle') this.end();
       else this.refuse(new Http1Error(408, `request head not received within ${ms} ms`, 'headersTimeoutMs'));
     }, ms);
     this.timer.unref();

@@ -19,6 +19,8 @@ export interface Http1Limits {
   idleTimeoutMs: number;
   /** Milliseconds a peer has to send a whole head once its first octet arrived (slow-headers guard; transport). */
   headersTimeoutMs: number;
+  /** Milliseconds a peer has to close its side once we closed ours (RFC 9112 §9.6), then it is cut off (transport). */
+  lingerTimeoutMs: number;
 }
 
 export const DEFAULT_HTTP1_LIMITS: Readonly<Http1Limits> = Object.freeze({
@@ -30,6 +32,7 @@ export const DEFAULT_HTTP1_LIMITS: Readonly<Http1Limits> = Object.freeze({
   maxChunkExtensionOctets: 1024,
   idleTimeoutMs: 60_000,
   headersTimeoutMs: 10_000,
+  lingerTimeoutMs: 5_000,
 });
 
 /** The defaults with the given bounds replaced; a bound that is not a non-negative number is a TypeError. */

@@ -5,11 +5,12 @@
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 /** RFC 9112 §3: method SP request-target SP HTTP-version CRLF (a bare LF is tolerated here, as RFC 9112 §2.2 allows). */
 const REQUEST_LINE = /^(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH) [!-~]+ HTTP\/1\.[01]\r?\n/;
-/** The longest request line waited for before the octets count as an invalid preface. */
+/** The longest request line waited for; past it, a method and a space say HTTP/1.x (the rest is the parser's). */
 const MAX_REQUEST_LINE = 8192;
 
 /**
- * Looks at a server's first octets until it knows what they are: 'http1' (a whole HTTP/1.x request line), 'h2'
+ * Looks at a server's first octets until it knows what they are: 'http1' (a whole HTTP/1.x request line, or a method,
+ * a space and more than MAX_REQUEST_LINE octets without a line end: too long, answered 414 by HTTP/1.1), 'h2'
  * (anything else: the HTTP/2 frame decoder then checks the preface), or 'more' while they could still become a
  * request line. The octets are kept meanwhile and handed back whole by take().
  */
@@ -25,7 +26,10 @@ export class Http1Sniffer {
     const space = head.indexOf(' ');
     const method = space < 0 ? head : head.slice(0, space);
     const couldBe = space < 0 ? METHODS.some((m) => m.startsWith(method)) : METHODS.includes(method);
-    return couldBe && !head.includes('\n') && head.length < MAX_REQUEST_LINE ? 'more' : 'h2';
+    if (!couldBe || head.includes('\n')) return 'h2';
+    if (head.length < MAX_REQUEST_LINE) return 'more';
+    // a method and a space, then a line longer than we wait for: HTTP/1.x all the same, whose parser answers 414
+    return space > 0 ? 'http1' : 'h2';
   }
 
   /** Every octet pushed, in one buffer. */

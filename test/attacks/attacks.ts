@@ -17,6 +17,8 @@ export interface AttackResult {
   grpcStatuses: Map<string, number>;
   /** Frames (or requests, or connections) the attacker sent. */
   sent: number;
+  /** HTTP/1.1: the first response that was not a 200, its status, reason and content (ours names the limit). */
+  refusal?: string;
 }
 
 export interface Attack {

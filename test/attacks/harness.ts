@@ -1,9 +1,13 @@
-// Runs one attack against a server in its own process (ours or grpc-js): the server's memory is sampled while it
-// lasts, and a well-behaved client on its own connection keeps calling meanwhile.
+// Runs one attack against a server in its own process (ours, grpc-js or connect-node): the server's memory is sampled
+// while it lasts, and well-behaved clients on their own connections keep calling meanwhile: gRPC over HTTP/2 (our
+// client), and for the HTTP/1.1 attacks a Connect call over HTTP/1.1 too (connect-node's transport).
+import { createClient as createConnectClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { createClient } from '../../src/grpc/index.js';
-import { piService } from '../../examples/pi-service.js';
+import { descriptorsOfRoots, registryOf } from '../../src/codegen/index.js';
+import { createClient, loadProto } from '../../src/grpc/index.js';
+import { PI_PROTO, piService } from '../../examples/pi-service.js';
 import { childEnv } from '../peers.js';
 import type { Attack, AttackResult } from './attacks.js';
 
@@ -15,8 +19,10 @@ export interface Stats {
   connections?: number;
 }
 
+export type TargetKind = 'ours' | 'grpc-js' | 'connect-node';
+
 export interface Target {
-  kind: 'ours' | 'grpc-js';
+  kind: TargetKind;
   port: number;
   /** Lines the server printed ("closed …", "error …"). */
   said: string[];
@@ -26,7 +32,7 @@ export interface Target {
 }
 
 /** Starts test/attacks/target.ts; `options` are our Server's options (limits shortened for the tests). */
-export async function startTarget(kind: 'ours' | 'grpc-js', options: object = {}): Promise<Target> {
+export async function startTarget(kind: TargetKind, options: object = {}): Promise<Target> {
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/attacks/target.ts', kind, JSON.stringify(options)], {
     env: childEnv(),
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -64,17 +70,40 @@ export interface Outcome extends AttackResult {
   peakHeap: number;
   /** Server CPU spent during the attack (ms). */
   cpuMs: number;
-  /** The well-behaved client's calls during the attack. */
-  good: { ok: number; failed: number; maxLatencyMs: number; firstError?: string };
+  /** The well-behaved clients' calls during the attack, all together. */
+  good: Good;
+  /** The same, by client ('grpc over HTTP/2', 'Connect over HTTP/1.1'). */
+  goodBy: Record<string, Good>;
   /** What the server process said about connections and streams during the attack. */
   said: string[];
   seconds: number;
 }
 
-/** Runs `attack` for at most `seconds` against `target`. */
-export async function runAttack(target: Target, attack: Attack, seconds: number): Promise<Outcome> {
-  const client = createClient<'Calc'>(`127.0.0.1:${target.port}`, piService);
-  await client.Calc({ n: 10 }, { timeout: 5000 });
+export interface Good { ok: number; failed: number; maxLatencyMs: number; firstError?: string }
+
+/** A well-behaved client: what it is called in reports, one call, and how to let it go. */
+interface Caller { name: string; call(): Promise<unknown>; close(): void }
+
+export type CallerKind = 'grpc' | 'connect-http1';
+
+function caller(kind: CallerKind, port: number): Caller {
+  if (kind === 'grpc') {
+    const client = createClient<'Calc'>(`127.0.0.1:${port}`, piService);
+    return { name: 'gRPC over HTTP/2', call: () => client.Calc({ n: 10 }, { timeout: 10_000 }), close: () => client.close() };
+  }
+  const PiCalculator = registryOf(descriptorsOfRoots([loadProto([PI_PROTO])])).getService('pi.PiCalculator')!;
+  const transport = createConnectTransport({ baseUrl: `http://127.0.0.1:${port}`, httpVersion: '1.1' });
+  const client = createConnectClient(PiCalculator, transport) as unknown as { calc(r: { n: number }, o: { timeoutMs: number }): Promise<{ value: number }> };
+  return { name: 'Connect over HTTP/1.1', call: () => client.calc({ n: 10 }, { timeoutMs: 10_000 }), close: () => {} };
+}
+
+/**
+ * Runs `attack` for at most `seconds` against `target`, with well-behaved `callers` (default: gRPC over HTTP/2)
+ * calling one after another meanwhile.
+ */
+export async function runAttack(target: Target, attack: Attack, seconds: number, callers: CallerKind[] = ['grpc']): Promise<Outcome> {
+  const clients = callers.map((kind) => caller(kind, target.port));
+  for (const client of clients) await client.call();
   const baseline = await target.stats();
   const saidBefore = target.said.length;
   let peakRss = baseline.rss;
@@ -90,12 +119,13 @@ export async function runAttack(target: Target, attack: Attack, seconds: number)
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
-  const good = { ok: 0, failed: 0, maxLatencyMs: 0, firstError: undefined as string | undefined };
-  const caller = (async () => {
+  const goodBy: Record<string, Good> = {};
+  const calling = clients.map(async (client) => {
+    const good: Good = (goodBy[client.name] = { ok: 0, failed: 0, maxLatencyMs: 0 });
     while (!stopped) {
       const started = Date.now();
       try {
-        await client.Calc({ n: 10 }, { timeout: 10_000 });
+        await client.call();
         good.ok++;
       } catch (err) {
         good.failed++;
@@ -104,13 +134,20 @@ export async function runAttack(target: Target, attack: Attack, seconds: number)
       good.maxLatencyMs = Math.max(good.maxLatencyMs, Date.now() - started);
       await new Promise((r) => setTimeout(r, 20));
     }
-  })();
+  });
   const started = Date.now();
   const result = await attack.run(target.port, started + seconds * 1000);
   const took = (Date.now() - started) / 1000;
   stopped = true;
-  await Promise.all([sampler, caller]);
-  client.close();
+  await Promise.all([sampler, ...calling]);
+  for (const client of clients) client.close();
+  const all = Object.values(goodBy);
+  const good: Good = {
+    ok: all.reduce((n, g) => n + g.ok, 0),
+    failed: all.reduce((n, g) => n + g.failed, 0),
+    maxLatencyMs: Math.max(...all.map((g) => g.maxLatencyMs)),
+    firstError: all.find((g) => g.firstError)?.firstError,
+  };
   await target.stats(); // its answer follows every line the server printed before it
   return {
     ...result,
@@ -119,6 +156,7 @@ export async function runAttack(target: Target, attack: Attack, seconds: number)
     peakHeap,
     cpuMs: lastCpu - baseline.cpu,
     good,
+    goodBy,
     said: target.said.slice(saidBefore),
     seconds: took,
   };
@@ -134,6 +172,7 @@ export function reaction(o: Outcome): string {
   for (const [code, n] of o.resets) parts.push(`${n} RST_STREAM ${codeName(code)}`);
   for (const [status, n] of o.statuses) if (status !== '200') parts.push(`${n} × HTTP ${status}`);
   for (const [status, n] of o.grpcStatuses) if (status !== '0') parts.push(`${n} × grpc-status ${status}`);
+  if (o.refusal) parts.push(`"${o.refusal.slice(0, 90)}"`);
   if (o.closedAfterMs !== undefined) parts.push(`closed at ${(o.closedAfterMs / 1000).toFixed(2)} s`);
   else parts.push('connection kept');
   return parts.join(', ');

@@ -1,11 +1,15 @@
-// The server under attack, in its own process so its memory is its own: `tsx test/attacks/target.ts ours|grpc-js
-// [JSON server options]`. Serves pi.PiCalculator on 127.0.0.1 and prints "port N". On "stats" from stdin it prints
+// The server under attack, in its own process so its memory is its own: `tsx test/attacks/target.ts
+// ours|grpc-js|connect-node [JSON server options]` (connect-node: connectNodeAdapter on node:http, HTTP/1.1 only,
+// node:http's default limits and timeouts). Serves pi.PiCalculator on 127.0.0.1 and prints "port N". On "stats" from stdin it prints
 // "stats {rss, heapUsed, cpu, connections}" (memory in octets, CPU in ms, connections open: ours only; "stats gc" collects garbage first); for our server it prints "closed REASON" whenever a
 // connection ends with an error, and "error REASON" for each connection or stream error it detects.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import http from 'node:http';
 import { createInterface } from 'node:readline';
-import { Server, type ServerOptions } from '../../src/grpc/index.js';
+import { descriptorsOfRoots, registryOf } from '../../src/codegen/index.js';
+import { loadProto, Server, type ServerOptions } from '../../src/grpc/index.js';
 import { pi, PI_PROTO, piService } from '../../examples/pi-service.js';
 
 const kind = process.argv[2];
@@ -23,6 +27,14 @@ if (kind === 'ours') {
   });
   server.addService(piService, { Calc: ({ n }: { n: number }) => ({ value: pi(n) }) });
   port = await server.listen(0, '127.0.0.1');
+} else if (kind === 'connect-node') {
+  const PiCalculator = registryOf(descriptorsOfRoots([loadProto([PI_PROTO])])).getService('pi.PiCalculator')!;
+  const server = http.createServer(connectNodeAdapter({
+    routes: (router) => router.service(PiCalculator, { calc: (request: { n: number }) => ({ value: pi(request.n) }) } as never),
+  }));
+  // no 'clientError' listener: node:http's own answers bad input (400, 413, 431, 408) and closes
+  server.on('connection', (socket) => (connections++, socket.once('close', () => connections--)));
+  port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
 } else {
   const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(PI_PROTO, { keepCase: true })) as unknown as { pi: { PiCalculator: { service: grpc.ServiceDefinition } } };
   const server = new grpc.Server();
