@@ -179,6 +179,22 @@ t.test('a peer that never closes its side: cut off lingerTimeoutMs after our clo
   t.ok(Date.now() - started < 5000, `closed ${Date.now() - started} ms after the answer, though octets kept coming`);
 });
 
+t.test('a refused peer that keeps sending is cut off once maxBodyOctets more came, before lingerTimeoutMs', async (t) => {
+  const { port, connections } = await ourServer(t, echo, { lingerTimeoutMs: 60_000, maxBodyOctets: 10_000 });
+  const peer = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => peer.write('GET / HTTP/1.1\nHost: x\n\n'));
+  peer.on('error', () => {});
+  t.teardown(() => peer.destroy());
+  await until(() => connections.length === 1, 'a connection');
+  let closed = false;
+  void connections[0]!.closed.then(() => (closed = true));
+  for (let i = 0; i < 100 && !closed; i++) {
+    peer.write(Buffer.alloc(1000, 0x61));
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await until(() => closed, 'the server cuts the peer off', 10_000);
+  t.ok(closed, 'cut off after 10 KB, not 60 s later');
+});
+
 t.test('refused input: a minimal error response with its status, then close', async (t) => {
   const { port } = await ourServer(t, echo, { maxHeaderCount: 3 });
   const cases: Array<[string, number]> = [

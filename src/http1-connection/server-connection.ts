@@ -74,6 +74,7 @@ export class Http1ServerConnection {
   /** Our side is closed (FIN sent or queued): the peer has lingerTimeoutMs to close its side. */
   private ended = false;
   private linger: NodeJS.Timeout | undefined;
+  private lingerOctets = 0;
   readonly closed: Promise<void>;
 
   constructor(
@@ -105,7 +106,13 @@ export class Http1ServerConnection {
   }
 
   private onData(data: Buffer): void {
-    if (this.refused || this.ended) return;
+    if (this.ended) {
+      // read and dropped while the peer is given time to close; a peer that keeps sending is not closing
+      this.lingerOctets += data.length;
+      if (this.lingerOctets > this.parser.limits.maxBodyOctets) this.socket.destroy();
+      return;
+    }
+    if (this.refused) return;
     if (this.observer !== undefined) this.observer.http1?.('in', data);
     let events: Array<Http1Event<RequestHead>>;
     try {
@@ -258,7 +265,8 @@ export class Http1ServerConnection {
 
   /**
    * RFC 9112 §9.6: closes our side once what is written has gone (FIN), and reads on so the peer's close is seen; a
-   * peer that keeps its side open lingerTimeoutMs longer (never answering our FIN) is cut off.
+   * peer that keeps its side open lingerTimeoutMs longer (never answering our FIN), or sends more than maxBodyOctets
+   * meanwhile, is cut off.
    */
   private end(last?: Uint8Array): void {
     if (this.ended) return;

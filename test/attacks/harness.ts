@@ -172,7 +172,7 @@ export function reaction(o: Outcome): string {
   for (const [code, n] of o.resets) parts.push(`${n} RST_STREAM ${codeName(code)}`);
   for (const [status, n] of o.statuses) if (status !== '200') parts.push(`${n} × HTTP ${status}`);
   for (const [status, n] of o.grpcStatuses) if (status !== '0') parts.push(`${n} × grpc-status ${status}`);
-  if (o.refusal) parts.push(`"${o.refusal.slice(0, 90)}"`);
+  if (o.refusal) parts.push(`"${o.refusal.slice(0, 120)}"`);
   if (o.closedAfterMs !== undefined) parts.push(`closed at ${(o.closedAfterMs / 1000).toFixed(2)} s`);
   else parts.push('connection kept');
   return parts.join(', ');
