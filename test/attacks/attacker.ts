@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { CLIENT_PREFACE, encodeFrame, ErrorCode, type Frame, FrameDecoder, FrameType } from '../../src/frames/index.js';
 import { HpackDecoder, HpackEncoder } from '../../src/hpack/index.js';
+import { SocketPeer } from './socket-peer.js';
 
 export const PI_REQUEST: Array<[string, string]> = [
   [':method', 'POST'], [':scheme', 'http'], [':path', '/pi.PiCalculator/Calc'], [':authority', '127.0.0.1'],
@@ -11,7 +12,7 @@ export const PI_REQUEST: Array<[string, string]> = [
 /** The gRPC message of PiRequest{n: 10}. */
 export const PI_MESSAGE = Buffer.from([0, 0, 0, 0, 2, 0x08, 0x0a]);
 
-export class Attacker {
+export class Attacker extends SocketPeer {
   readonly hpack = new HpackEncoder();
   readonly hpackIn = new HpackDecoder({ maxHeaderListSize: 1 << 20 });
   goaway: { code: number; debug: string } | undefined;
@@ -22,20 +23,12 @@ export class Attacker {
   /** grpc-status values received, by value. */
   readonly grpcStatuses = new Map<string, number>();
   framesIn = 0;
-  closed = false;
-  closedAt = 0;
-  readonly startedAt = Date.now();
   private readonly decoder = new FrameDecoder({ maxFrameSize: 1 << 24 });
-  private readonly onClose: Array<() => void> = [];
 
-  private constructor(readonly socket: net.Socket, read: boolean) {
+  private constructor(socket: net.Socket, read: boolean) {
+    super(socket);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    const closed = () => {
-      if (this.closed) return;
-      this.closed = true;
-      this.closedAt = Date.now();
-      for (const wake of this.onClose.splice(0)) wake();
-    };
+    const closed = this.markClosed;
     socket.on('close', closed);
     socket.on('end', closed);
     socket.on('error', closed);
@@ -56,46 +49,6 @@ export class Attacker {
       encodeFrame({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] }),
     ]));
     return attacker;
-  }
-
-  /** Writes octets; waits while the socket's buffer is full (up to `until`). False once the connection is closed. */
-  async write(bytes: Uint8Array, until: number): Promise<boolean> {
-    if (this.closed) return false;
-    if (!this.socket.write(bytes)) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, until - Date.now()));
-        const done = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        this.socket.once('drain', done);
-        this.onClose.push(done);
-      });
-    }
-    return !this.closed;
-  }
-
-  /** Writes `make(i)` for i = 0, 1, … until the connection closes, `count` writes, or the time `until`. */
-  async flood(make: (i: number) => Uint8Array, count: number, until: number): Promise<number> {
-    let i = 0;
-    for (; i < count && Date.now() < until; i++) {
-      if (!(await this.write(make(i), until))) break;
-      if ((i & 63) === 63) await new Promise((r) => setImmediate(r)); // let the replies in
-    }
-    return i;
-  }
-
-  /** Waits until the connection closes or the time `until`; true if it closed. */
-  async closedBy(until: number): Promise<boolean> {
-    if (this.closed) return true;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, until - Date.now()));
-      this.onClose.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    return this.closed;
   }
 
   headers(streamId: number, fields: Array<[string, string]>, endStream: boolean, endHeaders = true): Uint8Array {

@@ -4,13 +4,14 @@
 import net from 'node:net';
 import { Http1Parser } from '../../src/http1/index.js';
 import type { AttackResult } from './attacks.js';
+import { SocketPeer } from './socket-peer.js';
 
 /** A Connect unary call of pi.PiCalculator/Calc with {"n": 10}, as one HTTP/1.1 request (keep-alive). */
 export const CONNECT_BODY = '{"n": 10}';
 export const CONNECT_HEAD = 'POST /pi.PiCalculator/Calc HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n';
 export const CONNECT_REQUEST = `${CONNECT_HEAD}content-length: ${CONNECT_BODY.length}\r\n\r\n${CONNECT_BODY}`;
 
-export class Http1Attacker {
+export class Http1Attacker extends SocketPeer {
   /** Response status codes received, by value. */
   readonly statuses = new Map<string, number>();
   /** The content of the first response that was not a 200 (up to 200 octets): ours names the limit. */
@@ -18,23 +19,15 @@ export class Http1Attacker {
   responses = 0;
   /** The server half-closed (sent FIN). */
   ended = false;
-  closed = false;
-  closedAt = 0;
-  readonly startedAt = Date.now();
   private readonly parser = new Http1Parser('response', { maxBodyOctets: 1 << 30, maxHeaderCount: 1000, maxHeaderOctets: 1 << 20 });
   private refusing = false;
   private refusal: Buffer[] = [];
   private parsing = true;
-  private readonly onClose: Array<() => void> = [];
 
-  private constructor(readonly socket: net.Socket, read: boolean) {
+  private constructor(socket: net.Socket, read: boolean) {
+    super(socket);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    const closed = () => {
-      if (this.closed) return;
-      this.closed = true;
-      this.closedAt = Date.now();
-      for (const wake of this.onClose.splice(0)) wake();
-    };
+    const closed = this.markClosed;
     // only the end of the whole connection counts: a FIN from the server is not answered (allowHalfOpen), as a
     // hostile peer would not, so a server that half-closes and forgets is seen holding the connection
     socket.on('end', () => (this.ended = true));
@@ -50,47 +43,6 @@ export class Http1Attacker {
       socket.once('error', reject);
     });
     return new Http1Attacker(socket, options.read ?? true);
-  }
-
-  /** Writes octets; waits while the socket's buffer is full (up to `until`). False once the connection is closed. */
-  async write(bytes: Uint8Array | string, until: number): Promise<boolean> {
-    if (this.closed) return false;
-    if (!this.socket.write(bytes)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.socket.off('drain', done);
-          resolve();
-        };
-        const timer = setTimeout(done, Math.max(0, until - Date.now()));
-        this.socket.once('drain', done);
-        this.onClose.push(done);
-      });
-    }
-    return !this.closed;
-  }
-
-  /** Writes `make(i)` for i = 0, 1, … until the connection closes, `count` writes, or the time `until`. */
-  async flood(make: (i: number) => Uint8Array | string, count: number, until: number): Promise<number> {
-    let i = 0;
-    for (; i < count && Date.now() < until; i++) {
-      if (!(await this.write(make(i), until))) break;
-      if ((i & 63) === 63) await new Promise((r) => setImmediate(r)); // let the replies in
-    }
-    return i;
-  }
-
-  /** Waits until the connection closes or the time `until`; true if it closed. */
-  async closedBy(until: number): Promise<boolean> {
-    if (this.closed) return true;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, until - Date.now()));
-      this.onClose.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    return this.closed;
   }
 
   /**
