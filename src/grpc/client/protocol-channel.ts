@@ -29,7 +29,7 @@ export interface ProtocolPath {
 
 /**
  * A client's calls seen through gRPC-Web, Connect or gRPC with JSON, the client's twin of the server's protocol
- * router: each call still speaks gRPC with proto, to a translating stream (protocols/client-*.ts) opened on the
+ * router: each call still speaks gRPC over HTTP/2, to a translating stream (protocols/client-*.ts) opened on the
  * channel's transport in its place. Made once per method: the stream to open (Connect unary or streaming, GET for a
  * method without side effects when asked), and with JSON the method whose serializers write and read ProtoJSON, its
  * mapping loaded before the first call of any method is sent. gRPC with proto never comes here.
