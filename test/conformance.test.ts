@@ -1,6 +1,6 @@
 // connectrpc's conformance suite (connectconformance v1.0.5) against h2grpc's server and client: every case that
 // test/conformance/h2grpc-server.yaml (server mode: gRPC, gRPC-Web and Connect over HTTP/2 and HTTP/1.1, proto and JSON),
-// h2grpc.yaml (client mode: gRPC) and h2grpc-client-protocols.yaml (client mode: gRPC-Web and Connect over HTTP/1.1
+// h2grpc.yaml (client mode: gRPC, proto and JSON) and h2grpc-client-protocols.yaml (client mode: gRPC-Web and Connect over HTTP/1.1
 // and HTTP/2, proto and JSON, Connect GET) select must pass; there is no known-failing list. grpc-js's side-by-side results
 // are `npm run conformance` (scripts/conformance.ts), not part of the tests. docs/conformance.md explains the suite.
 import t from 'tap';

@@ -102,7 +102,7 @@ async function invoke(request: ClientCompatRequest): Promise<ClientResponseResul
   if (!httpVersion) throw new Unsupported(`HTTP version ${request.http_version}`);
   if (protocol === 'grpc' && httpVersion !== '2') throw new Unsupported(`HTTP version ${request.http_version}: gRPC needs HTTP/2`);
   const codec = CODECS[request.codec ?? ''];
-  if (!codec || (protocol === 'grpc' && codec !== 'proto')) throw new Unsupported(`codec ${request.codec} over ${request.protocol}`);
+  if (!codec) throw new Unsupported(`codec ${request.codec}`);
   if (request.raw_request) throw new Unsupported('raw_request is for the reference client only');
   const encoding = ENCODINGS[request.compression ?? 'COMPRESSION_IDENTITY'];
   if (!encoding) throw new Unsupported(`compression ${request.compression}`);

@@ -44,7 +44,10 @@ export interface ClientOptions extends ChannelOptions {
    * `httpVersion: '1.1'`, HTTP/1.1). docs/protocols.md, "The client".
    */
   protocol?: ClientProtocol;
-  /** The messages' wire form under gRPC-Web and Connect: 'proto' (default) or 'json' (ProtoJSON). */
+  /**
+   * The messages' wire form: 'proto' (default) or 'json' (ProtoJSON), under every protocol (gRPC's content-type is then
+   * application/grpc+json). A gRPC response in another format fails INTERNAL. docs/protocols.md, "The client".
+   */
   codec?: 'proto' | 'json';
   /** Connect: call methods declared `idempotency_level = NO_SIDE_EFFECTS` by GET (cacheable). Default false. */
   useGet?: boolean;
@@ -58,7 +61,6 @@ function checkProtocol(options: ClientOptions): void {
   if (codec !== 'proto' && codec !== 'json') throw new TypeError(`codec must be 'proto' or 'json', not ${JSON.stringify(codec)}`);
   // gRPC PROTOCOL-HTTP2: gRPC's trailers and full-duplex streams need HTTP/2
   if (protocol === 'grpc' && httpVersion === '1.1') throw new TypeError("gRPC needs HTTP/2: over HTTP/1.1 use protocol 'grpc-web' or 'connect'");
-  if (protocol === 'grpc' && codec === 'json') throw new TypeError("codec 'json' is for protocols 'grpc-web' and 'connect'");
   if (options.useGet && protocol !== 'connect') throw new TypeError("useGet is Connect's: it needs protocol 'connect'");
 }
 
@@ -91,9 +93,9 @@ export class Client {
     this.channel = options.channel ?? new Channel(address, options);
     this.channel.healthChecker ??= watchHealth;
     const throttle = options.serviceConfig?.retryThrottling && new RetryThrottle(options.serviceConfig.retryThrottling);
-    let codec: RichStatusCodec | undefined;
+    let richCodec: RichStatusCodec | undefined;
     // error details decode with the service's own types and the typeRegistry's, besides google.rpc's
-    const statusCodec = () => (codec ??= new RichStatusCodec([...new Set([...(options.typeRegistry ?? []), ...Object.values(service.methods).map((m) => m.requestType.root)])]));
+    const statusCodec = () => (richCodec ??= new RichStatusCodec([...new Set([...(options.typeRegistry ?? []), ...Object.values(service.methods).map((m) => m.requestType.root)])]));
     const policies = new Map<string, NormalizedRetryPolicy | undefined>();
     for (const method of Object.values(service.methods)) policies.set(method.path, retryPolicyFor(options.serviceConfig, method.path));
     // gRFC A14: with channelz on for the channel, its calls are counted beside what telemetry and a binary log observe
@@ -102,7 +104,9 @@ export class Client {
     const observers = joinObservers(joinObservers(options.telemetry, counting), options.binaryLog);
     const maxReceiveMessageLength = options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH;
     const protocol = options.protocol ?? 'grpc';
-    const calls = protocol === 'grpc' ? undefined : new ProtocolCalls(this.channel, protocol, options.codec ?? 'proto', options.useGet ?? false, maxReceiveMessageLength, options.httpVersion ?? '2');
+    // gRPC with proto, the common case, goes straight to the channel: no translating stream, no codec per message
+    const codec = options.codec ?? 'proto';
+    const calls = protocol === 'grpc' && codec === 'proto' ? undefined : new ProtocolCalls(this.channel, protocol, codec, options.useGet ?? false, maxReceiveMessageLength, options.httpVersion ?? '2');
     this.startIntercepted = chainClient(options.interceptors ?? [], ({ method, requests, options: callOptions }) => {
       const path = calls?.path(method, method.idempotency === 'NO_SIDE_EFFECTS');
       const deadline = deadlineFrom(callOptions);

@@ -1,7 +1,7 @@
 import type { HeaderList } from '../../http2/index.js';
 import type { CallTransport, ClientStream, ClientStreamHandler } from '../call/index.js';
 import type { Channel } from '../channel/index.js';
-import { ClientConnectStream, ClientConnectUnaryStream, ClientGrpcWebStream, type ClientTranslation, JsonCodec } from '../protocols/index.js';
+import { ClientConnectStream, ClientConnectUnaryStream, ClientGrpcJsonStream, ClientGrpcWebStream, type ClientTranslation, JsonCodec } from '../protocols/index.js';
 import type { MethodDefinition } from '../schema/index.js';
 import type { CallChannel } from './call-config.js';
 
@@ -21,18 +21,18 @@ function hinted(handler: ClientStreamHandler, hint: string): ClientStreamHandler
   };
 }
 
-/** What a client's calls of one method need when the protocol is not gRPC: their channel and their method. */
+/** What a client's calls of one method need when they do not speak gRPC with proto: their channel and their method. */
 export interface ProtocolPath {
   channel: CallChannel;
   method: MethodDefinition;
 }
 
 /**
- * A client's calls seen through gRPC-Web or Connect, the client's twin of the server's protocol router: each call
- * still speaks gRPC, to a translating stream (protocols/client-*.ts) opened on the channel's transport in its place.
- * Made once per method: the stream to open (Connect unary or streaming, GET for a method without side effects when
- * asked), and with JSON the method whose serializers write and read ProtoJSON, its mapping loaded before the first
- * call of any method is sent.
+ * A client's calls seen through gRPC-Web, Connect or gRPC with JSON, the client's twin of the server's protocol
+ * router: each call still speaks gRPC over HTTP/2, to a translating stream (protocols/client-*.ts) opened on the
+ * channel's transport in its place. Made once per method: the stream to open (Connect unary or streaming, GET for a
+ * method without side effects when asked), and with JSON the method whose serializers write and read ProtoJSON, its
+ * mapping loaded before the first call of any method is sent. gRPC with proto never comes here.
  */
 export class ProtocolCalls {
   private readonly paths = new Map<MethodDefinition, ProtocolPath>();
@@ -40,7 +40,7 @@ export class ProtocolCalls {
 
   constructor(
     private readonly channel: Channel,
-    private readonly protocol: 'grpc-web' | 'connect',
+    private readonly protocol: ClientProtocol,
     private readonly codec: 'proto' | 'json',
     private readonly useGet: boolean,
     /** Bounds a Connect unary body, a trailer envelope and an end-of-stream message as it bounds a message. */
@@ -66,6 +66,7 @@ export class ProtocolCalls {
     const hint = method.requestStream && method.responseStream && this.httpVersion === '1.1' ? HALF_DUPLEX_HINT : undefined;
     const translation = (given: ClientStreamHandler): ClientTranslation => {
       const handler = hint ? hinted(given, hint) : given;
+      if (protocol === 'grpc') return new ClientGrpcJsonStream(handler);
       if (protocol === 'grpc-web') return new ClientGrpcWebStream(handler, codec, max);
       return unary ? new ClientConnectUnaryStream(handler, codec, max, get) : new ClientConnectStream(handler, codec, max);
     };

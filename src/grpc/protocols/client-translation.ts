@@ -15,6 +15,8 @@ export abstract class ClientTranslation implements ClientStream, ClientStreamHan
   /** The trailers wait for something asynchronous (decompressing them): the wire's close is told after them. */
   protected settling = false;
   private closeHeld = false;
+  /** The response was refused here (failWith): the call's reset of the wire is CANCEL, whatever code it gives. */
+  private refused = false;
 
   constructor(protected readonly handler: ClientStreamHandler) {}
 
@@ -48,7 +50,8 @@ export abstract class ClientTranslation implements ClientStream, ClientStreamHan
 
   reset(code: number): void {
     this.answered = true;
-    this.wire?.reset(code);
+    // RFC 9113 §8.1: NO_ERROR (the call's answer to its trailers) would say the response was whole; a refused one was not
+    this.wire?.reset(this.refused ? ErrorCode.CANCEL : code);
   }
 
   consume(length: number, used = true): void {
@@ -89,6 +92,7 @@ export abstract class ClientTranslation implements ClientStream, ClientStreamHan
   /** Ends the call with a status found here (a malformed response): Trailers-Only as gRPC would say it. */
   protected failWith(code: number, message: string, headersSent: boolean): void {
     const status: HeaderList = [['grpc-status', String(code)], ['grpc-message', percentEncode(message)]];
+    this.refused = true;
     this.trailers(headersSent ? status : [[':status', '200'], ['content-type', 'application/grpc'], ...status]);
     if (this.wire && !this.wire.closed) this.wire.reset(ErrorCode.CANCEL);
   }

@@ -1,8 +1,9 @@
 // The protocols spoken besides gRPC over HTTP/2, each a translation of it (as Envoy's grpc_web filter): on the
 // server's side gRPC-Web (binary and text), Connect unary (POST and GET) and streaming, CORS; on the client's side
-// gRPC-Web and Connect (client-*.ts); the JSON codec for both. Imports: schema/, call/.
+// gRPC-Web, Connect and gRPC with JSON (client-*.ts); the JSON codec for all of them. Imports: schema/, call/.
 export { ClientConnectStream } from './client-connect-stream.js';
 export { ClientConnectUnaryStream } from './client-connect-unary-stream.js';
+export { ClientGrpcJsonStream } from './client-grpc-json-stream.js';
 export { ClientGrpcWebStream } from './client-grpc-web-stream.js';
 export { ClientTranslation } from './client-translation.js';
 export { ConnectStream } from './connect-stream.js';
