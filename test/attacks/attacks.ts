@@ -41,7 +41,7 @@ function result(a: Attacker, sent: number): AttackResult {
 }
 
 /** A flood on one connection: `setup` frames first, then `chunk` (many frames in one buffer) until it closes. */
-function flood(name: string, what: string, options: { read?: boolean; settings?: Array<[number, number]> }, setup: (a: Attacker) => Uint8Array, chunk: (a: Attacker, i: number) => Uint8Array, framesPerChunk: number, maxChunks = 100_000): Attack {
+function flood(name: string, what: string, options: { read?: boolean; settings?: Array<[number, number]>; answered?: (a: Attacker, chunks: number) => boolean }, setup: (a: Attacker) => Uint8Array, chunk: (a: Attacker, i: number) => Uint8Array, framesPerChunk: number, maxChunks = 100_000): Attack {
   return {
     name,
     what,
@@ -49,6 +49,8 @@ function flood(name: string, what: string, options: { read?: boolean; settings?:
       const a = await Attacker.connect(port, options);
       await a.write(setup(a), until);
       const chunks = await a.flood((i) => chunk(a, i), maxChunks, until);
+      // calls that each get an answer: wait for the answers themselves (a busy machine takes longer), not a second
+      while (options.answered && !options.answered(a, chunks) && !a.closed && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
       await a.closedBy(Math.min(until, Date.now() + 1000));
       a.socket.resume();
       await new Promise((r) => setTimeout(r, 50));
@@ -59,6 +61,7 @@ function flood(name: string, what: string, options: { read?: boolean; settings?:
 }
 
 const none = (): Uint8Array => Buffer.alloc(0);
+const sum = (counts: Map<unknown, number>) => [...counts.values()].reduce((n, c) => n + c, 0);
 const openCall = (a: Attacker) => a.headers(1, PI_REQUEST, false);
 
 /** Many connections, each doing `each`; closed when all of them were closed by the server. */
@@ -178,7 +181,7 @@ export const ATTACKS: Attack[] = [
       return result(a, 2);
     },
   },
-  flood('decompression-bomb', 'gzip messages of 64 MiB of zeros (64 KiB on the wire)', {}, none,
+  flood('decompression-bomb', 'gzip messages of 64 MiB of zeros (64 KiB on the wire)', { answered: (a, calls) => sum(a.grpcStatuses) + sum(a.resets) >= calls }, none,
     (a, i) => Buffer.concat([a.headers(1 + 2 * i, [...PI_REQUEST, ['grpc-encoding', 'gzip']], false), dataFrames(1 + 2 * i, gzipBomb(), true)]), 1, 20),
   flood('data-1-octet', 'a call whose 4 MiB message comes as 1-octet DATA frames, as fast as they go (gRPC-Go CVE-2026-84304 class)', {},
     (a) => Buffer.concat([a.headers(1, PI_REQUEST, false), encodeFrame({ type: FrameType.DATA, streamId: 1, endStream: false, data: LARGE_PREFIX })]),
