@@ -314,6 +314,32 @@ t.test('a unary call with no message, or two, is answered at once with UNIMPLEME
   peer.close();
 });
 
+t.test('a server-streaming call with no message is answered at once with UNIMPLEMENTED, its handler never run', async (t) => {
+  let handled = 0;
+  const server = new Server({ requestTimeout: 60_000 }).addService(PiStreams, {
+    Approximations: async function* ({ n }: { n: number }) {
+      handled++;
+      yield { n };
+    },
+  });
+  t.teardown(() => server.forceShutdown());
+  const port = await server.listen(0, '127.0.0.1');
+  const peer = await RawPeer.connect(port);
+  const started = Date.now();
+  const call: Array<[string, string]> = PI_CALL.map(([name, value]) => [name, name === ':path' ? '/pi_streaming.PiStreams/Approximations' : value]);
+  peer.headers(1, call, true); // END_STREAM on the HEADERS, no DATA
+  peer.headers(3, call);
+  peer.send(data(3, 0, true)); // an empty DATA frame with END_STREAM
+  for (const id of [1, 3]) {
+    const status = await callStatus(peer, id);
+    t.equal(status['grpc-status'], String(Status.UNIMPLEMENTED), `stream ${id}: UNIMPLEMENTED`);
+    t.match(status['grpc-message'], /a server-streaming call takes exactly one request message, not 0/);
+  }
+  t.ok(Date.now() - started < 30_000, 'answered at once, not by requestTimeout (60 s)');
+  t.equal(handled, 0, 'the handler never ran');
+  peer.close();
+});
+
 t.test('nghttp sending a request with no body gets UNIMPLEMENTED', { skip: !(await hasNghttp()) && !process.env.H2GRPC_REQUIRE_PEERS ? 'nghttp not installed' : false }, async (t) => {
   const { execFile } = await import('node:child_process');
   const port = await piServer(t);
