@@ -74,6 +74,24 @@ t.test('dataFramingBudget: frames of the threshold give it back, END_STREAM fram
   peer.close();
 });
 
+t.test('padding is not data: a PADDED frame of 1 octet of data is charged like an unpadded 1-octet frame', async (t) => {
+  // 1 octet + 200 of padding: 202 octets of payload, over the threshold were padding counted; the data is 1 octet
+  for (const frames of [10, 11]) {
+    const { port } = await h2Server(t, { limits: BUDGET }, false);
+    const peer = await RawPeer.connect(port);
+    peer.headers(1, GET);
+    for (let i = 0; i < frames; i++) peer.send(data(1, 1, false, 200));
+    if (frames === 10) {
+      t.ok(await peer.alive(), '10 padded frames × 99 = 990: at the budget, kept');
+    } else {
+      const goaway = await peer.goaway();
+      t.equal(code(goaway), ErrorCode.ENHANCE_YOUR_CALM, 'the 11th padded frame: GOAWAY ENHANCE_YOUR_CALM');
+      t.match(debug(goaway), /^ENHANCE_YOUR_CALM: dataFramingBudget/, 'naming the limit');
+    }
+    peer.close();
+  }
+});
+
 t.test('padding is not data: PADDED frames with no data count as empty DATA (emptyDataRate)', async (t) => {
   for (const frames of [3, 4]) {
     const { port } = await h2Server(t, { limits: { emptyDataRate: { burst: 3, perSecond: 0.001 } } }, false);
