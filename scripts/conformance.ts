@@ -3,7 +3,7 @@
 // grpc-js passed/total where grpc-js has the features), then every failing case by its reason (grpc-js's are listed,
 // not fixed: they are grpc-js's behaviour; h2grpc's must be none).
 //
-//   npm run conformance                      # every row, both implementations (about 4 minutes on 2 cores)
+//   npm run conformance                      # every row, both implementations (about 6 minutes on a busy 2-core machine)
 //   npm run conformance -- --mode client     # one mode's rows
 //   npm run conformance -- --impl h2grpc     # one implementation
 //   npm run conformance -- --run 'Errors/**' --verbose    # some cases; the runner's -v output as well
