@@ -1,6 +1,7 @@
 // The shape of src/ (docs/architecture.md), checked on every import, type-only ones included: layers import one way,
-// rooms are entered through their index.ts, no import runs in a circle, no file grows past 450 lines, and no
-// HTTP or gRPC library is imported where we write those layers ourselves.
+// rooms are entered through their index.ts, no import runs in a circle, no file grows past 450 lines, no
+// HTTP or gRPC library is imported where we write those layers ourselves, and the doc names every file and the
+// LAYERS table as it is.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
@@ -208,4 +209,25 @@ t.test('no import runs in a circle, between files or between rooms', async (t) =
 t.test(`no file is over ${MAX_LINES} lines`, async (t) => {
   const long = files.map((file) => [file, texts.get(file)!.split('\n').length - 1] as const).filter(([, lines]) => lines > MAX_LINES);
   t.same(long.map(([file, lines]) => `src/${file}: ${lines} lines`), []);
+});
+
+const DOC = readFileSync(path.resolve(import.meta.dirname, '../docs/architecture.md'), 'utf8');
+
+t.test('docs/architecture.md names every file of src/', async (t) => {
+  // as a name of its own: `headers.ts` inside `request-headers.ts` does not count
+  const named = (base: string) => new RegExp(`(?<![\\w.-])${base.replace(/[.]/g, '\\.')}(?![\\w.-])`).test(DOC);
+  t.same(files.filter((file) => !named(path.basename(file))).map((file) => `src/${file}`), []);
+  t.notOk(named('no-such-file.ts'), 'the check can fail');
+  t.ok(named('headers.ts') && !new RegExp('(?<![\\w.-])eaders\\.ts(?![\\w.-])').test(DOC), 'a name is matched whole');
+});
+
+t.test("docs/architecture.md's layer table is the LAYERS table", async (t) => {
+  const section = DOC.slice(DOC.indexOf('\n## Layers'), DOC.indexOf('\n## ', DOC.indexOf('\n## Layers') + 1));
+  const table = new Map<string, string[]>();
+  for (const [, layers, imports] of section.matchAll(/^\| (`[\w-]+`(?:, `[\w-]+`)*) \| ([^|]+) \|/gm)) {
+    const allowed = imports!.trim() === 'nothing of `src/`' ? [] : imports!.split(',').map((name) => name.trim());
+    for (const layer of layers!.split(', ')) table.set(layer.slice(1, -1), allowed.sort());
+  }
+  const expected = Object.entries(LAYERS).filter(([layer]) => layer !== '.');
+  t.same(Object.fromEntries([...table].sort()), Object.fromEntries(expected.map(([layer, allowed]) => [layer, [...allowed].sort()]).sort()));
 });

@@ -71,6 +71,7 @@ ours.addService(piService, {
 const bare = new Server().addService(piService, { Calc: calcHandler() }); // no reflection
 const kitchen = new Server().addService(KitchenService, { Put: (request) => request as KitchenInit }); // echoes
 const local = new Server({ reflection: true }).addService(piService, { Calc: calcHandler() }); // on a unix socket
+const six = new Server({ reflection: true }).addService(piService, { Calc: calcHandler() }); // on ::1, for ipv6: targets
 const silent = net.createServer(() => {}); // accepts, never says anything
 const sockets = new Set<net.Socket>();
 silent.on('connection', (s) => sockets.add(s));
@@ -100,6 +101,7 @@ t.before(async () => {
   await bare.listen(0);
   await kitchen.listen(0);
   await local.listen({ path: SOCKET });
+  await six.listen(0, '::1');
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   await new Promise<void>((resolve) => http1.listen(0, '127.0.0.1', resolve));
   if (commandWorks('openssl', ['version'])) {
@@ -124,6 +126,7 @@ t.teardown(async () => {
   bare.forceShutdown();
   kitchen.forceShutdown();
   local.forceShutdown();
+  six.forceShutdown();
   mutual?.forceShutdown();
   for (const s of sockets) s.destroy();
   silent.close();
@@ -259,6 +262,8 @@ t.test('every row', async (t) => {
     { what: 'dns: target', args: ['call', '-plaintext', `dns:${A}`, CALC, '-d', '{"n": 1}'], status: 0, stdout: '"value"' },
     { what: 'dns:/// target', args: ['list', '-plaintext', `dns:///localhost:${portOf(ours)}`], status: 0, stdout: 'pi.PiCalculator' },
     { what: 'ipv4: target with two addresses (pick_first takes the one that answers)', args: ['list', '-plaintext', `ipv4:${CLOSED},${A}`], status: 0, stdout: 'pi.PiCalculator' },
+    { what: 'ipv6: target', args: ['call', '-plaintext', `ipv6:[::1]:${portOf(six)}`, CALC, '-d', '{"n": 1}'], status: 0, stdout: '"value"' },
+    { what: 'ipv6: target that is not IPv6', args: ['list', '-plaintext', 'ipv6:127.0.0.1:5'], status: 2, stderr: 'target "ipv6:127.0.0.1:5": "127.0.0.1" is not an IPv6 address' },
     { what: 'unix: target', args: ['call', '-plaintext', `unix:${SOCKET}`, CALC, '-d', '{"n": 1}'], status: 0, stdout: '"value"' },
     { what: 'unix:/// target', args: ['list', '-plaintext', `unix://${SOCKET}`], status: 0, stdout: 'pi.PiCalculator' },
     { what: 'a target the resolver refuses', args: ['list', '-plaintext', 'ipv4:nothing:1'], status: 2, stderr: 'target "ipv4:nothing:1": "nothing" is not an IPv4 address' },

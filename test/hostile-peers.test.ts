@@ -74,6 +74,24 @@ t.test('dataFramingBudget: frames of the threshold give it back, END_STREAM fram
   peer.close();
 });
 
+t.test('padding is not data: a PADDED frame of 1 octet of data is charged like an unpadded 1-octet frame', async (t) => {
+  // 1 octet + 200 of padding: 202 octets of payload, over the threshold were padding counted; the data is 1 octet
+  for (const frames of [10, 11]) {
+    const { port } = await h2Server(t, { limits: BUDGET }, false);
+    const peer = await RawPeer.connect(port);
+    peer.headers(1, GET);
+    for (let i = 0; i < frames; i++) peer.send(data(1, 1, false, 200));
+    if (frames === 10) {
+      t.ok(await peer.alive(), '10 padded frames × 99 = 990: at the budget, kept');
+    } else {
+      const goaway = await peer.goaway();
+      t.equal(code(goaway), ErrorCode.ENHANCE_YOUR_CALM, 'the 11th padded frame: GOAWAY ENHANCE_YOUR_CALM');
+      t.match(debug(goaway), /^ENHANCE_YOUR_CALM: dataFramingBudget/, 'naming the limit');
+    }
+    peer.close();
+  }
+});
+
 t.test('padding is not data: PADDED frames with no data count as empty DATA (emptyDataRate)', async (t) => {
   for (const frames of [3, 4]) {
     const { port } = await h2Server(t, { limits: { emptyDataRate: { burst: 3, perSecond: 0.001 } } }, false);
@@ -311,6 +329,32 @@ t.test('a unary call with no message, or two, is answered at once with UNIMPLEME
   t.equal(cut['grpc-status'], String(Status.INTERNAL), 'stream 7, a message cut short: INTERNAL');
   t.match(cut['grpc-message'], /ended inside a message/);
   t.ok(Date.now() - started < 30_000, 'answered at once, not by requestTimeout (60 s)');
+  peer.close();
+});
+
+t.test('a server-streaming call with no message is answered at once with UNIMPLEMENTED, its handler never run', async (t) => {
+  let handled = 0;
+  const server = new Server({ requestTimeout: 60_000 }).addService(PiStreams, {
+    Approximations: async function* ({ n }: { n: number }) {
+      handled++;
+      yield { n };
+    },
+  });
+  t.teardown(() => server.forceShutdown());
+  const port = await server.listen(0, '127.0.0.1');
+  const peer = await RawPeer.connect(port);
+  const started = Date.now();
+  const call: Array<[string, string]> = PI_CALL.map(([name, value]) => [name, name === ':path' ? '/pi_streaming.PiStreams/Approximations' : value]);
+  peer.headers(1, call, true); // END_STREAM on the HEADERS, no DATA
+  peer.headers(3, call);
+  peer.send(data(3, 0, true)); // an empty DATA frame with END_STREAM
+  for (const id of [1, 3]) {
+    const status = await callStatus(peer, id);
+    t.equal(status['grpc-status'], String(Status.UNIMPLEMENTED), `stream ${id}: UNIMPLEMENTED`);
+    t.match(status['grpc-message'], /a server-streaming call takes exactly one request message, not 0/);
+  }
+  t.ok(Date.now() - started < 30_000, 'answered at once, not by requestTimeout (60 s)');
+  t.equal(handled, 0, 'the handler never ran');
   peer.close();
 });
 

@@ -149,7 +149,7 @@ t.test('http1: false: HTTP/2 only, and an HTTP/1.x request is told so', async (t
   t.equal((await client.Calc({ n: 3 })).value, pi(3), 'gRPC as before');
 });
 
-t.test('TLS: ALPN h2 is HTTP/2, ALPN http/1.1 and no ALPN are HTTP/1.1, on one port', async (t) => {
+t.test('TLS: ALPN h2 is HTTP/2, ALPN http/1.1 and no ALPN are HTTP/1.1, any other the alert no_application_protocol, on one port', async (t) => {
   if (!havePeer(t, commandWorks('openssl', ['version']), 'TLS (a certificate is made with openssl)', 'Debian package openssl')) return;
   const { key, cert, dir } = certificate();
   const server = new Server({ tls: { key, cert } });
@@ -172,6 +172,16 @@ t.test('TLS: ALPN h2 is HTTP/2, ALPN http/1.1 and no ALPN are HTTP/1.1, on one p
     t.match(got, /^HTTP\/1\.1 200 OK\r\n/, `ALPN ${alpn ? alpn[0] : 'none'}: served over HTTP/1.1`);
     t.same(JSON.parse(got.split('\r\n\r\n')[1]!), { value: pi(7) });
   }
+  // RFC 7301 §3.2: a client offering neither h2 nor http/1.1 gets the no_application_protocol alert
+  const refused = await new Promise<NodeJS.ErrnoException | string>((resolve) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, ca: cert, servername: 'localhost', ALPNProtocols: ['foo'] });
+    socket.on('secureConnect', () => {
+      resolve(`connected with ALPN ${String(socket.alpnProtocol)}`);
+      socket.destroy();
+    });
+    socket.on('error', resolve);
+  });
+  t.match(refused, { code: 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL' }, 'ALPN foo alone: the TLS alert no_application_protocol');
   if (hasCurl) {
     const curl = await run('curl', ['-sS', '--http1.1', '--cacert', join(dir, 'cert.pem'), '-H', 'content-type: application/json', '-d', '{"n": 8}', `https://127.0.0.1:${port}/pi.PiCalculator/Calc`]);
     t.same(JSON.parse(curl.stdout || '{}'), { value: pi(8) }, `curl --http1.1 over TLS ${curl.stderr}`);

@@ -15,6 +15,7 @@ import { parseLevels, readTrace, traceObserver, traceSettings, Tracer } from '..
 import { calcHandler, PI_PROTO, piService } from '../examples/pi-service.js';
 import { H2GRPC_CLI, run } from './peers.js';
 import { recordPiCalls } from './trace-helpers.js';
+import { until } from './wait.js';
 
 /** The text between `<!-- NAME -->` and `<!-- /NAME -->` in a file, and the file with `text` put there instead. */
 function generated(path: string, name: string, text: string): { now: string | undefined; update: () => void } {
@@ -128,6 +129,7 @@ t.test("a server serving reflection and health: its trace decodes those messages
   const printed: string[] = [];
   const recording = traceObserver('server', { levels: [], file }, [piService], [PI_PROTO])!;
   const tracers: Tracer[] = [];
+  let closedConnections = 0;
   const server = new Server({
     reflection: true,
     health: true,
@@ -139,7 +141,10 @@ t.test("a server serving reflection and health: its trace decodes those messages
       return {
         preface: (d) => (recorder.preface(d), live.preface(d)),
         frame: (f) => (recorder.frame(f), live.frame(f)),
-        closed: () => recorder.closed(),
+        closed: () => {
+          recorder.closed();
+          closedConnections++;
+        },
       };
     },
   });
@@ -154,7 +159,8 @@ t.test("a server serving reflection and health: its trace decodes those messages
   const health = createClient<'Check'>('127.0.0.1:8080', healthService, { createConnection });
   t.same(await health.Check({ service: '' }), { status: 'SERVING' });
   health.close();
-  await new Promise((r) => setTimeout(r, 50));
+  // both clients closed their connections: once the server has seen each close, no frame can come after the file ends
+  await until(() => closedConnections === 2, 'the server saw both connections close');
   await Promise.all(tracers.map((x) => x.close()));
   server.forceShutdown();
 

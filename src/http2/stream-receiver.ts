@@ -145,7 +145,9 @@ export class StreamReceiver {
       this.sender.giveBackConnection(length);
       throw streamError(ErrorCode.FLOW_CONTROL_ERROR, streamId, `DATA of ${length} octets exceeds the window of stream ${streamId}`);
     }
-    if (length > data.length) stream.consume(length - data.length); // padding is never delivered
+    // padding is never delivered: its window goes back at once, but that is not the application using data, so the
+    // stream's framing charge stays (else PADDED small frames would slip past dataFramingBudget)
+    if (length > data.length) stream.consume(length - data.length, false);
     stream.receivedLength += data.length;
     if (stream.expectedLength >= 0 && stream.receivedLength > stream.expectedLength) this.lengthMismatch(stream);
     if (endStream) this.endOfData(stream);
