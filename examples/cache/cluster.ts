@@ -209,11 +209,10 @@ async function printMetrics(url: string): Promise<void> {
   }
   const targets = new Set(samples.filter((s) => s.name === 'grpc_client_attempt_started_total').map((s) => s.labels.grpc_target));
   console.log(`  grpc_target: ${[...targets].join(', ')}`);
-  console.log('the servers\' own metrics (grpc_server_call_duration_seconds_count, OK) beside the client\'s count of their answers:');
+  console.log('OK calls by each server\'s own metrics (grpc_server_call_duration_seconds_count), and by the client:');
+  const okCalls = (s: Sample[]) => s.filter((x) => x.name === 'grpc_server_call_duration_seconds_count' && x.labels.grpc_status === 'OK').reduce((n, x) => n + x.value, 0);
   for (const [address, from] of metricsUrls) {
-    const alive = children.get(address)?.exitCode === null && children.get(address)?.signalCode === null;
-    const okCalls = (s: Sample[]) => s.filter((x) => x.name === 'grpc_server_call_duration_seconds_count' && x.labels.grpc_status === 'OK').reduce((n, x) => n + x.value, 0);
-    const own = alive ? okCalls(await scrape(from)) : undefined;
+    const own = address === victim ? undefined : okCalls(await scrape(from));
     console.log(`  ${names.get(address)} ${address}: ${own ?? 'gone with its process (SIGKILL)'}, the client's ${answeredBy.get(address) ?? 0}`);
   }
 }
