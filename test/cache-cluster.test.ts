@@ -131,7 +131,7 @@ function checkMetricsSummary(t: Test, out: string): { made: { Set: number; Get: 
 
 t.test('the cluster demo with --metrics PORT: the A66 series scraped while it runs, its summary exact at the end', async (t) => {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/cache/cluster.ts', '--static', '--seconds', '3', '--metrics', String(port)], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/cache/cluster.ts', '--static', '--seconds', '3', '--metrics', String(port), '--channelz'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   // SIGINT: the demo kills its cache servers before it goes
   t.teardown(() => child.exitCode === null && child.signalCode === null && child.kill('SIGINT'));
   let out = '';
@@ -175,6 +175,9 @@ t.test('the cluster demo with --metrics PORT: the A66 series scraped while it ru
   t.equal(end.made.Get, 0, 'static: each server its own memory, Sets only');
   t.equal(end.made.Set, Number(/calls per server \((\d+) answered/.exec(out)?.[1]), 'every Set answered');
   t.match(out, `\n  grpc_target: ${target}\n`);
+  // two observers of one run: A66's failed attempts are the attempts channelz saw fail on a subchannel
+  const failedOnSubchannels = [...out.matchAll(/\n {4}subchannel \d+ \S+ \(s\d\) \w+, calls \d+ started, \d+ ok, (\d+) failed\n/g)].reduce((n, m) => n + Number(m[1]), 0);
+  t.equal(end.attempts - end.calls, failedOnSubchannels, `non-OK attempts (A66) == attempts failed on subchannels (channelz): ${failedOnSubchannels}`);
 });
 
 t.test('the cluster demo and cache server refuse a bad --metrics', async (t) => {
