@@ -1,8 +1,10 @@
 // Prometheus text exposition (format 0.0.4) of OpenTelemetry metrics, served on http://HOST:PORT/metrics: what
-// `pi-server.ts --metrics PORT` runs. The OpenTelemetry SDK aggregates; this file only names and prints, following
-// the OpenTelemetry → Prometheus rules (specification/compatibility/prometheus_and_openmetrics.md): dots become
-// underscores, the unit is a suffix (s → _seconds, By → _bytes, {call} dropped), a counter ends in _total, and a
-// histogram is _bucket{le=…} (cumulative), _sum and _count. node:http is fine here: examples/ is not src/.
+// `pi-server.ts --metrics PORT` and `cache/cluster.ts --metrics PORT` run. The OpenTelemetry SDK aggregates; this
+// file only names and prints, following the OpenTelemetry → Prometheus rules
+// (specification/compatibility/prometheus_and_openmetrics.md): dots become underscores, the unit is a suffix
+// (s → _seconds, By → _bytes, {call} dropped), a counter ends in _total, and a histogram is _bucket{le=…}
+// (cumulative), _sum and _count; parsePrometheusText reads such text back (the cluster demo reads its own).
+// node:http is fine here: examples/ is not src/.
 import http from 'node:http';
 import { AggregationTemporality, DataPointType, type Histogram, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
@@ -91,4 +93,26 @@ export async function servePrometheus(port: number, host = '127.0.0.1'): Promise
     await meterProvider.shutdown();
   };
   return { meterProvider, port: bound, close };
+}
+
+/** One sample of a text exposition: `name{label="value",…} number`. */
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** The samples of a text exposition (format 0.0.4), comments skipped: what a scraper reads back. */
+export function parsePrometheusText(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    for (const [, key, value] of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[key!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    }
+    samples.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return samples;
 }

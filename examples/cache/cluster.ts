@@ -6,10 +6,15 @@
 // --channelz: the client counts into a channelz registry (gRFC A14), served on a port for `npx h2grpc channelz
 // --plaintext ADDRESS --watch` in another terminal, and at the end prints each subchannel's trace: the killed
 // server's goes READY → IDLE → CONNECTING → TRANSIENT_FAILURE (or is deleted when etcd drops it).
-//   npx tsx examples/cache/cluster.ts [--etcd URL] [--redis URL] [--static] [--seconds 6] [--channelz]
+// --metrics PORT: the client records gRFC A66 metrics (OpenTelemetry SDK), served as Prometheus text on
+// http://127.0.0.1:PORT/metrics while it runs (0: a free port); each server serves its own on a port it prints. At
+// the end the demo reads them back: calls and attempts by status (the retries the SIGKILL caused), and each
+// surviving server's own count of OK calls beside the client's.
+//   npx tsx examples/cache/cluster.ts [--etcd URL] [--redis URL] [--static] [--seconds 6] [--channelz] [--metrics PORT]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EtcdClient, etcdResolver } from '../../src/discovery/index.js';
-import { type ChannelNode, ChannelzRegistry, createClient, Server, type ServiceConfig, type StatusError } from '../../src/grpc/index.js';
+import { type ChannelNode, ChannelzRegistry, createClient, openTelemetry, Server, type ServiceConfig, type StatusError } from '../../src/grpc/index.js';
+import { parsePrometheusText, type Sample, servePrometheus } from '../prometheus-metrics.js';
 import { die } from '../run.js';
 import { cacheService, SERVED_BY } from './cache-service.js';
 import { freePort, installed, type LocalService, startEtcd, startRedis } from './local-services.js';
@@ -25,6 +30,8 @@ const flag = (name: string) => {
 const seconds = Number(flag('seconds') ?? '6');
 if (!(seconds >= 2 && seconds <= 600)) die('--seconds takes a number from 2 to 600', 2);
 const forceStatic = argv.includes('--static');
+const metricsPort = flag('metrics');
+if (metricsPort !== undefined && (!/^\d+$/.test(metricsPort) || Number(metricsPort) > 65535)) die(`--metrics takes a port from 0 to 65535, not "${metricsPort}"`, 2);
 
 const started: LocalService[] = [];
 const children = new Map<string, ChildProcess>();
@@ -51,11 +58,15 @@ if (!forceStatic && !redisUrl && installed('redis-server')) {
 console.log(useEtcd ? `discovery: etcd at ${etcdUrl}${started.some((s) => s.url === etcdUrl) ? ' (started here)' : ''}` : `discovery: none, a static ipv4: list${forceStatic ? ' (--static)' : ' (etcd is not installed: apt-get install etcd-server)'}`);
 console.log(redisUrl ? `storage: one Redis shared by the servers, ${redisUrl}` : `storage: each server its own memory, so the client only Sets${forceStatic ? ' (--static)' : ' (Redis is not installed: apt-get install redis-server)'}`);
 
+const metrics = metricsPort === undefined ? undefined : await servePrometheus(Number(metricsPort)).catch((err: Error) => die(`cannot serve metrics on 127.0.0.1:${metricsPort}: ${err.message}`));
+const clientMetricsUrl = metrics && `http://127.0.0.1:${metrics.port}/metrics`;
+
 /** Starts examples/cache/server.ts; resolves with its address once it listens (and, with etcd, is registered). */
 async function startServer(name: string, port = 0): Promise<string> {
   const args = ['--import', 'tsx', new URL('./server.ts', import.meta.url).pathname, '--port', String(port), '--ttl', '3'];
   if (redisUrl) args.push('--redis', redisUrl);
   if (useEtcd) args.push('--etcd', etcdUrl!);
+  if (metrics) args.push('--metrics', '0');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -68,14 +79,18 @@ async function startServer(name: string, port = 0): Promise<string> {
   const address = /listening on (\S+)/.exec(out)![1]!;
   children.set(address, child);
   names.set(address, name);
+  const serverMetrics = /metrics on (\S+)/.exec(out)?.[1];
+  if (serverMetrics) metricsUrls.set(address, serverMetrics);
   return address;
 }
 
 const names = new Map<string, string>();
+const metricsUrls = new Map<string, string>(); // each server's own /metrics, with --metrics
 const first = [await startServer('s1'), await startServer('s2'), await startServer('s3')];
 // the static list names the fourth server's address before it exists: its subchannel waits in backoff until then
 const fourthPort = useEtcd ? 0 : await freePort();
 console.log(`servers: ${first.map((a) => `${names.get(a)} ${a}`).join(', ')}`);
+for (const a of first) if (metricsUrls.has(a)) console.log(`  ${names.get(a)} metrics on ${metricsUrls.get(a)}`);
 
 const config: ServiceConfig = {
   loadBalancingConfig: [{ round_robin: {} }],
@@ -91,24 +106,33 @@ const client = createClient<'Get' | 'Set'>(target, cacheService, {
   resolvers: etcd ? { etcd: etcdResolver(etcd) } : undefined,
   backoff: { initialBackoff: 100, maxBackoff: 500 },
   channelz,
+  telemetry: metrics && (await openTelemetry({ meterProvider: metrics.meterProvider })),
 });
 console.log(`client: ${target}, round_robin, retries on UNAVAILABLE (up to 5 attempts)`);
+if (clientMetricsUrl) console.log(`client metrics on ${clientMetricsUrl}`);
 
 // traffic: 4 loops of Set then Get, each call's server counted from its response header
 const served: Array<{ at: number; by: string }> = [];
 const failures: string[] = [];
 const acknowledged: string[] = [];
+const made = { Set: 0, Get: 0 }; // every call the client made, what its metrics must count
+const answeredBy = new Map<string, number>(); // OK answers per server, the readback's too
+const answered = (by: string) => answeredBy.set(by, (answeredBy.get(by) ?? 0) + 1);
 let running = true;
 const loop = async (id: number) => {
   for (let i = 0; running; i++) {
     const key = `demo:${id}:${i}`;
     try {
+      made.Set++;
       const set = await client.unary('Set', { key, value: Buffer.from(`value ${i}`) }, { timeout: 5000 });
       served.push({ at: Date.now(), by: String(set.headers.get(SERVED_BY)) });
+      answered(String(set.headers.get(SERVED_BY)));
       acknowledged.push(key);
       if (!redisUrl) continue; // each server has its own memory: a Get may reach one that never saw the Set
+      made.Get++;
       const get = await client.unary('Get', { key }, { timeout: 5000 });
       served.push({ at: Date.now(), by: String(get.headers.get(SERVED_BY)) });
+      answered(String(get.headers.get(SERVED_BY)));
     } catch (err) {
       failures.push(`${(err as StatusError).codeName ?? ''} ${(err as Error).message}`);
     }
@@ -127,6 +151,7 @@ await new Promise((r) => setTimeout(r, phase / 2));
 const fourthStart = Date.now();
 const fourth = await startServer('s4', fourthPort);
 console.log(`${((fourthStart - t0) / 1000).toFixed(1)} s: started s4 (${fourth})${useEtcd ? ', registered in etcd' : ', already in the static list'}`);
+if (metricsUrls.has(fourth)) console.log(`  s4 metrics on ${metricsUrls.get(fourth)}`);
 await new Promise((r) => setTimeout(r, phase * 1.5));
 running = false;
 await Promise.all(loops);
@@ -143,15 +168,54 @@ const firstToFourth = served.find((s) => s.by === fourth && s.at >= fourthStart)
 console.log(firstToFourth ? `s4's first call: ${firstToFourth - fourthStart} ms after it was started` : 's4 got no calls');
 if (redisUrl) {
   let found = 0;
-  for (const key of acknowledged) if (await client.Get({ key }).then(() => true, () => false)) found++;
+  for (const key of acknowledged) {
+    made.Get++;
+    const get = await client.unary('Get', { key }).catch(() => undefined);
+    if (!get) continue;
+    found++;
+    answered(String(get.headers.get(SERVED_BY)));
+  }
   console.log(`acknowledged Sets: ${acknowledged.length}, readable afterwards: ${found}`);
 }
+if (clientMetricsUrl) await printMetrics(clientMetricsUrl);
 if (channelz) printChannelz(channelz);
 client.close();
 etcd?.close();
 channelzServer?.forceShutdown();
+await metrics?.close();
 await cleanup();
 process.exit(failures.length === 0 && firstToFourth ? 0 : 1);
+
+/** The A66 series read back as a scraper reads them: the client's calls and attempts by status, then each server's. */
+async function printMetrics(url: string): Promise<void> {
+  const scrape = async (from: string) => parsePrometheusText(await (await fetch(from, { signal: AbortSignal.timeout(10_000) })).text());
+  const samples = await scrape(url);
+  const byStatus = (name: string, method: string, from: Sample[] = samples) => {
+    const counts = new Map<string, number>();
+    for (const s of from) if (s.name === name && s.labels.grpc_method === method) counts.set(s.labels.grpc_status!, (counts.get(s.labels.grpc_status!) ?? 0) + s.value);
+    return counts;
+  };
+  const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
+  const list = (counts: Map<string, number>) => [...counts].sort((a, b) => b[1] - a[1]).map(([status, n]) => `${n} ${status}`).join(', ');
+  const ok = [...answeredBy.values()].reduce((a, b) => a + b, 0);
+  console.log(`\nmetrics (gRFC A66), the client's, scraped from ${url}:`);
+  console.log(`  the demo made ${made.Set} Set and ${made.Get} Get calls, ${ok} answered OK`);
+  for (const method of ['cache.Cache/Set', 'cache.Cache/Get']) {
+    const started = samples.filter((s) => s.name === 'grpc_client_attempt_started_total' && s.labels.grpc_method === method).reduce((n, s) => n + s.value, 0);
+    if (!started) continue;
+    const calls = byStatus('grpc_client_call_duration_seconds_count', method);
+    const seconds = total(byStatus('grpc_client_call_duration_seconds_sum', method));
+    console.log(`  ${method}: ${total(calls)} calls (${list(calls)}), ${((seconds / total(calls)) * 1000).toFixed(2)} ms each on average; ${started} attempts (${list(byStatus('grpc_client_attempt_duration_seconds_count', method))})`);
+  }
+  const targets = new Set(samples.filter((s) => s.name === 'grpc_client_attempt_started_total').map((s) => s.labels.grpc_target));
+  console.log(`  grpc_target: ${[...targets].join(', ')}`);
+  console.log('OK calls by each server\'s own metrics (grpc_server_call_duration_seconds_count), and by the client:');
+  const okCalls = (s: Sample[]) => s.filter((x) => x.name === 'grpc_server_call_duration_seconds_count' && x.labels.grpc_status === 'OK').reduce((n, x) => n + x.value, 0);
+  for (const [address, from] of metricsUrls) {
+    const own = address === victim ? undefined : okCalls(await scrape(from));
+    console.log(`  ${names.get(address)} ${address}: ${own ?? 'gone with its process (SIGKILL)'}, the client's ${answeredBy.get(address) ?? 0}`);
+  }
+}
 
 /** The client's channel as channelz saw it: its calls, and each subchannel's connectivity changes, time from t0. */
 function printChannelz(registry: ChannelzRegistry): void {
