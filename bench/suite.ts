@@ -4,7 +4,7 @@
 // connect-node (bench/web-scenarios.ts). Prints a table of medians and spreads, the targets of docs/performance.md,
 // and a comparison with bench/baseline.json; writes the figures to bench/last-run.json.
 //
-//   npm run bench                      3 rounds, 2 s per measurement (about 6 minutes)
+//   npm run bench                      3 rounds, 2 s per measurement (about 8 minutes)
 //   npm run bench -- --quick           1 round, short measurements (about 2.5 minutes on 2 cores): the ratios at a glance
 //   npm run bench -- --only pingpong,unary4m --rounds 5 --seconds 3
 //   npm run bench -- --only web        the Connect and gRPC-Web rows alone (npm run bench:web); or connect-h1,grpcweb-h2-100...
