@@ -51,10 +51,13 @@ export async function startChild(script: string, args: string[], first: RegExp):
   };
 }
 
-export async function startServer(kind: 'ours' | 'grpc-js' | 'echo'): Promise<Driven & { port: number; pid: number }> {
-  const { driven, match } = await startChild('bench/server-process.ts', [kind], /^port (\d+)$/);
+/** A server process that prints "port N" once listening. */
+export async function startListening(script: string, kind: string): Promise<Driven & { port: number; pid: number }> {
+  const { driven, match } = await startChild(script, [kind], /^port (\d+)$/);
   return { ...driven, port: Number(match[1]), pid: driven.child.pid! };
 }
+
+export const startServer = (kind: 'ours' | 'grpc-js' | 'echo') => startListening('bench/server-process.ts', kind);
 
 export async function startClient(kind: 'ours' | 'grpc-js' | 'raw'): Promise<Driven> {
   return (await startChild('bench/client-process.ts', [kind], /^ready$/)).driven;

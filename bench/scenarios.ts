@@ -42,21 +42,31 @@ export function latencies(list: number[]): { p50: number; p99: number } {
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 
-/** `callers` closed loops making unary calls with a small body for the job's seconds. */
-async function unaryLoop(job: Job, stack: Stack, callers: number): Promise<Outcome> {
-  const body = Buffer.alloc(SMALL, 7);
-  for (let i = 0; i < 200; i++) await stack.unary(body); // warm up
+/**
+ * `callers` closed loops, each calling `once` again as soon as it resolves, for `seconds` after `warmups` calls one at
+ * a time: calls a second and the latencies of the calls.
+ */
+export async function closedLoops(seconds: number, callers: number, once: () => Promise<void>, warmups: number): Promise<Outcome> {
+  for (let i = 0; i < warmups; i++) await once();
   const times: number[] = [];
   const start = now();
-  const end = start + job.seconds * 1000;
+  const end = start + seconds * 1000;
   await Promise.all(Array.from({ length: callers }, async () => {
     for (let t0 = now(); t0 < end; t0 = now()) {
-      const answer = await stack.unary(body);
+      await once();
       times.push(now() - t0);
-      if (answer.length !== SMALL || answer[0] !== 7) throw new Error('wrong unary answer');
     }
   }));
   return { value: times.length / ((now() - start) / 1000), ...latencies(times) };
+}
+
+/** `callers` closed loops making unary calls with a small body for the job's seconds. */
+async function unaryLoop(job: Job, stack: Stack, callers: number): Promise<Outcome> {
+  const body = Buffer.alloc(SMALL, 7);
+  return closedLoops(job.seconds, callers, async () => {
+    const answer = await stack.unary(body);
+    if (answer.length !== SMALL || answer[0] !== 7) throw new Error('wrong unary answer');
+  }, 200);
 }
 
 /** Runs `once` until the job's seconds are up, summing what it returns over the elapsed seconds. */
@@ -70,18 +80,8 @@ async function repeat(job: Job, once: () => Promise<number>, warmups = 1): Promi
   return total / ((now() - start) / 1000);
 }
 
-/** A round trip of one small message on a bidi call, one at a time. */
-export async function pingPong(job: Job, roundTrip: () => Promise<void>): Promise<Outcome> {
-  for (let i = 0; i < 500; i++) await roundTrip();
-  const times: number[] = [];
-  const start = now();
-  const end = start + job.seconds * 1000;
-  for (let t0 = now(); t0 < end; t0 = now()) {
-    await roundTrip();
-    times.push(now() - t0);
-  }
-  return { value: times.length / ((now() - start) / 1000), ...latencies(times) };
-}
+/** Round trips of one small message on a bidi call, one at a time. */
+export const pingPong = (job: Job, roundTrip: () => Promise<void>): Promise<Outcome> => closedLoops(job.seconds, 1, roundTrip, 500);
 
 export type ScenarioName = 'unary1' | 'unary100' | 'serverStream' | 'clientStream' | 'bidi' | 'pingpong' | 'stream64k' | 'unary4m' | 'idle';
 

@@ -1,11 +1,13 @@
 // The benchmark suite: every scenario against grpc-js in the same run, in interleaved rounds, each client and server
 // in its own process, with the crossed pairs (our client → grpc-js server, grpc-js client → our server) so client
-// and server costs are seen apart. Prints a table of medians and spreads, the targets of docs/performance.md, and a
-// comparison with bench/baseline.json; writes the figures to bench/last-run.json.
+// and server costs are seen apart; and, in the same rounds, Connect and gRPC-Web unary over HTTP/1.1 and HTTP/2 against
+// connect-node (bench/web-scenarios.ts). Prints a table of medians and spreads, the targets of docs/performance.md,
+// and a comparison with bench/baseline.json; writes the figures to bench/last-run.json.
 //
-//   npm run bench                      3 rounds, 2 s per measurement (about 6 minutes)
+//   npm run bench                      3 rounds, 2 s per measurement (about 8 minutes)
 //   npm run bench -- --quick           1 round, short measurements (about 2.5 minutes on 2 cores): the ratios at a glance
 //   npm run bench -- --only pingpong,unary4m --rounds 5 --seconds 3
+//   npm run bench -- --only web        the Connect and gRPC-Web rows alone (npm run bench:web); or connect-h1,grpcweb-h2-100...
 //   npm run bench -- --profile --only pingpong      CPU profiles (node --cpu-prof) of every process, summarised
 //   npm run bench -- --save-baseline               also writes bench/baseline.json from this run
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,6 +20,8 @@ import { summariseProfiles } from './profile-summary.js';
 import { childFlags, type Driven, startClient, startServer } from './processes.js';
 import { type Job, type Outcome, type ScenarioName, scenarios } from './scenarios.js';
 import { figure, median, spread } from './stats.js';
+import type { WebJob } from './web-client-process.js';
+import { OURS_WEB, startWeb, THEIRS_WEB, WEB_CASES, type WebProcesses } from './web-scenarios.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -35,9 +39,12 @@ const SECONDS = Number(flags.seconds ?? (quick ? 0.5 : 2));
 const IDLE_CONNECTIONS = quick ? 250 : 1000;
 const H2LOAD_REQUESTS = quick ? 20_000 : 100_000;
 const STREAMING: ScenarioName[] = ['unary1', 'unary100', 'serverStream', 'clientStream', 'bidi', 'pingpong', 'stream64k', 'unary4m'];
-const EXTRA = ['h2load', 'idle', 'startup', 'hpack'] as const;
-const only = new Set((flags.only ?? [...STREAMING, ...EXTRA].join(',')).split(','));
-for (const name of only) if (!(STREAMING as string[]).includes(name) && !(EXTRA as readonly string[]).includes(name)) throw new Error(`--only: no scenario ${name}`);
+const WEB = WEB_CASES.map((c) => c.name);
+const EXTRA = ['h2load', 'idle', 'startup', 'hpack'];
+const ALL = [...STREAMING, ...WEB, ...EXTRA];
+// `web` stands for every web row
+const only = new Set((flags.only ?? ALL.join(',')).split(',').flatMap((name) => (name === 'web' ? WEB : [name])));
+for (const name of only) if (!ALL.includes(name)) throw new Error(`--only: no scenario ${name} (there are ${ALL.join(', ')} and web)`);
 let profileDir: string | undefined;
 if (flags.profile) {
   profileDir = mkdtempSync(join(tmpdir(), 'h2grpc-profile-'));
@@ -71,11 +78,16 @@ const began = Date.now();
   if (spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' }).status !== 0) throw new Error('npm run build failed');
 }
 
-const servers = { ours: await startServer('ours'), 'grpc-js': await startServer('grpc-js') };
-const clients: Record<Kind, Driven> = { ours: await startClient('ours'), 'grpc-js': await startClient('grpc-js') };
-const echo = only.has('pingpong') ? await startServer('echo') : undefined;
-const raw = only.has('pingpong') ? await startClient('raw') : undefined;
-const everyone: Driven[] = [...Object.values(servers), ...Object.values(clients), ...(echo ? [echo, raw!] : [])];
+// the processes start side by side; the ceiling's and the web rows' only when their rows are selected
+const [ourServer, theirServer, ourClient, theirClient, echo, raw, web] = await Promise.all([
+  startServer('ours'), startServer('grpc-js'), startClient('ours'), startClient('grpc-js'),
+  only.has('pingpong') ? startServer('echo') : undefined, only.has('pingpong') ? startClient('raw') : undefined,
+  WEB.some((name) => only.has(name)) ? startWeb() : undefined,
+]);
+const servers = { ours: ourServer, 'grpc-js': theirServer };
+const clients: Record<Kind, Driven> = { ours: ourClient, 'grpc-js': theirClient };
+const everyone = [...Object.values(servers), ...Object.values(clients), echo, raw, web?.client, web?.ours, web?.connectNode['1.1'], web?.connectNode['2']]
+  .filter((p): p is Driven => p !== undefined);
 
 try {
   for (let round = 0; round < ROUNDS; round++) {
@@ -92,6 +104,7 @@ try {
       }
       await Promise.all(Object.values(clients).map((c) => c.ask('release')));
     }
+    if (web) await webRound(web, round);
     if (only.has('h2load')) await h2loadRound(round);
     if (only.has('idle')) await idleRound(round);
     if (only.has('startup')) await startupRound(round);
@@ -100,6 +113,18 @@ try {
   }
 } finally {
   await Promise.all(everyone.map((p) => p.stop()));
+}
+
+/** The web rows selected: connect-node's client against our server and against connect-node's, the order rotating. */
+async function webRound(web: WebProcesses, round: number): Promise<void> {
+  for (const c of WEB_CASES.filter((w) => only.has(w.name))) {
+    const against: Array<[string, number]> = [[OURS_WEB, web.ours.port], [THEIRS_WEB, web.connectNode[c.http].port]];
+    for (const [column, port] of rotate(against, round)) {
+      const job: WebJob = { protocol: c.protocol, http: c.http, inFlight: c.inFlight, port, seconds: SECONDS };
+      const out = await web.client.ask<Outcome>(JSON.stringify(job));
+      record(c.name, c.title, 'calls/s', column, out.value, out);
+    }
+  }
 }
 
 /** The servers under h2load, and nghttpd serving the same response as a static file: the ceiling. */
@@ -181,13 +206,18 @@ const med = (key: string, column: string) => {
 };
 const OURS = 'h2grpc → h2grpc';
 const THEIRS = 'grpc-js → grpc-js';
+/** The columns a ratio sets against each other; in other rows, the first two. */
+const VERSUS: Array<[string, string]> = [[OURS, THEIRS], [OURS_WEB, THEIRS_WEB]];
 function ratio(row: Row | undefined): number {
   if (!row) return NaN;
-  const columns = Object.keys(row.cells);
-  const a = row.cells[OURS] ? med(row.key, OURS) : med(row.key, columns[0]!);
-  const b = row.cells[THEIRS] ? med(row.key, THEIRS) : med(row.key, columns[1]!);
+  const [ours, theirs] = VERSUS.find(([column]) => row.cells[column]) ?? Object.keys(row.cells);
+  const a = med(row.key, ours!);
+  const b = med(row.key, theirs!);
   return row.lowerIsBetter ? b / a : a / b;
 }
+/** The lowest ratio of a protocol's web rows in this run: each row's target is h2grpc ≥ connect-node. */
+const lowestWeb = (protocol: WebJob['protocol']) =>
+  Math.min(...WEB_CASES.filter((c) => c.protocol === protocol).map((c) => ratio(rows.get(c.name))).filter(Number.isFinite));
 
 const lines: string[] = [];
 const summary: Record<string, unknown> = {};
@@ -217,6 +247,8 @@ const targets: Array<[string, number, number]> = [
   ['HPACK decode (M fields/s)', med('hpack-decode', 'h2grpc'), 6],
   ['HPACK encode (M fields/s)', med('hpack-encode', 'h2grpc'), 4],
   ['start-up to the first call vs grpc-js', ratio(rows.get('startup')), 1],
+  ['Connect unary vs connect-node (lowest row)', lowestWeb('connect'), 1],
+  ['gRPC-Web unary vs connect-node (lowest row)', lowestWeb('grpc-web'), 1],
 ].filter(([, v]) => Number.isFinite(v)) as Array<[string, number, number]>;
 console.log('\ntargets');
 for (const [name, value, want] of targets) console.log(`  ${value >= want ? 'met ' : 'MISS'}  ${name.padEnd(44)} ${value.toFixed(2).padStart(7)}  (target ≥ ${want})`);
@@ -226,10 +258,13 @@ writeFileSync('bench/last-run.json', `${JSON.stringify(result, null, 2)}\n`);
 const baselinePath = 'bench/baseline.json';
 if (existsSync(baselinePath)) {
   const base = JSON.parse(readFileSync(baselinePath, 'utf8')) as typeof result;
-  console.log(`\nagainst bench/baseline.json (${base.date.slice(0, 10)}, ${base.quick ? 'quick' : 'full'} run): ratios to grpc-js now / then`);
+  console.log(`\nagainst bench/baseline.json (${base.date.slice(0, 10)}, ${base.quick ? 'quick' : 'full'} run): ratios to grpc-js (connect-node in the web rows), then → now`);
   for (const [key, row] of Object.entries(summary) as Array<[string, { title: string; ratio: number }]>) {
     const then = (base.rows[key] as { ratio: number } | undefined)?.ratio;
-    if (then === undefined) continue;
+    if (then === undefined) {
+      console.log(`        ${row.title.slice(0, 60).padEnd(60)} no baseline → ${row.ratio.toFixed(2).padStart(6)}x`);
+      continue;
+    }
     const change = row.ratio / then;
     console.log(`  ${change < 0.85 ? 'WORSE' : '     '} ${row.title.slice(0, 60).padEnd(60)} ${then.toFixed(2).padStart(6)}x → ${row.ratio.toFixed(2).padStart(6)}x`);
   }
@@ -239,6 +274,8 @@ if (profileDir) {
   const roles = new Map<number, string>([
     [servers.ours.pid, 'h2grpc server'], [servers['grpc-js'].pid, 'grpc-js server'],
     [clients.ours.child.pid!, 'h2grpc client'], [clients['grpc-js'].child.pid!, 'grpc-js client'],
+    ...(web ? [[web.ours.pid, 'h2grpc web server'], [web.connectNode['1.1'].pid, 'connect-node server (node:http)'],
+      [web.connectNode['2'].pid, 'connect-node server (node:http2)'], [web.client.child.pid!, 'connect-node client']] as const : []),
   ]);
   console.log(`\nCPU profiles in ${profileDir}`);
   console.log(summariseProfiles(profileDir, roles));

@@ -1,15 +1,16 @@
-// The gRPC-Web and Connect benchmark's client, connect-node's transports (the same client for every server, so only
-// the server differs): `node --import tsx bench/web-client-process.ts`. Reads one JSON job a line,
-// { protocol: 'connect' | 'grpc-web', http: '1.1' | '2', port, seconds, inFlight }, makes unary pi calls (n = 10,
-// proto encoding) in `inFlight` closed loops for the job's seconds after a warm-up, checks every answer, and prints
-// { value: calls/s, p50, p99 } (ms). Transports are kept per server and protocol: their connections stay warm.
+// The client of the suite's gRPC-Web and Connect rows (bench/web-scenarios.ts), connect-node's transports: the same
+// client for every server, so only the server differs. `node --import tsx bench/web-client-process.ts` reads one JSON
+// job a line, { protocol: 'connect' | 'grpc-web', http: '1.1' | '2', port, seconds, inFlight }, makes unary pi calls
+// (n = 10, proto encoding) in `inFlight` closed loops for the job's seconds after a warm-up, checks every answer, and
+// prints { value: calls/s, p50, p99 } (ms). Transports are kept per server, protocol and HTTP version: their
+// connections stay warm, so a later job against the same server warms up with fewer calls.
 import { createClient } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { descriptorsOfRoots, registryOf } from '../src/codegen/index.js';
 import { loadProto } from '../src/grpc/index.js';
-import { latencies } from './scenarios.js';
+import { closedLoops, type Outcome } from './scenarios.js';
 
 export interface WebJob { protocol: 'connect' | 'grpc-web'; http: '1.1' | '2'; port: number; seconds: number; inFlight: number }
 
@@ -20,37 +21,22 @@ const PI_10 = Math.sqrt(8 * Array.from({ length: 10 }, (_, i) => 1 / (2 * i + 1)
 type Calc = { calc(request: { n: number }): Promise<{ value: number }> };
 const clients = new Map<string, Calc>();
 
-function clientFor(job: WebJob): Calc {
+function run(job: WebJob): Promise<Outcome> {
   const key = `${job.protocol} ${job.http} ${job.port}`;
   let client = clients.get(key);
+  // a new transport warms up with 200 calls; one already used (an earlier row or round) with 20
+  const warmups = client ? 20 : 200;
   if (!client) {
     const options = { baseUrl: `http://127.0.0.1:${job.port}`, httpVersion: job.http } as const;
     const transport = job.protocol === 'connect' ? createConnectTransport(options) : createGrpcWebTransport(options);
     client = createClient(PiCalculator, transport) as unknown as Calc;
     clients.set(key, client);
   }
-  return client;
-}
-
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-
-async function run(job: WebJob): Promise<{ value: number; p50: number; p99: number }> {
-  const client = clientFor(job);
-  const once = async () => {
-    const { value } = await client.calc({ n: 10 });
+  const calc = client;
+  return closedLoops(job.seconds, job.inFlight, async () => {
+    const { value } = await calc.calc({ n: 10 });
     if (value !== PI_10) throw new Error(`wrong answer ${value}`);
-  };
-  for (let i = 0; i < 200; i++) await once(); // warm up
-  const times: number[] = [];
-  const start = now();
-  const end = start + job.seconds * 1000;
-  await Promise.all(Array.from({ length: job.inFlight }, async () => {
-    for (let t0 = now(); t0 < end; t0 = now()) {
-      await once();
-      times.push(now() - t0);
-    }
-  }));
-  return { value: times.length / ((now() - start) / 1000), ...latencies(times) };
+  }, warmups);
 }
 
 createInterface({ input: process.stdin }).on('line', (line) => {

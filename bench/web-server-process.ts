@@ -1,4 +1,4 @@
-// A pi server (pi.PiCalculator, examples/pi.proto) in its own process for the gRPC-Web and Connect benchmark:
+// A pi server (pi.PiCalculator, examples/pi.proto) in its own process for the suite's gRPC-Web and Connect rows:
 // `node --import tsx bench/web-server-process.ts ours|connect-node-h1|connect-node-h2`. Ours runs from the compiled
 // package (bench/h2grpc.ts) and speaks all protocols over HTTP/2 and HTTP/1.1 on its one port; connect-node is
 // connectNodeAdapter on node:http (HTTP/1.1) or on node:http2's h2c server (HTTP/2), as its documentation sets it up.
