@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './bundle.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The runner (v1.0.5), beside the repository as CI has it: ../shared/tools/connectconformance/connectconformance. */
@@ -83,8 +84,10 @@ export function parseReport(output: string): Pick<RunReport, 'total' | 'passed' 
 }
 
 /** Runs the runner on one program under test, bounded in time (the runner and what it started are killed then). */
-export function runConformance(options: RunOptions): Promise<RunReport> {
-  const { program, config } = programUnderTest(options.impl, options.mode, options.config);
+export async function runConformance(options: RunOptions): Promise<RunReport> {
+  const { program: [, source], config } = programUnderTest(options.impl, options.mode, options.config);
+  // the same program, compiled once (test/conformance/bundle.ts says why), with the node running this
+  const program = [process.execPath, await bundle(REPO_ROOT, source!, `${options.impl}-${options.mode}`)];
   const args = ['--conf', config, '--mode', options.mode];
   if (options.verbose) args.push('-v');
   if (options.trace) args.push('--trace');
