@@ -103,7 +103,8 @@ export function persists(version: '1.0' | '1.1', fields: Http1Fields): boolean {
 /**
  * RFC 9112 §6.3 for either role. Refused (400, must close) as request smuggling vectors: Transfer-Encoding with
  * Content-Length (§6.3 item 3), chunked not last (§6.3 item 4), Transfer-Encoding in HTTP/1.0 (§6.1), more than
- * one Content-Length value even if equal (stricter than RFC 9110 §8.6, as llhttp), a non-digit Content-Length.
+ * one Content-Length value even if equal (stricter than RFC 9110 §8.6, which lets a recipient keep equal copies),
+ * a non-digit Content-Length.
  * A transfer coding we do not implement is 501 (RFC 9112 §6.1).
  */
 export function framingOf(fields: Http1Fields, version: '1.0' | '1.1', isRequest: boolean, limits: Http1Limits): BodyFraming {
