@@ -8,66 +8,17 @@ import * as protoLoader from '@grpc/proto-loader';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
-import { type ClientOptions, createClient, Metadata, Server, type ServerCall, Status, StatusError, withCompression } from '../src/grpc/index.js';
+import { type ClientOptions, createClient, Server, Status, StatusError, withCompression } from '../src/grpc/index.js';
 import { ECHO_PROTO, echoRoot, echoService, type EchoRequest, type EchoResponse, startConnectNode, startH2grpc } from './client-protocols-servers.js';
+import { exercise as exerciseKinds, slowly } from './client-exercise.js';
 import { until } from './wait.js';
 
 type Echo = 'Say' | 'Count' | 'Collect' | 'Chat';
 const client = (address: string, options: ClientOptions = {}) => createClient<Echo>(address, echoService, { codec: 'json', ...options });
 
-async function* slowly(texts: string[]): AsyncGenerator<EchoRequest> {
-  for (const text of texts) {
-    await new Promise((r) => setImmediate(r));
-    yield { text };
-  }
-}
-
+/** Every call kind and the rest (client-exercise.ts), then gzip: the JSON messages compressed both ways. */
 async function exercise(t: Test, address: string, server: 'h2grpc' | 'connect-node'): Promise<void> {
-  const c = client(address);
-  t.teardown(() => c.close());
-
-  const metadata = new Metadata().set('x-meta', 'hello');
-  const r = await c.unary<EchoResponse>('Say', { text: 'hi', payload: Buffer.from([1, 2, 3]) }, { metadata });
-  t.equal(r.message.text, 'hi', 'unary: the response');
-  t.same([...r.message.payload], [1, 2, 3], 'unary: bytes through ProtoJSON (base64) both ways');
-  t.equal(r.headers.get('x-header'), 'h:hello', 'request metadata reached the handler; response metadata came back');
-  t.equal(r.trailers.get('x-trailer'), 't', 'trailing metadata');
-
-  const error = (await c.unary('Say', { text: 'not today', fail: Status.FAILED_PRECONDITION }).catch((e: unknown) => e)) as StatusError;
-  t.ok(error instanceof StatusError, 'an error is a StatusError');
-  t.equal(error.code, Status.FAILED_PRECONDITION, 'its code');
-  t.equal(error.details, 'not today', 'its message');
-  t.same(error.errorDetails, [{ '@type': 'type.googleapis.com/echo.Detail', reason: 'asked to' }], 'its details (grpc-status-details-bin, binary whatever the codec)');
-  t.equal(error.metadata?.get('x-failed'), 'yes', 'its metadata');
-
-  const counted: number[] = [];
-  const stream = c.call<EchoResponse>('Count', [{ text: 'n', count: 3 }]);
-  for await (const m of stream) counted.push(m.index);
-  t.same(counted, [0, 1, 2], 'server streaming: every response in order');
-  t.equal((await stream.done).get('x-trailer'), 'counted', 'server streaming: its trailers');
-  const before: number[] = [];
-  const end = await (async () => {
-    for await (const m of c.call<EchoResponse>('Count', [{ text: 'broke', count: 2, fail: Status.DATA_LOSS }])) before.push(m.index);
-  })().catch((err: StatusError) => err);
-  t.same(before, [0, 1], 'server streaming: the responses before an error');
-  t.equal((end as StatusError)?.code, Status.DATA_LOSS, 'then the error');
-
-  const collected = await c.unary<EchoResponse>('Collect', slowly(['a', 'b', 'c']));
-  t.equal(collected.message.text, 'a,b,c', 'client streaming');
-  const chat: string[] = [];
-  for await (const m of c.call<EchoResponse>('Chat', slowly(['x', 'y']))) chat.push(`${m.index}${m.text}`);
-  t.same(chat, ['0x', '1y'], 'bidirectional streaming');
-
-  const timed = await c.unary<EchoResponse>('Say', { text: 't' }, { timeout: 10_000 });
-  t.equal(timed.message.timeout, 1, 'the server saw the deadline (grpc-timeout)');
-  const late = await c.unary('Say', { wait: true }, { timeout: 100 }).catch((err: StatusError) => err);
-  t.equal((late as StatusError).code, Status.DEADLINE_EXCEEDED, 'a call past its deadline is DEADLINE_EXCEEDED');
-  const controller = new AbortController();
-  const cancelled = c.unary('Say', { wait: true }, { signal: controller.signal }).catch((err: StatusError) => err);
-  setImmediate(() => controller.abort());
-  t.equal(((await cancelled) as StatusError).code, Status.CANCELLED, 'an aborted call is CANCELLED');
-  const empty = await c.unary<EchoResponse>('Say', {});
-  t.equal(empty.message.text, '', 'an empty request ({}) and a response with default fields left out');
+  await exerciseKinds(t, { server, httpVersion: '2' }, address, 'grpc', 'json');
 
   const gz = client(address, { compression: 'gzip' });
   t.teardown(() => gz.close());
