@@ -17,7 +17,7 @@ import { binaryLogFromEnv, isWorker, openTelemetry, Server } from '../src/grpc/i
 import { calcHandler, exampleArgs, PI_PROTO, piService, stopOnSignals, tracing } from './pi-service.js';
 import { listenOrExplain } from './run.js';
 import { answerHelp, die } from './run.js';
-import { servePrometheus } from './prometheus-metrics.js';
+import { parseMetricsPort, servePrometheus } from './prometheus-metrics.js';
 
 answerHelp(import.meta.url);
 
@@ -25,10 +25,9 @@ const { port, host, rest } = exampleArgs();
 const option = (name: string) => (rest.includes(name) ? Number(rest[rest.indexOf(name) + 1]) : 0);
 const sleep = option('--sleep');
 const workers = option('--workers') || 1;
-const metricsPort = rest.includes('--metrics') ? rest[rest.indexOf('--metrics') + 1] ?? '' : undefined;
-if (metricsPort !== undefined && (!/^\d+$/.test(metricsPort) || Number(metricsPort) > 65535)) die(`--metrics takes a port from 0 to 65535, not "${metricsPort}"`, 2);
+const metricsPort = parseMetricsPort(rest.includes('--metrics') ? rest[rest.indexOf('--metrics') + 1] ?? '' : undefined);
 if (metricsPort !== undefined && workers > 1) die('--metrics serves one process\'s metrics: use it without --workers', 2);
-const metrics = metricsPort === undefined ? undefined : await servePrometheus(Number(metricsPort), host).catch((err: Error) => die(`cannot serve metrics on ${host}:${metricsPort}: ${err.message}`));
+const metrics = metricsPort === undefined ? undefined : await servePrometheus(metricsPort, host).catch((err: Error) => die(`cannot serve metrics on ${host}:${metricsPort}: ${err.message}`));
 const telemetry = metrics && (await openTelemetry({ meterProvider: metrics.meterProvider }));
 const channelz = rest.includes('--channelz');
 if (channelz && workers > 1) die('--channelz counts one process\'s connections: use it without --workers', 2);

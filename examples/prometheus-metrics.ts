@@ -7,6 +7,7 @@
 // node:http is fine here: examples/ is not src/.
 import http from 'node:http';
 import { AggregationTemporality, DataPointType, type Histogram, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { die } from './run.js';
 
 /** A reader that exports nothing by itself: each scrape collects. */
 class ScrapeReader extends MetricReader {
@@ -66,6 +67,13 @@ export function prometheusText(collected: ResourceMetrics): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** The examples' `--metrics PORT` value as a port (0: a free one), or undefined without the flag; else exits 2. */
+export function parseMetricsPort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) die(`--metrics takes a port from 0 to 65535, not "${value}"`, 2);
+  return Number(value);
 }
 
 /** A MeterProvider whose metrics are served at http://host:port/metrics; resolves once it listens. */

@@ -6,7 +6,7 @@
 // port, printed before `listening on`), as examples/pi-server.ts does.
 import { EtcdClient, Registrar } from '../../src/discovery/index.js';
 import { openTelemetry, Server } from '../../src/grpc/index.js';
-import { servePrometheus } from '../prometheus-metrics.js';
+import { parseMetricsPort, servePrometheus } from '../prometheus-metrics.js';
 import { die, listenOrExplain } from '../run.js';
 import { type CacheBackend, MemoryBackend } from './backend.js';
 import { cacheHandlers, cacheService } from './cache-service.js';
@@ -32,9 +32,8 @@ function flags(argv: string[]) {
   if (!/^\d+$/.test(values.port!) || port > 65535) die(`--port takes a number from 0 to 65535, not "${values.port}"`, 2);
   const ttl = Number(values.ttl);
   if (!/^\d+$/.test(values.ttl!) || ttl < 1) die(`--ttl takes a whole number of seconds >= 1, not "${values.ttl}"`, 2);
-  if (values.metrics !== undefined && (!/^\d+$/.test(values.metrics) || Number(values.metrics) > 65535)) die(`--metrics takes a port from 0 to 65535, not "${values.metrics}"`, 2);
   if (values.redis && !/^rediss?:\/\//.test(values.redis)) die(`--redis takes a URL like redis://127.0.0.1:6379, not "${values.redis}"`, 2);
-  const metrics = values.metrics === undefined ? undefined : Number(values.metrics);
+  const metrics = parseMetricsPort(values.metrics);
   return { port, host: values.host!, redis: values.redis, etcd: values.etcd, service: values.service!, ttl, metrics };
 }
 
