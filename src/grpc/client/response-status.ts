@@ -40,8 +40,3 @@ export function trailersStatus(trailers: HeaderList, codec: RichStatusCodec = ri
   const details = grpcStatus === undefined ? 'the response trailers have no grpc-status' : percentDecode(headerValue(trailers, 'grpc-message') ?? '');
   return { code, metadata, error: new StatusError(code, details, metadata, errorDetails(trailers, codec)) };
 }
-
-/** gRPC (as grpc-js): a request the serializer refuses fails the call INTERNAL with the serializer's message. */
-export function unserializable(err: unknown): StatusError {
-  return new StatusError(Status.INTERNAL, `the request message does not serialize: ${(err as Error)?.message ?? String(err)}`);
-}
