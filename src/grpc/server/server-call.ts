@@ -1,34 +1,11 @@
 import { ErrorCode } from '../../frames/index.js';
 import type { HeaderList } from '../../http2/index.js';
-import { ACCEPT_ENCODING, type CallListener, type CallStream, type CallStreamHandler, type ServerCallObserver, compress, DeadlineTimer, decompress, type Encoding, framePieces, Inbox, Metadata, percentEncode, passThrough, richStatus, type RichStatusCodec, Status, StatusError, tellStatus, writePieces } from '../call/index.js';
+import { type CallListener, type CallStream, type CallStreamHandler, type ServerCallObserver, compress, DeadlineTimer, decompress, type Encoding, framePieces, Inbox, Metadata, passThrough, richStatus, type RichStatusCodec, Status, StatusError, tellStatus, writePieces } from '../call/index.js';
 import type { MethodDefinition } from '../schema/index.js';
+import type { ServerCallOptions } from './call-options.js';
+import { OK_TRAILERS, responseHeaders, statusFields } from './response-fields.js';
 
 const RESOLVED = Promise.resolve();
-/** The header lists every plain call sends: shared, since the HPACK encoder only reads them. */
-const RESPONSE_HEADERS: HeaderList = [[':status', '200'], ['content-type', 'application/grpc'], ['grpc-accept-encoding', ACCEPT_ENCODING]];
-const OK_TRAILERS: HeaderList = [['grpc-status', '0']];
-
-/** What a handler gets besides the request: metadata, deadline, cancellation, and ways to answer with metadata. */
-export interface ServerCallOptions {
-  method: MethodDefinition;
-  metadata: Metadata;
-  deadline: number | undefined;
-  peer: string;
-  maxReceiveMessageLength: number;
-  maxSendMessageLength: number;
-  /** The request's grpc-encoding. */
-  requestEncoding: Encoding;
-  /** The encoding for responses (one the client accepts). */
-  responseEncoding: Encoding;
-  /** The client's grpc-accept-encoding. */
-  acceptedEncodings: ReadonlySet<string>;
-  minCompressLength: number;
-  onFinish: (call: ServerCall) => void;
-  /** Encodes a StatusError's details (grpc-status-details-bin); default: the standard google.rpc types only. */
-  statusCodec?: () => RichStatusCodec;
-  /** Told of the call's messages and status (telemetry); none by default. */
-  observer?: ServerCallObserver;
-}
 
 /**
  * One call on the server: the StreamHandler of its HTTP/2 stream. Request messages are handed to the handler as it
@@ -69,6 +46,8 @@ export class ServerCall implements CallStreamHandler {
   lastRequestCompressed = false;
   /** The status the call ended with, once it has (CANCELLED when the client cancelled). */
   status: { code: number; details: string } | undefined;
+  /** When the sweeper first saw this call still waiting for its request (0: not yet); ServerSweeper's to set. */
+  waitingSince = 0;
 
   private readonly requestEncoding: Encoding;
   private responseEncoding: Encoding;
@@ -89,13 +68,11 @@ export class ServerCall implements CallStreamHandler {
   private headersSent = false;
   private initialMetadata: Metadata | undefined;
   private deadlineTimer: DeadlineTimer | undefined;
-  /** When the sweeper first saw this call still waiting for its request (0: not yet). */
-  private waitingSince = 0;
   private readonly waiters: Array<() => void> = []; // a reader or writer waiting for the stream to move
 
   constructor(
     readonly stream: CallStream,
-    options: ServerCallOptions,
+    options: ServerCallOptions<ServerCall>,
   ) {
     this.method = options.method;
     this.metadata = options.metadata;
@@ -136,22 +113,6 @@ export class ServerCall implements CallStreamHandler {
     if (this.abortReason !== undefined) return;
     this.abortReason = reason;
     this.controller?.abort(reason);
-  }
-
-  /**
-   * A unary or server-streaming handler runs only once the whole request is in: a client that never sends it must
-   * not hold the stream (and its MAX_CONCURRENT_STREAMS slot) forever. True when that request is overdue.
-   */
-  requestOverdue(now: number, timeout: number): boolean {
-    if (this.method.requestStream || this.halfClosed || this.finished) return false;
-    // the clock is read by the sweeper, not per call: the wait counts from its first look (at most a period late)
-    if (this.waitingSince === 0) this.waitingSince = now;
-    return now - this.waitingSince >= timeout;
-  }
-
-  /** Ends a call whose request did not complete in time (ServerSweeper). */
-  expireRequest(timeout: number): void {
-    this.sendStatus(Status.CANCELLED, `requestTimeout: the request did not arrive within ${timeout} ms`);
   }
 
   // ---- reading requests -------------------------------------------------------------------------------------
@@ -315,7 +276,8 @@ export class ServerCall implements CallStreamHandler {
     if (this.listeners) tellStatus(this.listeners, { code, details, metadata: this.trailers });
     // the usual end of a call, OK after the response and no trailing metadata: the same list every time
     const plainOk = code === Status.OK && !details && !statusDetails && this.headersSent && !this.trailerMetadata?.size;
-    const fields = plainOk ? OK_TRAILERS : this.statusFields(code, details, statusDetails);
+    const fields = plainOk ? OK_TRAILERS : statusFields(code, details, statusDetails, this.retryPushback, this.trailerMetadata, !this.headersSent, this.initialMetadata);
+    this.headersSent = true;
     if (this.observer?.trailers) this.observer.trailers(fields);
     if (code !== Status.OK) this.abort(new StatusError(code, details));
     if (this.stream.closed) return;
@@ -330,32 +292,9 @@ export class ServerCall implements CallStreamHandler {
     if (!this.halfClosed && !this.stream.closed) this.stream.reset(ErrorCode.NO_ERROR);
   }
 
-  /** The trailers of a call ending with this status (with the response headers in front: Trailers-Only). */
-  private statusFields(code: number, details: string, statusDetails: Uint8Array | undefined): HeaderList {
-    const fields: HeaderList = [];
-    if (!this.headersSent) {
-      this.headersSent = true;
-      fields.push([':status', '200'], ['content-type', 'application/grpc']);
-      this.initialMetadata?.appendTo(fields);
-    }
-    fields.push(['grpc-status', String(code)]);
-    if (details) fields.push(['grpc-message', percentEncode(details)]);
-    if (statusDetails) fields.push(['grpc-status-details-bin', Buffer.from(statusDetails).toString('base64').replace(/=+$/, '')]);
-    if (this.retryPushback !== undefined && code !== Status.OK) fields.push(['grpc-retry-pushback-ms', String(Math.trunc(this.retryPushback))]);
-    this.trailerMetadata?.appendTo(fields);
-    return fields;
-  }
-
   private sendResponseHeaders(): void {
     this.headersSent = true;
-    if (this.responseEncoding === 'identity' && !this.initialMetadata) {
-      if (this.observer?.responseHeaders) this.observer.responseHeaders(RESPONSE_HEADERS);
-      return this.stream.sendHeaders(RESPONSE_HEADERS);
-    }
-    const fields: HeaderList = [[':status', '200'], ['content-type', 'application/grpc']];
-    if (this.responseEncoding !== 'identity') fields.push(['grpc-encoding', this.responseEncoding]);
-    fields.push(['grpc-accept-encoding', ACCEPT_ENCODING]);
-    this.initialMetadata?.appendTo(fields);
+    const fields = responseHeaders(this.responseEncoding, this.initialMetadata);
     if (this.observer?.responseHeaders) this.observer.responseHeaders(fields);
     this.stream.sendHeaders(fields);
   }

@@ -1,5 +1,5 @@
 import type { Connection } from '../../http2/index.js';
-import type { CallStream } from '../call/index.js';
+import { type CallStream, Status } from '../call/index.js';
 import { ErrorCode } from '../../frames/index.js';
 import type { ServerCall } from './server-call.js';
 
@@ -49,7 +49,7 @@ export class ServerSweeper {
   private sweep(): void {
     const now = Date.now();
     if (Number.isFinite(this.requestTimeout)) {
-      for (const call of this.calls) if (call.requestOverdue(now, this.requestTimeout)) call.expireRequest(this.requestTimeout);
+      for (const call of this.calls) if (this.requestOverdue(call, now)) call.sendStatus(Status.CANCELLED, `requestTimeout: the request did not arrive within ${this.requestTimeout} ms`);
       for (const [stream, since] of this.unfinished) {
         if (stream.remoteClosed) this.unfinished.delete(stream);
         else if (since === 0) this.unfinished.set(stream, now);
@@ -67,5 +67,16 @@ export class ServerSweeper {
         }
       }
     }
+  }
+
+  /**
+   * A unary or server-streaming handler runs only once the whole request is in: a client that never sends it must
+   * not hold the stream (and its MAX_CONCURRENT_STREAMS slot) forever. True when that request is overdue.
+   */
+  private requestOverdue(call: ServerCall, now: number): boolean {
+    if (call.method.requestStream || call.halfClosed || call.finished) return false;
+    // the clock is read here, not per call: the wait counts from the first sweep that saw it (at most a period late)
+    if (call.waitingSince === 0) call.waitingSince = now;
+    return now - call.waitingSince >= this.requestTimeout;
   }
 }
