@@ -1,4 +1,4 @@
-import { compress, decompress, framePieces, Status, StatusError } from '../call/index.js';
+import { compress, decompress, framePieces, Status, StatusError, WithCompression } from '../call/index.js';
 import type { MethodDefinition } from '../schema/index.js';
 import type { ClientCallConfig } from './call-config.js';
 
@@ -9,6 +9,16 @@ import type { ClientCallConfig } from './call-config.js';
 export interface FramedRequest {
   pieces: Uint8Array[];
   size: number;
+}
+
+/**
+ * The one request of a unary or server-streaming call given as a one-element array, serialized before the stream
+ * opens (so one that cannot be sends nothing); undefined for any other call. Throws what the serializer throws.
+ */
+export function serializeFirst(method: MethodDefinition, requests: unknown, serialize: (request: unknown) => Uint8Array): Uint8Array | undefined {
+  if (method.requestStream || !Array.isArray(requests) || requests.length !== 1) return undefined;
+  const item: unknown = requests[0];
+  return serialize(item instanceof WithCompression ? item.message : item);
 }
 
 /** A request framed; a StatusError RESOURCE_EXHAUSTED when it is over maxSendMessageLength. */

@@ -1,13 +1,12 @@
 import { ErrorCode } from '../../frames/index.js';
-import { CONNECTION_LOST, headerValue, type HeaderList } from '../../http2/index.js';
-import { type CallListener, type CallTransport, type ClientCallObserver, type ClientStream, type ClientStreamHandler, DeadlineTimer, Deferred, encodeTimeout, Inbox, Metadata, peerAddress, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
+import { CONNECTION_LOST, type HeaderList } from '../../http2/index.js';
+import { type CallListener, type CallTransport, type ClientCallObserver, type ClientStream, type ClientStreamHandler, DeadlineTimer, Deferred, Inbox, Metadata, peerAddress, Status, StatusError, passThrough, statusFromRstStream, tellStatus, WithCompression, writePieces } from '../call/index.js';
 import type { CallOptions, ClientCallConfig, UnaryResult } from './call-config.js';
 export { type CallChannel, type CallOptions, type ClientCallConfig, type UnaryResult, USER_AGENT } from './call-config.js';
-import { retryDelay } from './retry.js';
-import { requestHeaders } from './request-headers.js';
+import { Attempts } from './attempts.js';
 import type { MethodDefinition } from '../schema/index.js';
-import { notGrpcResponse, trailersStatus } from './response-status.js';
-import { frameRequest, readResponse, unserializable } from './call-messages.js';
+import { notGrpcResponse, responseHead, trailersStatus } from './response-status.js';
+import { frameRequest, readResponse, serializeFirst, unserializable } from './call-messages.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
 /**
@@ -25,8 +24,6 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
   private readonly method: MethodDefinition;
   private readonly options: CallOptions;
   private readonly deadline: number | undefined;
-  /** grpc-timeout of the first attempt: the time left when the call started, however long it waits to be sent. */
-  private readonly timeout: string | undefined;
   private readonly inbox: Inbox;
   /** For each response message handed out so far: whether it arrived compressed (flag 1). */
   readonly receivedCompressed: boolean[] = [];
@@ -36,7 +33,7 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
   private timer: DeadlineTimer | undefined;
   private error: StatusError | undefined;
   private settled = false;
-  private attempts = 0;
+  private readonly attempts: Attempts;
   private readonly waiters: Array<() => void> = [];
   private readonly sent: ReplayBuffer;
   /** Told of attempts, messages and the status (telemetry); undefined when none is installed. */
@@ -47,7 +44,6 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
   private listeners: CallListener[] | undefined; // interceptors' hooks (listen)
   private untoldStatus: Metadata | undefined; // an OK status told to listeners once the last message is read
   private retrying = false; // waiting out a retry's backoff
-  private retryTimer: NodeJS.Timeout | undefined;
   private readonly headersOutcome = new Deferred<Metadata>();
   private readonly doneOutcome = new Deferred<Metadata>();
   private readonly abort = () => this.cancel(Status.CANCELLED, 'the call was cancelled by the client');
@@ -59,7 +55,7 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
     this.method = config.method;
     this.options = config.options;
     this.deadline = config.deadline;
-    this.timeout = this.deadline === undefined ? undefined : encodeTimeout(this.deadline - Date.now());
+    this.attempts = new Attempts(config);
     this.observer = config.observer;
     this.sent = new ReplayBuffer(config.observer !== undefined);
     this.inbox = new Inbox(config.maxReceiveMessageLength, (n, used) => this.stream?.consume(n, used), config.observer);
@@ -99,9 +95,7 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
   cancel(code: number = Status.CANCELLED, details = 'the call was cancelled by the client'): void {
     if (this.settled) {
       if (this.error || !this.inbox.pending) return;
-      this.inbox.drop();
-      this.error = new StatusError(code, details, undefined);
-      this.error.headers = this.responseHeaders;
+      this.endReading(code, details);
       this.untoldStatus = undefined;
       this.tellStatus({ code, details, metadata: new Metadata() });
       return this.resume();
@@ -159,11 +153,14 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
   /** A response message that cannot be read ends the call with this status, even if its trailers said OK. */
   private readFailed(code: number, details: string): StatusError {
     if (!this.settled) this.cancel(code, details);
-    if (!this.error) {
-      this.inbox.drop();
-      this.error = new StatusError(code, details);
-      this.error.headers = this.responseHeaders;
-    }
+    return this.error ?? this.endReading(code, details);
+  }
+
+  /** After the status arrived: reading ends with this error instead, what was not read dropped. */
+  private endReading(code: number, details: string): StatusError {
+    this.inbox.drop();
+    this.error = new StatusError(code, details);
+    this.error.headers = this.responseHeaders;
     return this.error;
   }
 
@@ -171,11 +168,11 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
 
   /** How many attempts the call has made so far (retries and transparent retries included). */
   get attemptCount(): number {
-    return this.attempts;
+    return this.attempts.count;
   }
 
   private async attempt(transparent = false): Promise<void> {
-    this.attempts++;
+    this.attempts.count++;
     // gRFC A66: an attempt's time includes waiting for a connection; its trace context goes in its headers
     const traceHeaders = this.observer ? this.observer.attemptStarted(transparent) : undefined;
     let connection: CallTransport;
@@ -192,30 +189,20 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
       this.observer.attemptConnected?.(connection);
       if (this.observer.connected) this.observer.connected(peerAddress(connection.socket));
     }
-    // the one request of a unary or server-streaming call is serialized first: one that cannot be sends nothing
-    if (this.attempts === 1 && !this.method.requestStream && Array.isArray(this.requests) && this.requests.length === 1) {
-      const item: unknown = this.requests[0];
-      try {
-        this.firstRequest = this.serialize(item instanceof WithCompression ? item.message : item);
-      } catch (err) {
-        return this.fail(unserializable(err));
-      }
+    try {
+      if (this.attempts.count === 1) this.firstRequest = serializeFirst(this.method, this.requests, (request) => this.serialize(request));
+    } catch (err) {
+      return this.fail(unserializable(err));
     }
-    const headers = this.requestHeaders(traceHeaders);
+    const headers = this.attempts.headers(traceHeaders);
     try {
       this.stream = connection.request(headers, this);
     } catch (err) {
       return this.fail(new StatusError(Status.UNAVAILABLE, (err as Error).message));
     }
-    if (this.attempts === 1) return this.pump();
+    if (this.attempts.count === 1) return this.pump();
     // a retry, or a replay after REFUSED_STREAM: what was sent before goes again
     this.sent.replay(this.stream, this.requestsDone, this.observer);
-  }
-
-  private requestHeaders(extra: HeaderList | undefined): HeaderList {
-    // the first attempt says the time the call was given (gRPC PROTOCOL-HTTP2); a retry, the time left
-    const timeout = this.deadline === undefined ? undefined : this.attempts === 1 ? this.timeout! : encodeTimeout(this.deadline - Date.now());
-    return requestHeaders(this.config, timeout, this.attempts, extra);
   }
 
   /** Sends the request messages as the iterable yields them, waiting while the stream's queue is full. */
@@ -297,7 +284,7 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
   private settle(): void {
     this.settled = true;
     this.timer?.clear();
-    clearTimeout(this.retryTimer);
+    this.attempts.stop();
     this.options.signal?.removeEventListener('abort', this.abort);
     this.inbox.release();
     this.resume();
@@ -312,12 +299,10 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
       if (notGrpc) return this.cancel(notGrpc.code, notGrpc.details);
       if (!endStream) {
         this.sent.commit(); // response headers arrived: committed, no more retries of any kind (gRPC A6)
-        this.responseEncoding = headerValue(headers, 'grpc-encoding') ?? 'identity';
-        try {
-          this.responseHeaders = Metadata.fromHeaders(headers);
-        } catch (err) {
-          return this.cancel(Status.INTERNAL, `malformed response metadata: ${(err as Error).message}`);
-        }
+        const head = responseHead(headers);
+        if (head instanceof StatusError) return this.cancel(head.code, head.details);
+        this.responseEncoding = head.encoding;
+        this.responseHeaders = head.metadata;
         if (this.observer?.responseHeaders) this.observer.responseHeaders(headers);
         if (this.listeners) for (const listener of this.listeners) listener.onHeaders?.(this.responseHeaders);
         this.headersOutcome.resolve(this.responseHeaders);
@@ -350,9 +335,7 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
     // a connection that went away is UNAVAILABLE; a reset stream maps by its error code
     const status = code === CONNECTION_LOST ? Status.UNAVAILABLE : statusFromRstStream(code);
     if (this.observer) this.observer.attemptEnded(status);
-    // the server never saw this stream (REFUSED_STREAM, above a GOAWAY's last-stream-id): retry it transparently
-    // once, if what was already sent can be replayed
-    if (retryable && this.attempts < 2 && this.sent.replayable) {
+    if (this.attempts.transparentRetry(retryable, this.sent.replayable)) {
       this.stream = undefined;
       void this.attempt(true);
       return;
@@ -370,27 +353,19 @@ export class ClientCall<Res = unknown> implements ClientStreamHandler, AsyncIter
     if (!this.settled && stream === this.stream) this.fail(new StatusError(Status.INTERNAL, 'the stream closed without trailers'));
   }
 
-  /**
-   * gRPC A6: another attempt after a backoff when the status is retryable, the call is not committed, attempts and
-   * throttle tokens are left, and what was sent can be replayed. A server's grpc-retry-pushback-ms overrides the
-   * backoff (and a malformed one forbids the retry).
-   */
+  /** gRPC A6: another attempt after a backoff, if the policy allows it and the call is not committed (Attempts). */
   private retry(code: number, trailers: HeaderList): boolean {
-    const policy = this.config.retryPolicy;
-    if (!policy || !policy.retryableStatusCodes.has(code)) return false;
-    this.config.throttle?.failure();
-    if (this.attempts >= policy.maxAttempts || !this.sent.replayable || this.config.throttle?.allowsRetry === false) return false;
-    const delay = retryDelay(policy, this.attempts, headerValue(trailers, 'grpc-retry-pushback-ms'), this.deadline);
+    const delay = this.attempts.retryAfter(code, trailers, this.sent.replayable);
     if (delay === undefined) return false;
     this.retrying = true;
     this.stream = undefined;
     this.inbox.restart();
     this.responseHeaders = undefined;
-    this.retryTimer = setTimeout(() => {
+    this.attempts.schedule(delay, () => {
       this.retrying = false;
       void this.attempt();
       this.resume();
-    }, delay);
+    });
     return true;
   }
 

@@ -1,8 +1,8 @@
 import { headerValue, type HeaderList } from '../../http2/index.js';
 import { Metadata, percentDecode, richStatus, type RichStatusCodec, Status, type StatusDetail, StatusError, statusFromHttp } from '../call/index.js';
 
-// What a client reads of a response's status (gRPC PROTOCOL-HTTP2): the response headers that rule out gRPC, and the
-// status, message and details the trailers carry; and the status of a request that cannot be sent.
+// What a client reads of a response's head and status (gRPC PROTOCOL-HTTP2): the response headers that rule out
+// gRPC, the encoding and metadata of those that do not, and the status, message and details the trailers carry.
 
 /** The typed details of grpc-status-details-bin, or none when it is absent or does not decode. */
 function errorDetails(trailers: HeaderList, codec: RichStatusCodec): StatusDetail[] {
@@ -25,6 +25,15 @@ export function notGrpcResponse(headers: HeaderList): StatusError | undefined {
   const contentType = headerValue(headers, 'content-type') ?? '';
   if (!contentType.startsWith('application/grpc')) return new StatusError(Status.UNKNOWN, `received content-type ${JSON.stringify(contentType)}, not application/grpc`);
   return undefined;
+}
+
+/** Response headers followed by messages: the messages' encoding and the initial metadata, or why they do not read. */
+export function responseHead(headers: HeaderList): { encoding: string; metadata: Metadata } | StatusError {
+  try {
+    return { encoding: headerValue(headers, 'grpc-encoding') ?? 'identity', metadata: Metadata.fromHeaders(headers) };
+  } catch (err) {
+    return new StatusError(Status.INTERNAL, `malformed response metadata: ${(err as Error).message}`);
+  }
 }
 
 /**
