@@ -1,17 +1,18 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import {
-  CLIENT_PREFACE, connectionError, type ContinuationFrame, type DataFrame, ErrorCode, type Frame, FrameDecoder,
-  FrameType, type GoawayFrame, type HeadersFrame, Http2Error, MAX_WINDOW_SIZE, type PingFrame, type RstStreamFrame,
+  connectionError, type ContinuationFrame, type DataFrame, ErrorCode, type Frame, FrameDecoder, FrameType,
+  type GoawayFrame, type HeadersFrame, type Http2Error, MAX_WINDOW_SIZE, type PingFrame, type RstStreamFrame,
   type SettingsFrame, type WindowUpdateFrame,
 } from '../frames/index.js';
-import { HpackDecoder, HpackError } from '../hpack/index.js';
+import { HpackDecoder } from '../hpack/index.js';
+import { asHttp2Error } from './failure.js';
 import { FrameWriter, type WriterEvents } from './frame-writer.js';
 import { ReceiveWindow, StreamStore, CONNECTION_LOST, type HeaderList, type Http2Stream, type StreamHandler } from './stream/index.js';
 import { FrameOutput } from './frame-output.js';
 import { GoAway, type GoAwayHost } from './goaway.js';
-import { HeaderBlock } from './header-block.js';
-import { http1Refusal, Http1Sniffer, http1StatusLine } from './http1-preface.js';
+import { HeaderAssembly } from './header-block.js';
+import { Preface } from './preface.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { Keepalive, type KeepaliveHost } from './keepalive.js';
 import { Pings } from './pings.js';
@@ -55,9 +56,8 @@ export class Connection extends EventEmitter {
   private readonly stall: OutboundStall;
   private readonly receiveWindow: ReceiveWindow;
   private counted: ConnectionStats | undefined;
-  private sniffer: Http1Sniffer | undefined; // server: the first octets, until they are known not to be HTTP/1.x
-  private headerBlock: HeaderBlock | undefined;
-  private prefaceReceived = false;
+  private readonly preface: Preface;
+  private readonly headerBlocks: HeaderAssembly;
 
   constructor(
     readonly socket: Duplex,
@@ -72,24 +72,24 @@ export class Connection extends EventEmitter {
     });
     this.local = this.settings.local;
     this.remote = this.settings.remote;
-    this.observer = options.observer;
     this.pings = new Pings(options.minPingInterval ?? 0, options.maxPingStrikes ?? 2);
     this.limits = options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS; // the defaults are shared
     this.rates = new PeerRates(this.limits);
     this.store = new StreamStore(role, this.limits.maxClosedStreams, this.limits.resetStreamGrace);
+    this.preface = new Preface(role);
+    this.headerBlocks = new HeaderAssembly(this.limits.maxHeaderBlockSize, this.limits.maxContinuationFrames);
     this.decoder = new FrameDecoder({ expectPreface: role === 'server', maxFrameSize: PROTOCOL_DEFAULTS.maxFrameSize });
-    this.decoder.keepFrameBytes = this.observer?.frame !== undefined; // the octets are kept only for a tracer
-    const observer = this.observer;
+    const observer = options.observer;
     this.hpackIn = new HpackDecoder({
       maxTableSize: this.local.headerTableSize,
       maxHeaderListSize: this.local.maxHeaderListSize,
       observer: observer?.hpack ? (event) => observer.hpack!({ direction: 'in', streamId: this.receiver.decodingStreamId, event }) : undefined,
     });
-    const receiveWindow = new ReceiveWindow(PROTOCOL_DEFAULTS.initialWindowSize);
-    this.receiveWindow = receiveWindow;
+    const receiveWindow = (this.receiveWindow = new ReceiveWindow(PROTOCOL_DEFAULTS.initialWindowSize));
     const host = new Connection.Host(this);
     this.writer = new FrameWriter(socket, host, this.limits.maxQueuedControlFrames, this.limits.maxOutboundBuffer);
-    this.out = new FrameOutput(this.writer, this.observer, Math.min(PROTOCOL_DEFAULTS.headerTableSize, maxEncoderTableSize));
+    this.out = new FrameOutput(this.writer, observer, Math.min(PROTOCOL_DEFAULTS.headerTableSize, maxEncoderTableSize));
+    this.observer = observer; // the decoder keeps each frame's octets only for a tracer
     this.closing = new GoAway(socket, this.writer, host);
     this.sender = new StreamSender(host, this.out, this.writer, this.store, this.local, this.remote, receiveWindow, options.highWaterMark ?? 65536);
     this.receiver = new StreamReceiver(host, this.store, this.sender, this.rates, this.hpackIn, receiveWindow);
@@ -100,14 +100,7 @@ export class Connection extends EventEmitter {
     socket.on('close', () => this.destroy());
     socket.on('end', () => this.destroy(this.streams.size > 0 ? new Error('the peer closed the connection') : undefined));
 
-    // RFC 9113 §3.4: the client sends the preface then SETTINGS; the server's preface is a SETTINGS frame, sent once
-    // the client's first octets arrive (clients never wait for it)
-    if (role === 'client') {
-      this.writer.push(CLIENT_PREFACE);
-      this.observer?.preface?.('out');
-    } else {
-      this.writer.held = true;
-    }
+    this.preface.start(this.writer, observer); // RFC 9113 §3.4: then our SETTINGS
     this.settings.send(this.out);
     const window = options.connectionWindowSize ?? 16 << 20;
     if (window > PROTOCOL_DEFAULTS.initialWindowSize) {
@@ -157,8 +150,8 @@ export class Connection extends EventEmitter {
 
   set observer(observer: ConnectionObserver | undefined) {
     this.observed = observer;
-    if (this.out) this.out.observer = observer;
-    if (this.decoder) this.decoder.keepFrameBytes = observer?.frame !== undefined;
+    this.out.observer = observer;
+    this.decoder.keepFrameBytes = observer?.frame !== undefined;
   }
 
   /** GOAWAY received from the peer: no new streams on this connection. */
@@ -251,7 +244,7 @@ export class Connection extends EventEmitter {
     this.stall.stop();
     let reason = error ? error.message : 'the connection closed';
     // RFC 9113 §3.4: a peer's first frame is SETTINGS; one that closes before it may not speak HTTP/2 at all
-    if (!this.prefaceReceived) reason += ', before the peer sent any HTTP/2 frame';
+    if (!this.preface.received) reason += ', before the peer sent any HTTP/2 frame';
     for (const stream of [...this.streams.values()]) {
       this.closeStream(stream, 'reset-received');
       stream.handler.onReset(stream, CONNECTION_LOST, reason, false);
@@ -287,16 +280,14 @@ export class Connection extends EventEmitter {
     if (this.closed) return;
     if (this.writer.held) {
       // RFC 9113 §3.4: our preface waits for the client's first octets, so an HTTP/1.x client can be answered in kind
-      const first = (this.sniffer ??= new Http1Sniffer()).push(chunk);
+      const first = this.preface.sniff(chunk);
       if (first === 'more') return;
-      if (first === 'http1') return this.refuseHttp1();
-      chunk = this.sniffer.take();
-      this.sniffer = undefined;
+      if (first === 'http1') return this.destroy(this.preface.refuseHttp1(this.socket, this.observer), true);
+      chunk = first;
       this.writer.release();
-    } else if (!this.prefaceReceived && this.role === 'client') {
-      // a server that answers in HTTP/1.x: say so, rather than read its status line as a frame header
-      const line = http1StatusLine(chunk);
-      if (line) return this.fail(connectionError(ErrorCode.PROTOCOL_ERROR, `the server answered in HTTP/1.x (${line}), not HTTP/2: it does not speak HTTP/2 with prior knowledge on this port`));
+    } else if (!this.preface.received && this.role === 'client') {
+      const answer = this.preface.http1Answer(chunk);
+      if (answer) return this.fail(answer);
     }
     this.decoder.push(chunk);
     while (!this.closed) {
@@ -313,56 +304,31 @@ export class Connection extends EventEmitter {
     }
   }
 
-  /** RFC 9113 §3.3: an HTTP/1.x request is answered with a readable HTTP/1.1 505 (http1-preface.ts). */
-  private refuseHttp1(): void {
-    const error = connectionError(ErrorCode.PROTOCOL_ERROR, 'an HTTP/1.x request arrived instead of the HTTP/2 client preface');
-    this.observer?.error?.(error, 0);
-    this.socket.end(http1Refusal());
-    this.destroy(error, true);
-  }
-
   private onError(err: unknown): void {
-    if (err instanceof Http2Error && err.scope === 'stream') {
-      this.receiver.streamError(err);
-      // RFC 9113 §10.5: stream errors the peer provokes cost it (MadeYouReset, CVE-2025-8671)
-      try {
-        this.rates.glitch();
-      } catch (calm) {
-        this.fail(calm as Http2Error);
-      }
-    } else if (err instanceof Http2Error) {
-      this.fail(err);
-    } else if (err instanceof HpackError) {
-      this.fail(connectionError(ErrorCode.COMPRESSION_ERROR, err.message));
-    } else {
-      // a bug of ours or of a handler: end the connection rather than go on in an unknown state
-      this.fail(connectionError(ErrorCode.INTERNAL_ERROR, (err as Error)?.message ?? String(err)));
+    const error = asHttp2Error(err);
+    if (error.scope !== 'stream') return this.fail(error);
+    this.receiver.streamError(error);
+    // RFC 9113 §10.5: stream errors the peer provokes cost it (MadeYouReset, CVE-2025-8671)
+    try {
+      this.rates.glitch();
+    } catch (calm) {
+      this.fail(calm as Http2Error);
     }
   }
 
   private onFrame(frame: Frame): void {
-    // RFC 9113 §3.4: the first frame from either side is SETTINGS
-    if (!this.prefaceReceived) {
-      if (frame.type !== FrameType.SETTINGS || (frame as SettingsFrame).ack) {
-        throw connectionError(ErrorCode.PROTOCOL_ERROR, 'the first frame was not SETTINGS');
-      }
-      this.prefaceReceived = true;
-    }
-    // RFC 9113 §6.10: while a header block is open, only its CONTINUATION frames may arrive
-    if (this.headerBlock && (frame.type !== FrameType.CONTINUATION || frame.streamId !== this.headerBlock.streamId)) {
-      throw connectionError(ErrorCode.PROTOCOL_ERROR, `a ${frame.type === FrameType.CONTINUATION ? 'CONTINUATION for another stream' : 'frame other than CONTINUATION'} arrived inside a header block`);
-    }
+    if (!this.preface.received) this.preface.firstFrame(frame); // RFC 9113 §3.4: SETTINGS
+    if (this.headerBlocks.open) this.headerBlocks.check(frame); // RFC 9113 §6.10: only its CONTINUATION frames
     switch (frame.type) {
       case FrameType.DATA: return this.receiver.data(frame as DataFrame);
-      case FrameType.HEADERS: return this.onHeadersFrame(frame as HeadersFrame);
+      case FrameType.HEADERS: {
+        const { streamId, endStream, endHeaders, headerBlock } = frame as HeadersFrame;
+        if (endHeaders) return this.receiver.headerBlock(streamId, headerBlock, endStream);
+        return this.headerBlocks.begin(streamId, endStream, headerBlock);
+      }
       case FrameType.CONTINUATION: {
-        const block = this.headerBlock;
-        if (!block) throw connectionError(ErrorCode.PROTOCOL_ERROR, 'CONTINUATION without a header block in progress');
-        // the block is dropped before the error so a failed CONTINUATION does not leave it half-built
-        this.headerBlock = undefined;
-        block.add((frame as ContinuationFrame).headerBlock);
-        if ((frame as ContinuationFrame).endHeaders) this.receiver.headerBlock(block.streamId, block.join(), block.endStream);
-        else this.headerBlock = block;
+        const block = this.headerBlocks.continuation((frame as ContinuationFrame).headerBlock, (frame as ContinuationFrame).endHeaders);
+        if (block) this.receiver.headerBlock(block.streamId, block.join(), block.endStream);
         return;
       }
       case FrameType.PRIORITY: return this.rates.priorityFrame(); // RFC 9113 §5.3.2: priority signals may be ignored
@@ -384,12 +350,6 @@ export class Connection extends EventEmitter {
       default:
         return; // RFC 9113 §5.5: unknown frame types are ignored
     }
-  }
-
-  private onHeadersFrame(frame: HeadersFrame): void {
-    if (frame.endHeaders) return this.receiver.headerBlock(frame.streamId, frame.headerBlock, frame.endStream);
-    const { maxHeaderBlockSize, maxContinuationFrames } = this.limits;
-    this.headerBlock = new HeaderBlock(frame.streamId, frame.endStream, maxHeaderBlockSize, maxContinuationFrames, frame.headerBlock);
   }
 
   /** RFC 9113 §6.5.3: an ACK puts our SETTINGS in force; the peer's are applied and may let waiting streams open. */

@@ -53,3 +53,37 @@ export function headerBlockFrames(streamId: number, block: Uint8Array, endStream
   }
   return frames;
 }
+
+/**
+ * The header block being assembled, if one is (RFC 9113 §6.10): between a HEADERS frame without END_HEADERS and
+ * the CONTINUATION frame that ends it, no other frame may arrive on the connection.
+ */
+export class HeaderAssembly {
+  /** The block still open, if any. */
+  open: HeaderBlock | undefined;
+
+  constructor(private readonly maxSize: number, private readonly maxContinuations: number) {}
+
+  /** A HEADERS frame without END_HEADERS opens a block. */
+  begin(streamId: number, endStream: boolean, fragment: Uint8Array): void {
+    this.open = new HeaderBlock(streamId, endStream, this.maxSize, this.maxContinuations, fragment);
+  }
+
+  /** With a block open: throws unless `frame` is one of its CONTINUATION frames. */
+  check(frame: Frame): void {
+    if (frame.type === FrameType.CONTINUATION && frame.streamId === this.open!.streamId) return;
+    throw connectionError(ErrorCode.PROTOCOL_ERROR, `a ${frame.type === FrameType.CONTINUATION ? 'CONTINUATION for another stream' : 'frame other than CONTINUATION'} arrived inside a header block`);
+  }
+
+  /** A CONTINUATION frame's fragment; the block once its END_HEADERS came. */
+  continuation(fragment: Uint8Array, endHeaders: boolean): HeaderBlock | undefined {
+    const block = this.open;
+    if (!block) throw connectionError(ErrorCode.PROTOCOL_ERROR, 'CONTINUATION without a header block in progress');
+    // the block is dropped before the error so a failed CONTINUATION does not leave it half-built
+    this.open = undefined;
+    block.add(fragment);
+    if (endHeaders) return block;
+    this.open = block;
+    return undefined;
+  }
+}
