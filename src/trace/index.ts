@@ -1,5 +1,5 @@
 // Tracing: observers for the connection seam, the text printer, trace files, annotated octets; binary logs as text.
-// The rooms import one way (docs/architecture.md): decode/ ← file/, decode/ ← terminal/, and page/ enters all three;
+// The rooms import one way (docs/architecture.md): decode/ ← file/, decode/ ← terminal/, page/ enters all three;
 // the observers here (tracer.ts, recorder.ts, options.ts, transcript.ts) use the rooms, and no room uses them.
 export { annotateFieldBlock, annotateFrame, describeRepresentation, formatAnnotations, mirrorDecoders, type Annotation } from './decode/index.js';
 export { parseLevels, TracePrinter, type PrinterOptions, type TraceLevel } from './terminal/index.js';
