@@ -2,7 +2,7 @@
 // again octet by octet, without a socket.
 import { CLIENT_PREFACE, encodeFrame, type Frame, FrameDecoder, FrameType, frameTypeName, SettingId } from '../src/frames/index.js';
 import { HpackDecoder, HpackEncoder } from '../src/hpack/index.js';
-import { annotateFieldBlock, annotateFrame, formatAnnotations } from '../src/trace/annotate.js';
+import { annotateFieldBlock, annotateFrame, formatAnnotations } from '../src/trace/decode/annotate.js';
 import { answerHelp } from './run.js';
 
 answerHelp(import.meta.url);

@@ -2,7 +2,7 @@
 // `npm run docs` writes them into the docs; test/docs.test.ts fails when a doc no longer matches the code.
 import { encodeFrame, ErrorCode, type Frame, FrameDecoder, FrameType, SettingId } from '../src/frames/index.js';
 import { encodeInteger, HpackDecoder, HpackEncoder, huffmanEncode, huffmanLength } from '../src/hpack/index.js';
-import { annotateFieldBlock, annotateFrame, formatAnnotations } from '../src/trace/annotate.js';
+import { annotateFieldBlock, annotateFrame, formatAnnotations } from '../src/trace/decode/annotate.js';
 import { callExamples } from './doc-calls.js';
 import { walkthroughExamples } from './doc-walkthrough.js';
 

@@ -38,6 +38,17 @@ const GRPC_ROOMS: Record<string, readonly string[]> = {
   binlog: ['call'],
 };
 
+/** Which rooms of src/trace each room may enter (docs/architecture.md, "The rooms of src/trace"). */
+const TRACE_ROOMS: Record<string, readonly string[]> = {
+  decode: [],
+  file: ['decode'],
+  terminal: ['decode'],
+  page: ['decode', 'file', 'terminal'],
+};
+
+/** The layers whose files live in rooms, and which rooms each room may enter. */
+const ROOMS: Record<string, Record<string, readonly string[]>> = { grpc: GRPC_ROOMS, trace: TRACE_ROOMS };
+
 /** Never in src/: writing these layers is the point of the project. */
 const FORBIDDEN = /^(node:)?(http|http2|https)$|^@grpc\/grpc-js$|^(hpack|hpack\.js|http2-wrapper|undici|spdy)$/;
 
@@ -73,10 +84,10 @@ function importsOf(file: string, text: string): Import[] {
 
 const layerOf = (file: string): string => (file.includes('/') ? file.split('/')[0]! : '.');
 
-/** The room of a file inside src/grpc (its first folder there), or undefined for the layer's own files. */
-const grpcRoomOf = (file: string): string | undefined => {
+/** The room of a file inside a layer (its first folder there), or undefined for the layer's own files. */
+const roomIn = (layer: string, file: string): string | undefined => {
   const parts = file.split('/');
-  return parts[0] === 'grpc' && parts.length > 2 ? parts[1] : undefined;
+  return parts[0] === layer && parts.length > 2 ? parts[1] : undefined;
 };
 
 /**
@@ -151,7 +162,9 @@ t.test('the checker sees the imports it must see', async (t) => {
   t.equal(doorProblem('grpc/client/client.ts', 'grpc/channel/channel.ts'), 'enters grpc/channel/ other than through grpc/channel/index.ts');
   t.equal(doorProblem('grpc/client/client.ts', 'grpc/channel/index.ts'), undefined);
   t.equal(doorProblem('grpc/schema/wkt/runtime.ts', 'grpc/schema/file-definition.ts'), undefined, 'a room inside a room reaches its surroundings');
-  t.equal(doorProblem('trace/printer.ts', 'codegen/descriptors.ts'), 'enters the codegen layer other than through codegen/index.ts');
+  t.equal(doorProblem('trace/terminal/printer.ts', 'codegen/descriptors.ts'), 'enters the codegen layer other than through codegen/index.ts');
+  t.equal(doorProblem('trace/page/html.ts', 'trace/file/lanes.ts'), 'enters trace/file/ other than through trace/file/index.ts');
+  t.equal(doorProblem('trace/tracer.ts', 'trace/terminal/index.ts'), undefined, "the layer's own files enter a room by its door");
   t.same(cycles(new Map([['a', new Set(['b'])], ['b', new Set(['a'])], ['c', new Set(['a'])]])), [['a', 'b']]);
   t.ok(imports.length > 300, `${imports.length} imports read in ${files.length} files`);
 });
@@ -179,18 +192,20 @@ t.test('rooms are entered through their index.ts', async (t) => {
   t.same(problems, []);
 });
 
-t.test('the rooms of src/grpc import one way', async (t) => {
-  const rooms = new Set(files.map(grpcRoomOf).filter((room) => room !== undefined));
-  t.same([...rooms].sort(), Object.keys(GRPC_ROOMS).sort(), 'every room of src/grpc is in the table');
-  const against = imports.filter((i) => {
-    const from = grpcRoomOf(i.from);
-    const to = i.to ? grpcRoomOf(i.to) : undefined;
-    if (layerOf(i.from) === 'grpc' && from === undefined && i.to && layerOf(i.to) === 'grpc') return false; // the layer's door
-    if (i.to && layerOf(i.to) === 'grpc' && to === undefined && layerOf(i.from) === 'grpc') return true; // a room importing the layer's door
-    return from !== undefined && to !== undefined && from !== to && !GRPC_ROOMS[from]!.includes(to);
+for (const [layer, table] of Object.entries(ROOMS)) {
+  t.test(`the rooms of src/${layer} import one way`, async (t) => {
+    const rooms = new Set(files.map((file) => roomIn(layer, file)).filter((room) => room !== undefined));
+    t.same([...rooms].sort(), Object.keys(table).sort(), `every room of src/${layer} is in the table`);
+    const against = imports.filter((i) => {
+      if (!i.to || layerOf(i.from) !== layer || layerOf(i.to) !== layer) return false;
+      const [from, to] = [roomIn(layer, i.from), roomIn(layer, i.to)];
+      if (from === undefined) return false; // the layer's own files (its door among them) enter any room
+      if (to === undefined) return true; // a room importing the layer's own files, its door among them
+      return from !== to && !table[from]!.includes(to);
+    });
+    t.same(against.map(where), []);
   });
-  t.same(against.map(where), []);
-});
+}
 
 t.test('no import runs in a circle, between files or between rooms', async (t) => {
   const fileGraph = new Map<string, Set<string>>(files.map((file) => [file, new Set<string>()]));

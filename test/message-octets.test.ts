@@ -4,8 +4,8 @@ import { gzipSync } from 'node:zlib';
 import t from 'tap';
 import { descriptorsOf, registryOf } from '../src/codegen/descriptors.js';
 import { loadProtos } from '../src/codegen/proto-files.js';
-import { formatAnnotations } from '../src/trace/annotate.js';
-import { annotateProtobuf, MessageOctets, traceSchema } from '../src/trace/message-octets.js';
+import { formatAnnotations } from '../src/trace/decode/annotate.js';
+import { annotateProtobuf, MessageOctets, traceSchema } from '../src/trace/decode/message-octets.js';
 import { frameMessage } from '../src/grpc/index.js';
 import { KitchenService } from './fixtures/codegen/gen/kitchen.js';
 

@@ -1,13 +1,13 @@
 // The trace page, opened in Debian's headless chromium (playwright-core, launching /usr/bin/chromium; no browser
 // download): clicking a frame shows its decoded fields, its octets and (t) the HPACK tables; the keys are those of
-// `trace step` (src/trace/keys.ts); a long trace shows its first frames before the rest is decoded. A screenshot is
+// `trace step` (src/trace/terminal/keys.ts); a long trace shows its first frames before the rest is decoded. A screenshot is
 // kept in artifacts/trace-page.png.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import t from 'tap';
 import { annotateEntries, renderEntries } from '../src/cli/trace-command.js';
 import { readTrace } from '../src/trace/index.js';
-import { FIRST_SCREEN, traceHtml } from '../src/trace/html.js';
-import { pageKeyMap } from '../src/trace/keys.js';
+import { FIRST_SCREEN, traceHtml } from '../src/trace/page/html.js';
+import { pageKeyMap } from '../src/trace/terminal/keys.js';
 import { havePeer } from './peers.js';
 import { recordPiCalls } from './trace-helpers.js';
 
@@ -35,7 +35,7 @@ t.test('the trace page in headless chromium', async (t) => {
   await page.waitForSelector('body[data-ready="yes"]');
   const rows = await page.locator('.frame').count();
   t.equal(rows, entries.length, 'one timeline row per entry');
-  t.same(await page.evaluate('KEYS'), pageKeyMap(), 'the page uses the key map of src/trace/keys.ts');
+  t.same(await page.evaluate('KEYS'), pageKeyMap(), 'the page uses the key map of src/trace/terminal/keys.ts');
   const headers = page.locator('.frame', { hasText: 'HEADERS' }).first();
   await headers.click();
   t.match(await page.locator('#title').innerText(), /send HEADERS on stream 1/);

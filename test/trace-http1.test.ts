@@ -10,7 +10,7 @@ import { annotateEntries, renderEntries } from '../src/cli/trace-command.js';
 import { Server } from '../src/grpc/index.js';
 import { Http1ClientConnection } from '../src/http1-connection/index.js';
 import { Http1Parts, laneModel, readTrace, traceHtml, Tracer, traceToPcap, type TraceEntry, type TraceHeader } from '../src/trace/index.js';
-import { http1Line } from '../src/trace/trace-file.js';
+import { http1Line } from '../src/trace/file/trace-file.js';
 import { calcHandler, piService } from '../examples/pi-service.js';
 import { havePeer } from './peers.js';
 import { recordPiCalls } from './trace-helpers.js';

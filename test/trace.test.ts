@@ -8,7 +8,7 @@ import type net from 'node:net';
 import t from 'tap';
 import { Server } from '../src/grpc/index.js';
 import { readTrace, Tracer } from '../src/trace/index.js';
-import { traceToPcap } from '../src/trace/pcap.js';
+import { traceToPcap } from '../src/trace/file/pcap.js';
 import { renderEntries } from '../src/cli/trace-command.js';
 import { calcHandler, pi, PI_PROTO, piService } from '../examples/pi-service.js';
 import { childEnv, commandWorks, havePeer, run, H2GRPC_CLI } from './peers.js';

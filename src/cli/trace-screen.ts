@@ -1,5 +1,5 @@
 // `h2grpc trace step` on a terminal: a full-screen view (the alternate screen, redrawn at each step) with the key
-// map of the trace page (src/trace/keys.ts). A header line (frame number, direction, type, stream, flags) always
+// map of the trace page (src/trace/terminal/keys.ts). A header line (frame number, direction, type, stream, flags) always
 // stays on top; the frame's decoded fields, (t) both HPACK dynamic tables and its octets scroll beneath it, wrapped
 // at word boundaries; ? lists the keys; q restores the terminal.
 import { keyHelp, keyHint, terminalAction, wrapLine } from '../trace/index.js';

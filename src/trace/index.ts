@@ -1,19 +1,21 @@
 // Tracing: observers for the connection seam, the text printer, trace files, annotated octets; binary logs as text.
-export { annotateFieldBlock, annotateFrame, describeRepresentation, formatAnnotations, mirrorDecoders, type Annotation } from './annotate.js';
-export { parseLevels, TracePrinter, type PrinterOptions, type TraceLevel } from './printer.js';
+// The rooms import one way (docs/architecture.md): decode/ ← file/, decode/ ← terminal/, page/ enters all three;
+// the observers here (tracer.ts, recorder.ts, options.ts, transcript.ts) use the rooms, and no room uses them.
+export { annotateFieldBlock, annotateFrame, describeRepresentation, formatAnnotations, mirrorDecoders, type Annotation } from './decode/index.js';
+export { parseLevels, TracePrinter, type PrinterOptions, type TraceLevel } from './terminal/index.js';
 export { fanOut, TraceRecorder, type TraceEvent } from './recorder.js';
 export { formatTranscript } from './transcript.js';
-export { entryOctets, readTrace, type TraceEntry, type TraceHeader } from './trace-file.js';
+export { entryOctets, readTrace, type TraceEntry, type TraceHeader } from './file/index.js';
 export { Tracer, type TracerOptions } from './tracer.js';
 export { traceObserver, traceSettings, type TraceSettings } from './options.js';
-export { traceToPcap } from './pcap.js';
-export { traceHtml } from './html.js';
-export { keyHelp, keyHint, terminalAction, TRACE_KEYS, type TraceAction, type TraceKey } from './keys.js';
-export { wrapLine } from './wrap.js';
-export { dynamicTables, formatDynamicTables, type DynamicTables } from './dynamic-tables.js';
-export { MessageOctets } from './message-octets.js';
-export { protoServices, readSchema } from './trace-schema.js';
-export { formatBinaryLog } from './binlog-printer.js';
-export { Http1Parts } from './http1-parts.js';
-export { Http1View, type ContentItem, type Http1PartView } from './http1-view.js';
-export { entryLanes, laneModel, type Lane, type LaneBlock, type LaneModel, type LaneTrace } from './lanes.js';
+export { traceToPcap } from './file/index.js';
+export { traceHtml } from './page/index.js';
+export { keyHelp, keyHint, terminalAction, TRACE_KEYS, type TraceAction, type TraceKey } from './terminal/index.js';
+export { wrapLine } from './terminal/index.js';
+export { dynamicTables, formatDynamicTables, type DynamicTables } from './file/index.js';
+export { MessageOctets } from './decode/index.js';
+export { protoServices, readSchema } from './file/index.js';
+export { formatBinaryLog } from './terminal/index.js';
+export { Http1Parts } from './decode/index.js';
+export { Http1View, type ContentItem, type Http1PartView } from './decode/index.js';
+export { entryLanes, laneModel, type Lane, type LaneBlock, type LaneModel, type LaneTrace } from './file/index.js';

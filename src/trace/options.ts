@@ -2,7 +2,7 @@
 // CLI, as observer factories for ServerOptions.observer and ClientOptions.observer.
 import type { Duplex } from 'node:stream';
 import type { ServiceDefinition } from '../grpc/index.js';
-import { parseLevels } from './printer.js';
+import { parseLevels } from './terminal/index.js';
 import { Tracer } from './tracer.js';
 
 /** Tracing as asked by --trace flags or H2GRPC_TRACE: the levels to print and the file to record to. */

@@ -7,10 +7,9 @@ import path from 'node:path';
 import type { ServiceDefinition } from '../grpc/index.js';
 import type { ConnectionObserver, Direction, FrameTrace } from '../http2/index.js';
 import type { Http1Observer } from '../http1-connection/index.js';
-import { Http1Parts } from './http1-parts.js';
-import { TracePrinter, type TraceLevel } from './printer.js';
-import { frameLine, headerLine, http1Line, prefaceLine } from './trace-file.js';
-import { encodeSchema, withShippedServices } from './trace-schema.js';
+import { Http1Parts } from './decode/index.js';
+import { encodeSchema, frameLine, headerLine, http1Line, prefaceLine, withShippedServices } from './file/index.js';
+import { TracePrinter, type TraceLevel } from './terminal/index.js';
 
 /** Options of a Tracer: role, levels to print and where, file to record to, schemas to decode messages with. */
 export interface TracerOptions {

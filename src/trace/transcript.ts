@@ -1,7 +1,7 @@
 // A recorded connection as text: each frame with its octets annotated field by field, and for header blocks each
 // HPACK representation beside the octets that carry it.
 import { frameTypeName, FrameType } from '../frames/index.js';
-import { annotateFrame, describeRepresentation, formatAnnotations } from './annotate.js';
+import { annotateFrame, describeRepresentation, formatAnnotations } from './decode/index.js';
 import type { TraceEvent } from './recorder.js';
 
 export interface TranscriptOptions {

@@ -5,16 +5,14 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import {
   DEFAULT_INITIAL_WINDOW_SIZE, errorCodeName, flagNames, type Frame, FrameDecoder, FrameType, frameTypeName, readFrameHeader, settingName, SettingId,
-} from '../frames/index.js';
-import type { HpackEvent } from '../hpack/index.js';
+} from '../../frames/index.js';
+import type { HpackEvent } from '../../hpack/index.js';
 import { fromBinary, toJson } from '@bufbuild/protobuf';
 import type protobuf from 'protobufjs';
-import { descriptorsOfRoots, registryOf } from '../codegen/index.js';
-import { MessageReader, type MethodDefinition, type ServiceDefinition, TO_OBJECT } from '../grpc/index.js';
-import type { Direction } from '../http2/index.js';
-import { describeRepresentation, formatAnnotations, mirrorDecoders } from './annotate.js';
-import { Http1View } from './http1-view.js';
-import { MessageOctets, traceSchema, type TraceSchema } from './message-octets.js';
+import { descriptorsOfRoots, registryOf } from '../../codegen/index.js';
+import { MessageReader, type MethodDefinition, type ServiceDefinition, TO_OBJECT } from '../../grpc/index.js';
+import type { Direction } from '../../http2/index.js';
+import { describeRepresentation, formatAnnotations, Http1View, MessageOctets, mirrorDecoders, traceSchema, type TraceSchema } from '../decode/index.js';
 
 /** What a trace shows: frames, HPACK steps, gRPC messages as JSON; and (opt-in, long: not in "all") DATA octets down to the protobuf field. */
 export type TraceLevel = 'frames' | 'hpack' | 'messages' | 'octets';

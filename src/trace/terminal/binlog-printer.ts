@@ -2,7 +2,7 @@
 // sequence number, side, event and time, then what it carries: the method, authority, timeout and metadata of
 // CLIENT_HEADER, the peer, each message's octets (and its JSON when the method's schema is known), the status.
 import type protobuf from 'protobufjs';
-import { EventType, type LogAddress, type LogEntry, type LogMetadataEntry, type LogSeconds, type MethodDefinition, type ServiceDefinition, statusName } from '../grpc/index.js';
+import { EventType, type LogAddress, type LogEntry, type LogMetadataEntry, type LogSeconds, type MethodDefinition, type ServiceDefinition, statusName } from '../../grpc/index.js';
 
 const EVENT_NAMES = Object.fromEntries(Object.entries(EventType).map(([name, value]) => [value, name])) as Record<number, string>;
 const LOGGERS = ['unknown', 'client', 'server'];

@@ -2,8 +2,8 @@
 // Used by the docs and by traces; it reads the codecs' output and never changes it.
 import {
   errorCodeName, Flag, flagNames, FRAME_HEADER_LENGTH, FrameType, frameTypeName, readFrameHeader, readUint31, readUint32, settingName,
-} from '../frames/index.js';
-import { HpackDecoder, type HpackEvent } from '../hpack/index.js';
+} from '../../frames/index.js';
+import { HpackDecoder, type HpackEvent } from '../../hpack/index.js';
 
 /** One run of octets and what they mean. */
 export interface Annotation {

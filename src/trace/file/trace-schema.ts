@@ -1,9 +1,9 @@
 import { create, fromBinary, type FileRegistry, toBinary, toJson } from '@bufbuild/protobuf';
 import { type FileDescriptorProto, FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import protobuf from 'protobufjs';
-import { descriptorsOfRoots, modelsOfDescriptors, protobufJson, registryOf } from '../codegen/index.js';
-import { healthService, loadProto, reflectionService, reflectionV1alphaService, serviceDefinition, type ServiceDefinition } from '../grpc/index.js';
-import { traceSchema, type TraceSchema } from './message-octets.js';
+import { descriptorsOfRoots, modelsOfDescriptors, protobufJson, registryOf } from '../../codegen/index.js';
+import { healthService, loadProto, reflectionService, reflectionV1alphaService, serviceDefinition, type ServiceDefinition } from '../../grpc/index.js';
+import { traceSchema, type TraceSchema } from '../decode/index.js';
 import type { TraceHeader } from './trace-file.js';
 
 // The schema a trace file carries: its services' FileDescriptorProtos as one serialized FileDescriptorSet (base64 in

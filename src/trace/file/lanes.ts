@@ -3,8 +3,8 @@
 // calls in flight at once overlap; an HTTP/1.1 connection is one lane whose exchanges (a request and its response)
 // are bars one after another, as RFC 9112 §9.3 has them. This is the model the page draws (html.ts); several
 // connections (trace files) share one axis, placed by their start times.
-import { FrameType, frameTypeName, readFrameHeader } from '../frames/index.js';
-import { Http1View } from './http1-view.js';
+import { FrameType, frameTypeName, readFrameHeader } from '../../frames/index.js';
+import { Http1View } from '../decode/index.js';
 import type { TraceEntry, TraceHeader } from './trace-file.js';
 
 /** A stream's life or an HTTP/1.1 exchange: from its first entry's time to its last's (ms on the shared axis). */

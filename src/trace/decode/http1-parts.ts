@@ -3,7 +3,7 @@
 // content delimited by Content-Length or by close (§6.3), which is cut where the octets arrived rather than held.
 // The octets arrive in whatever pieces the socket gave; each part comes out with exactly its own octets, so a trace
 // holds every octet that crossed, one readable entry per part. A parser of our own (src/http1) says where parts end.
-import { Http1Parser, type Http1Phase } from '../http1/index.js';
+import { Http1Parser, type Http1Phase } from '../../http1/index.js';
 
 const LF = 0x0a;
 

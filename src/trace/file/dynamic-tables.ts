@@ -1,8 +1,8 @@
 // Both HPACK dynamic tables of a recorded connection after each entry: what the page and `trace step` show with
 // the `t` key. Each direction's field blocks are decoded in order by a decoder of its own, which mirrors the
 // sending side's table (RFC 7541 §2.3.2, §4).
-import { FrameType, readFrameHeader } from '../frames/index.js';
-import { mirrorDecoders } from './annotate.js';
+import { FrameType, readFrameHeader } from '../../frames/index.js';
+import { mirrorDecoders } from '../decode/index.js';
 import type { TraceEntry } from './trace-file.js';
 
 /** The two dynamic tables at one moment: entries newest first (index 62 first), as name-value pairs. */

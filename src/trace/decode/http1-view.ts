@@ -3,7 +3,7 @@
 // carries for the protocols served over HTTP/1.1: gRPC-Web's messages and trailer frame (binary, or base64 in
 // grpc-web-text, shown with what it decodes to), Connect's enveloped stream messages and end-stream, Connect unary's
 // bare message. Requests and responses pair up in order (§9.3: responses come in the order of the requests).
-import { Http1Parser, type Http1Event, type Http1Fields, type RequestHead, type ResponseHead } from '../http1/index.js';
+import { Http1Parser, type Http1Event, type Http1Fields, type RequestHead, type ResponseHead } from '../../http1/index.js';
 import type { Annotation } from './annotate.js';
 
 /** One part as the trace shows it: its title, the lines under it, its messages, its octets annotated. */

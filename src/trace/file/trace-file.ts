@@ -1,6 +1,6 @@
 // The trace file format (docs/trace-format.md): JSON Lines, a header line, then one line per event.
 import { readFileSync } from 'node:fs';
-import type { Direction } from '../http2/index.js';
+import type { Direction } from '../../http2/index.js';
 
 /** The first line of a trace file: format version, role, start time, addresses, .proto files, the schema. */
 export interface TraceHeader {

@@ -5,15 +5,12 @@
 // list, the connections as lanes on a time axis (html-lanes.ts, lanes.ts); an HTTP/1.1 connection's parts are
 // listed as its frames are; a panel calls a running server from the page (html-live.ts).
 import { gzipSync } from 'node:zlib';
-import { flagNames, frameTypeName, readFrameHeader } from '../frames/index.js';
-import { dynamicTables } from './dynamic-tables.js';
+import { flagNames, frameTypeName, readFrameHeader } from '../../frames/index.js';
+import { Http1View } from '../decode/index.js';
+import { dynamicTables, laneModel, type TraceEntry, type TraceHeader } from '../file/index.js';
+import { HANGING, pageKeyMap, TRACE_KEYS, type TraceAction } from '../terminal/index.js';
 import { LANES_CSS, LANES_HTML, LANES_SCRIPT } from './html-lanes.js';
 import { LIVE_CSS, LIVE_SCRIPT, liveHtml, type LiveDefaults } from './html-live.js';
-import { Http1View } from './http1-view.js';
-import { pageKeyMap, TRACE_KEYS, type TraceAction } from './keys.js';
-import { laneModel } from './lanes.js';
-import type { TraceEntry, TraceHeader } from './trace-file.js';
-import { HANGING } from './wrap.js';
 
 /** One connection for the page: its trace and, per entry, the printer's text and the annotated octets. */
 export interface PageTrace {
