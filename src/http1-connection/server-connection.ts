@@ -200,8 +200,8 @@ export class Http1ServerConnection {
     }
     if (!exchange.requestEnded) {
       // answered before the request's content was all read (an early error, or the last chunk not here yet): the
-      // client may reuse the connection, so the rest is read and dropped, as node:http does, within headersTimeoutMs;
-      // past it the connection closes (RFC 9112 §9.6)
+      // client may reuse the connection, so the rest is read and dropped, as Node's own HTTP server does, within
+      // headersTimeoutMs; past it the connection closes (RFC 9112 §9.6)
       if (exchange.draining) return;
       exchange.draining = true;
       exchange.body.fail(new Error('the response ended before the request'));

@@ -14,8 +14,8 @@ export type Transport = 'h2' | 'http/1.1' | 'sniff';
  * all is sniffed like a plaintext one, or, with HTTP/1.1 off, answered in words (HTTP/1.1 426) and closed.
  */
 export function listenOn(where: net.ListenOptions, secure: tls.TlsOptions | undefined, http1: boolean, handle: (socket: net.Socket, transport: Transport) => void): Promise<net.Server> {
-  // allowHalfOpen stays false, as node:http's: a client's FIN during its response is taken as leaving (browsers and
-  // curl never half-close), so the socket closes and its call is cancelled
+  // allowHalfOpen stays false, as in Node's own HTTP server: a client's FIN during its response is taken as leaving
+  // (browsers and curl never half-close), so the socket closes and its call is cancelled
   const listener = secure
     ? tls.createServer({ ...secure, ALPNProtocols: http1 ? ['h2', 'http/1.1'] : ['h2'], noDelay: true }, (socket) => {
       if (socket.alpnProtocol === 'h2') handle(socket, 'h2');
