@@ -1,6 +1,7 @@
 // grpc-go 1.33's stock channelz service (Debian), read by our client and by `h2grpc channelz` after known traffic
 // (3 OK calls, 1 INVALID_ARGUMENT), beside our server's channelz for the same traffic: the same counts for the
-// server and the connection, every field grpc-go fills decoded, and filled by us too unless said why not.
+// server and the connection, every field grpc-go fills decoded, and filled by us too unless said why not. And its
+// other stock services: reflection (v1alpha only) and health, through `h2grpc list` and `call`.
 import t, { type Test } from 'tap';
 import { createClient, Status, type StatusError } from '../src/grpc/index.js';
 import { counts, populated, reader, streams, type Z } from './channelz-helpers.js';
@@ -88,5 +89,20 @@ if (programs) {
     t.match(tree.stdout, new RegExp(`─ socket \\d+  127\\.0\\.0\\.1:${go.port} -> 127\\.0\\.0\\.1:\\d+\\n.*streams 4 started, 4 ok, 0 failed · messages 3 sent, 4 received · keepalives 0\\n.*windows: peer may send \\d+, we may send \\d+ · last stream [\\d.]+m?s ago · last message [\\d.]+m?s ago\\n`), 'the traffic\'s connection: its numbers, its last stream (grpc-go\'s year-1 "never" ignored)');
     t.notMatch(tree.stdout, /min ago/, 'no time reads as minutes (or centuries) ago');
     t.match(tree.stdout, /channels: none/, 'a server alone has no channels');
+  });
+}
+
+if (programs) {
+  t.test('grpc-go\'s reflection (v1alpha only, in 1.33) and health, through h2grpc list and call', async (t) => {
+    const go = await startGoServer(t, programs);
+    const address = `127.0.0.1:${go.port}`;
+    const list = await run(process.execPath, [...H2GRPC_CLI, 'list', '--plaintext', address]);
+    t.equal(list.status, 0, list.stderr);
+    t.equal(list.stdout, 'gogo.EchoService\ngrpc.channelz.v1.Channelz\ngrpc.health.v1.Health\ngrpc.reflection.v1alpha.ServerReflection\n', 'v1 UNIMPLEMENTED, so v1alpha: every service');
+    const call = await run(process.execPath, [...H2GRPC_CLI, 'call', '--plaintext', address, 'gogo.EchoService/Unary', '-d', '{"text":"hi"}']);
+    t.equal(call.status, 0, call.stderr);
+    t.same(JSON.parse(call.stdout), { text: 'hi' }, 'the schema grpc-go described (echo.proto, registered by hand in the Go program)');
+    const health = await run(process.execPath, [...H2GRPC_CLI, 'call', '--plaintext', address, 'grpc.health.v1.Health/Check', '-d', '{}']);
+    t.same(JSON.parse(health.stdout), { status: 'SERVING' }, 'grpc-go\'s health service');
   });
 }

@@ -79,6 +79,10 @@ func main() {
 		os.Exit(2)
 	}
 	peerutil.RegisterCodec()
+	if err := peerutil.RegisterEchoDescriptor(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	if len(os.Args) > 2 {
 		if err := peerutil.SetFileSink(os.Args[2]); err != nil {
 			fmt.Fprintln(os.Stderr, err)
