@@ -5,13 +5,12 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { spawn } from 'node:child_process';
 import t, { type Test } from 'tap';
-import { ChannelzRegistry, channelzService, createClient, Server, Status, StatusError } from '../src/grpc/index.js';
+import { ChannelzRegistry, createClient, Server, Status, StatusError } from '../src/grpc/index.js';
 import { pi, PI_PROTO, piService } from '../examples/pi-service.js';
+import { counts, populated, reader, streams, type Z } from './channelz-helpers.js';
 import { BUF, childEnv, commandWorks, H2GRPC_CLI, havePeer, run } from './peers.js';
 import { HANG_MS, until } from './wait.js';
 
-type Z = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const CHANNELZ_METHODS = ['GetTopChannels', 'GetServers', 'GetServer', 'GetServerSockets', 'GetChannel', 'GetSubchannel', 'GetSocket'] as const;
 
 /** A pi server whose Calc fails for n <= 0, counting into `channelz`. */
 async function piServer(t: Test, channelz?: ChannelzRegistry | boolean, reflection = false) {
@@ -27,21 +26,12 @@ async function piServer(t: Test, channelz?: ChannelzRegistry | boolean, reflecti
   return { server, port };
 }
 
-/** A Channelz client of `port`, for reading (it counts nowhere). */
-function reader(t: Test, port: number) {
-  const client = createClient<(typeof CHANNELZ_METHODS)[number]>(`127.0.0.1:${port}`, channelzService);
-  t.teardown(() => client.close());
-  return client;
-}
-
 /** 3 OK calls and 1 failed one. */
 async function knownTraffic(calc: (n: number) => Promise<unknown>) {
   for (const n of [1, 2, 3]) await calc(n);
   await calc(0).then(() => { throw new Error('n = 0 should fail'); }, (err: StatusError) => { if (err.code !== Status.INVALID_ARGUMENT) throw err; });
 }
 
-const counts = (d: Z) => ({ started: Number(d.calls_started), succeeded: Number(d.calls_succeeded), failed: Number(d.calls_failed) });
-const streams = (d: Z) => ({ started: Number(d.streams_started), succeeded: Number(d.streams_succeeded), failed: Number(d.streams_failed), sent: Number(d.messages_sent), received: Number(d.messages_received) });
 
 // each request is a 5-octet prefix and PiRequest{n} (08 0n: 2 octets); each response a prefix and a double (9)
 const REQUEST_OCTETS = 4 * (5 + 2);
@@ -174,16 +164,6 @@ t.test('paging: max_results 0 and 1, start ids, past the end, bounds', async (t)
   const noServer = await cz.GetServerSockets({ server_id: 123456 }).catch((err: StatusError) => err);
   t.equal((noServer as StatusError).code, Status.NOT_FOUND);
 });
-
-/** The fields of a message that hold something (not null, 0, "", false or []), as dotted paths. */
-function populated(message: Z, prefix = ''): string[] {
-  return Object.entries(message).flatMap(([key, value]) => {
-    if (value === null || value === undefined || value === '' || value === '0' || value === 0 || value === false) return [];
-    if (Array.isArray(value)) return value.length ? [prefix + key] : [];
-    if (typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Uint8Array) && key !== 'trace' && !key.endsWith('timestamp')) return populated(value, `${prefix}${key}.`);
-    return [prefix + key];
-  }).sort();
-}
 
 /** Everything a Channelz service says of the pi server on `port` and of the channel to it, read with our client. */
 async function snapshot(cz: ReturnType<typeof reader>, port: number) {

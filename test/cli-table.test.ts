@@ -192,7 +192,7 @@ t.test('every row', async (t) => {
     { what: "grpcurl's spellings", args: ['call', '-plaintext', '-d', '{"n": 1}', '-max-time', '5', '-H', 'x-a: b', '-emit-defaults', A, CALC], status: 0, stdout: '"value": 2.8284271247461903' },
     { what: "grpcurl's -switch=true form", args: ['call', '-plaintext=true', A, CALC, '-d', '{"n": 1}'], status: 0, stdout: '"value": 2.8284271247461903' },
     { what: '-proto with -import-path', args: ['call', '-plaintext', '-proto', 'pi.proto', '-import-path', 'examples', BARE, CALC, '-d', '{"n": 2}'], status: 0, stdout: '"value": 2.98142396999' },
-    { what: 'a server without reflection: say to use --proto', args: ['list', '--plaintext', BARE], status: 1, stderr: 'has no reflection service (grpc.reflection.v1): give the schema with --proto FILE or --protoset FILE' },
+    { what: 'a server without reflection: say to use --proto', args: ['list', '--plaintext', BARE], status: 1, stderr: 'has no reflection service (grpc.reflection.v1 or v1alpha): give the schema with --proto FILE or --protoset FILE' },
     { what: 'describe with no symbol: every service', args: ['describe', '--plaintext', A], status: 0, stdout: /grpc\.reflection\.v1\.ServerReflection is a service:[\s\S]*pi\.PiCalculator is a service:\nservice PiCalculator \{\n {2}rpc Calc \( \.pi\.PiRequest \) returns \( \.pi\.PiResponse \);\n\}/ },
     { what: 'list SERVICE: its methods', args: ['list', '--plaintext', A, 'pi.PiCalculator'], status: 0, stdout: 'pi.PiCalculator.Calc\n' },
     { what: 'describe a message', args: ['describe', '--plaintext', A, 'pi.PiRequest'], status: 0, stdout: 'pi.PiRequest is a message:\nmessage PiRequest {\n  int32 n = 1;\n}\n' },

@@ -17,18 +17,29 @@ export interface ChannelBranch {
   sockets: Z[];
 }
 
-/** How long ago a google.protobuf.Timestamp was, as "2.3s ago"; "never" when absent. */
-function ago(ts: Z | null | undefined, now: number): string {
-  if (!ts) return 'never';
-  const ms = now - (Number(ts.seconds) * 1000 + Math.floor(Number(ts.nanos ?? 0) / 1e6));
+/**
+ * A google.protobuf.Timestamp in ms, undefined when absent or not after 1970: grpc-go 1.33 sends its zero
+ * time.Time (year 1, seconds -62135596800) for a socket's "never" (last_local_stream_created_timestamp on a server).
+ */
+function millis(ts: Z | null | undefined): number | undefined {
+  if (!ts) return undefined;
+  const ms = Number(ts.seconds) * 1000 + Math.floor(Number(ts.nanos ?? 0) / 1e6);
+  return ms > 0 ? ms : undefined;
+}
+
+/** How long ago the latest of some Timestamps was, as "2.3s ago"; "never" when none is set. */
+function ago(now: number, ...stamps: Array<Z | null | undefined>): string {
+  const set = stamps.map(millis).filter((ms): ms is number => ms !== undefined);
+  if (set.length === 0) return 'never';
+  const ms = now - Math.max(...set);
   if (ms < 1000) return `${Math.max(ms, 0)}ms ago`;
   if (ms < 120_000) return `${(ms / 1000).toFixed(1)}s ago`;
   return `${Math.round(ms / 60_000)}min ago`;
 }
 
 function clock(ts: Z | null | undefined): string {
-  if (!ts) return '--:--:--.---';
-  return new Date(Number(ts.seconds) * 1000 + Math.floor(Number(ts.nanos ?? 0) / 1e6)).toISOString().slice(11, 23);
+  const ms = millis(ts);
+  return ms === undefined ? '--:--:--.---' : new Date(ms).toISOString().slice(11, 23);
 }
 
 /** An Address message as host:port, unix:path or its name. */
@@ -45,14 +56,14 @@ export function addressOf(a: Z | null | undefined): string {
   return a.other_address?.name || '?';
 }
 
-const calls = (d: Z) => `calls ${d.calls_started} started, ${d.calls_succeeded} ok, ${d.calls_failed} failed, last ${ago(d.last_call_started_timestamp, Date.now())}`;
+const calls = (d: Z) => `calls ${d.calls_started} started, ${d.calls_succeeded} ok, ${d.calls_failed} failed, last ${ago(Date.now(), d.last_call_started_timestamp)}`;
 
 function socketLines(s: Z, pad: string, now: number): string[] {
   const d = s.data ?? {};
   const lines = [
     `socket ${s.ref.socket_id}  ${addressOf(s.local)} -> ${addressOf(s.remote)}${s.security?.tls ? `  TLS ${s.security.tls.standard_name || s.security.tls.other_name}` : ''}`,
     `${pad}  streams ${d.streams_started} started, ${d.streams_succeeded} ok, ${d.streams_failed} failed · messages ${d.messages_sent} sent, ${d.messages_received} received · keepalives ${d.keep_alives_sent}`,
-    `${pad}  windows: peer may send ${d.local_flow_control_window?.value ?? '?'}, we may send ${d.remote_flow_control_window?.value ?? '?'} · last stream ${ago(d.last_local_stream_created_timestamp ?? d.last_remote_stream_created_timestamp, now)} · last message ${ago(d.last_message_received_timestamp, now)}`,
+    `${pad}  windows: peer may send ${d.local_flow_control_window?.value ?? '?'}, we may send ${d.remote_flow_control_window?.value ?? '?'} · last stream ${ago(now, d.last_local_stream_created_timestamp, d.last_remote_stream_created_timestamp)} · last message ${ago(now, d.last_message_received_timestamp)}`,
   ];
   if (d.received_goaway_error) lines.push(`${pad}  GOAWAY received, error ${d.received_goaway_error.value}`);
   return lines;

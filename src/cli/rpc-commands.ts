@@ -98,7 +98,7 @@ async function schemaOf(run: Run): Promise<CliSchema> {
     return await reflectionSchema(run.target, { ...run.connection, channel }, { deadline: run.deadline, metadata: metadataOf([...flags.headers, ...flags.reflectHeaders]) });
   } catch (err) {
     if (err instanceof StatusError && err.code === Status.UNIMPLEMENTED) {
-      throw new LocalError(`${run.address} has no reflection service (grpc.reflection.v1): give the schema with --proto FILE or --protoset FILE`);
+      throw new LocalError(`${run.address} has no reflection service (grpc.reflection.v1 or v1alpha): give the schema with --proto FILE or --protoset FILE`);
     }
     throw err;
   } finally {

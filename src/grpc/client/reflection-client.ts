@@ -1,48 +1,60 @@
 import protobuf from 'protobufjs';
 import { Client, type ClientOptions } from './client.js';
 import type { CallOptions, ClientCall } from './client-call.js';
-import { reflectionService } from '../services/index.js';
+import { reflectionService, reflectionV1alphaService } from '../services/index.js';
 import { StatusError, Status } from '../call/index.js';
 
+type Reflected = { services: string[]; root: protobuf.Root; files: Uint8Array[] };
+
 /**
- * Asks a server's reflection service (grpc.reflection.v1) for its services and their schema: a protobufjs root, and
- * the serialized FileDescriptorProtos as the server sent them.
+ * Asks a server's reflection service (grpc.reflection.v1, or v1alpha when v1 is UNIMPLEMENTED: grpc-go before 1.45
+ * serves only v1alpha) for its services and their schema: a protobufjs root, and the serialized
+ * FileDescriptorProtos as the server sent them.
  */
-export async function reflect(address: string, options: ClientOptions = {}, callOptions: CallOptions = {}): Promise<{ services: string[]; root: protobuf.Root; files: Uint8Array[] }> {
+export async function reflect(address: string, options: ClientOptions = {}, callOptions: CallOptions = {}): Promise<Reflected> {
+  // closed at the end only: a client closes its channel, which may be the one `options` shares
+  const clients = [new Client(address, reflectionService, options)];
+  try {
+    return await reflectWith(clients[0]!, callOptions);
+  } catch (err) {
+    if (!(err instanceof StatusError && err.code === Status.UNIMPLEMENTED)) throw err;
+    clients.push(new Client(address, reflectionV1alphaService, options));
+    return await reflectWith(clients[1]!, callOptions);
+  } finally {
+    for (const client of clients) client.close();
+  }
+}
+
+async function reflectWith(client: Client, callOptions: CallOptions): Promise<Reflected> {
   // protobufjs's descriptor extension (descriptor.proto's types) is loaded by the first reflect(), not at import
   await import('protobufjs/ext/descriptor/index.js');
   const descriptor = (protobuf as unknown as { descriptor: Record<string, protobuf.Type> }).descriptor;
-  const client = new Client(address, reflectionService, options);
   // one deadline for all the questions
   const deadline = callOptions.deadline ?? (callOptions.timeout !== undefined ? Date.now() + callOptions.timeout : undefined);
-  try {
-    const ask = async (request: Record<string, unknown>) => {
-      const call = client.call('ServerReflectionInfo', [request], { ...callOptions, timeout: undefined, deadline }) as ClientCall<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-      for await (const response of call) {
-        if (response.error_response) throw new StatusError(response.error_response.error_code, response.error_response.error_message);
-        return response;
-      }
-      throw new StatusError(Status.INTERNAL, 'the reflection service sent no answer');
-    };
-    const listed = await ask({ list_services: '' });
-    const services = (listed.list_services_response.service as Array<{ name: string }>).map((s) => s.name);
-    const files = new Map<string, protobuf.Message>();
-    const raw = new Map<string, Uint8Array>();
-    for (const name of services) {
-      const answer = await ask({ file_containing_symbol: name });
-      for (const bytes of answer.file_descriptor_response.file_descriptor_proto as Uint8Array[]) {
-        const file = descriptor.FileDescriptorProto!.decode(bytes) as protobuf.Message & { name: string };
-        if (!files.has(file.name)) {
-          files.set(file.name, file);
-          raw.set(file.name, bytes);
-        }
+  const ask = async (request: Record<string, unknown>) => {
+    const call = client.call('ServerReflectionInfo', [request], { ...callOptions, timeout: undefined, deadline }) as ClientCall<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    for await (const response of call) {
+      if (response.error_response) throw new StatusError(response.error_response.error_code, response.error_response.error_message);
+      return response;
+    }
+    throw new StatusError(Status.INTERNAL, 'the reflection service sent no answer');
+  };
+  const listed = await ask({ list_services: '' });
+  const services = (listed.list_services_response.service as Array<{ name: string }>).map((s) => s.name);
+  const files = new Map<string, protobuf.Message>();
+  const raw = new Map<string, Uint8Array>();
+  for (const name of services) {
+    const answer = await ask({ file_containing_symbol: name });
+    for (const bytes of answer.file_descriptor_response.file_descriptor_proto as Uint8Array[]) {
+      const file = descriptor.FileDescriptorProto!.decode(bytes) as protobuf.Message & { name: string };
+      if (!files.has(file.name)) {
+        files.set(file.name, file);
+        raw.set(file.name, bytes);
       }
     }
-    const set = descriptor.FileDescriptorSet!.create({ file: [...files.values()] });
-    const root = (protobuf.Root as unknown as { fromDescriptor(set: protobuf.Message): protobuf.Root }).fromDescriptor(set);
-    root.resolveAll();
-    return { services, root, files: [...raw.values()] };
-  } finally {
-    client.close();
   }
+  const set = descriptor.FileDescriptorSet!.create({ file: [...files.values()] });
+  const root = (protobuf.Root as unknown as { fromDescriptor(set: protobuf.Message): protobuf.Root }).fromDescriptor(set);
+  root.resolveAll();
+  return { services, root, files: [...raw.values()] };
 }
