@@ -2,8 +2,10 @@
 // level that does not exist is refused by name, a missing file is one line, `trace html`/`pcap` write beside their
 // input, a second connection records to FILE.2, a server's reflection and health messages decode in its trace, and
 // `trace step` wraps long lines at word boundaries.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { createClient, healthService, reflect, Server } from '../src/grpc/index.js';
@@ -198,4 +200,19 @@ t.test('long lines wrap at word boundaries, continuing under their second column
     }
     t.equal(bad, 0, `${lines.length} lines at ${width} columns: none wider, no word broken`);
   }
+});
+
+t.test('a reader that stops early (`trace show FILE | head`): the command ends quietly, exit 0, no EPIPE', async (t) => {
+  // 300 calls print ~460 KB, far past a pipe's 64 KiB: the command is still writing when the reader goes away
+  const file = await recordPiCalls(Array.from({ length: 300 }, (_, i) => i + 1));
+  const child = spawn(process.execPath, [...H2GRPC_CLI, 'trace', 'show', file, '--levels', 'all'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const first = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+  child.stdout.destroy();
+  const code = await Promise.race([new Promise<number | null>((resolve) => child.on('close', resolve)), sleep(60_000).then(() => 'hung')]);
+  if (code === 'hung') child.kill();
+  t.match(first, /send the client preface/, 'the first lines came');
+  t.equal(code, 0, 'exit 0');
+  t.equal(stderr, '', 'nothing on stderr');
 });

@@ -21,6 +21,13 @@ function version(): string {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
+// A reader that stops early (`h2grpc trace show LOG | head`) closes the pipe: the output is no longer wanted, which
+// is not a failure; end quietly, as other command-line tools do, rather than with an unhandled EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
+
 const [command, ...args] = process.argv.slice(2);
 let status: number;
 if (command === 'trace') {
