@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import 'protobufjs/ext/descriptor/index.js';
 import t from 'tap';
-import { REFLECTION_PROTO, reflectionV1alphaText, Server } from '../src/grpc/index.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { loadService, REFLECTION_PROTO, reflectionV1alphaText, Server } from '../src/grpc/index.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { calcHandler, PI_PROTO, piService } from '../examples/pi-service.js';
 import { INTEROP_PROTO, testHandlers, testService } from '../examples/interop/service.js';
@@ -107,4 +107,42 @@ t.test('buf curl --reflect against our pi server', async (t) => {
   }
   const unary = await run(buf, ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', '--reflect', '-d', '{"response_size": 3}', `http://127.0.0.1:${port}/grpc.testing.TestService/UnaryCall`]);
   t.same(JSON.parse(unary.stdout), { payload: { body: 'AAAA' } }, 'a message with nested types and bytes');
+});
+
+t.test('files named alike: v1/service.proto beside v2/service.proto, and a user\'s health.proto beside the shipped one', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'h2grpc-reflection-names-'));
+  mkdirSync(join(dir, 'v1'));
+  mkdirSync(join(dir, 'v2'));
+  const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+  const echo = (pkg: string, service: string) => `syntax = "proto3";\npackage ${pkg};\nmessage Text { string text = 1; }\nservice ${service} { rpc Say(Text) returns (Text); }\n`;
+  const v1 = loadService(file('v1/service.proto', echo('demo.v1', 'Echo')), 'demo.v1.Echo');
+  const v2 = loadService(file('v2/service.proto', echo('demo.v2', 'Shout')), 'demo.v2.Shout');
+  const mine = loadService(file('health.proto', echo('myapp', 'Echo')), 'myapp.Echo');
+  const server = new Server({ reflection: true, health: true });
+  server.addService(v1, { Say: ({ text }: Any) => ({ text }) });
+  server.addService(v2, { Say: ({ text }: Any) => ({ text: String(text).toUpperCase() }) });
+  server.addService(mine, { Say: ({ text }: Any) => ({ text: `mine: ${text}` }) });
+  const port = await server.listen(0);
+  t.teardown(() => server.forceShutdown());
+
+  const named = async (symbol: string) => {
+    const answer = await reflect(port, { file_containing_symbol: symbol });
+    return (answer.file_descriptor_response.file_descriptor_proto as Buffer[]).map((b) => (FileDescriptorProto.decode(b) as Any).name as string);
+  };
+  t.same(await named('demo.v1.Echo'), ['v1/service.proto'], 'demo.v1.Echo: by the shortest tail of its path no other file has');
+  t.same(await named('demo.v2.Shout'), ['v2/service.proto'], 'demo.v2.Shout: its own file, not lost behind v1\'s');
+  t.same(await named('myapp.Echo'), ['health.proto'], 'the user\'s health.proto keeps its name');
+  t.same(await named('grpc.health.v1.Health'), ['grpc/health/v1/health.proto'], 'the shipped health service by its upstream name');
+  t.same((await named('grpc.reflection.v1alpha.ServerReflection'))[0], 'grpc/reflection/v1alpha/reflection.proto', 'reflection v1alpha too');
+
+  const buf = BUF;
+  if (!havePeer(t, commandWorks(buf, ['--version']), 'buf curl', 'npm package @bufbuild/buf')) return;
+  const list = await run(buf, ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', '--reflect', '--list-methods', `http://127.0.0.1:${port}`]);
+  t.equal(list.status, 0, list.stderr);
+  for (const method of ['demo.v1.Echo/Say', 'demo.v2.Shout/Say', 'myapp.Echo/Say', 'grpc.health.v1.Health/Check']) t.match(list.stdout, new RegExp(`^${method.replace(/\./g, '\\.')}$`, 'm'), `buf curl lists ${method}`);
+  for (const [method, said] of [['demo.v1.Echo/Say', 'hi'], ['demo.v2.Shout/Say', 'HI'], ['myapp.Echo/Say', 'mine: hi']] as const) {
+    const call = await run(buf, ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', '--reflect', '-d', '{"text": "hi"}', `http://127.0.0.1:${port}/${method}`]);
+    t.equal(call.status, 0, call.stderr);
+    t.same(JSON.parse(call.stdout || '{}'), { text: said }, `buf curl calls ${method} with the schema from reflection`);
+  }
 });

@@ -5,9 +5,9 @@ import {
   file_google_protobuf_any, file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask,
   file_google_protobuf_struct, file_google_protobuf_timestamp, file_google_protobuf_wrappers,
 } from '@bufbuild/protobuf/wkt';
-import path from 'node:path';
 import protobuf from 'protobufjs';
 import { type FieldModel, type FileModel, type MessageModel, schemaModel } from './model.js';
+import { fileNames, fileSourceOf } from './file-names.js';
 import { modelsOfRoot } from './proto-files.js';
 
 // The model back as google.protobuf.FileDescriptorProtos (as protoc would write them): what a registry of
@@ -153,28 +153,30 @@ function wellKnownOwner(fullName: string): string | undefined {
   return undefined;
 }
 
-/** The file an object of a root was loaded from, by name as imported ("pi.proto"); the well-known types are served apart. */
-export function fileNameOf(object: protobuf.ReflectionObject): string | undefined {
-  if (object.fullName.startsWith('.google.protobuf.')) return undefined;
-  let pkg = '';
-  for (let o: protobuf.ReflectionObject | null = object; o; o = o.parent) {
-    if (o.filename) return o.filename.startsWith('/') ? path.basename(o.filename) : o.filename;
-    if (!pkg && o.parent && !(o instanceof protobuf.Type) && !(o instanceof protobuf.Service) && !(o instanceof protobuf.Enum)) pkg = o.fullName.slice(1);
-  }
-  // parsed from text, not a file: named after its package, as protoc lays files out
-  return `${(pkg || 'root').replace(/\./g, '/')}.proto`;
-}
-
 /**
  * FileDescriptorProtos of the files of protobufjs roots (as loaded by loadProto or built by generated code), and of
- * the well-known files they import: what reflection serves and what the trace printer maps to ProtoJSON with.
+ * the well-known files they import: what reflection serves and what the trace printer maps to ProtoJSON with. A file
+ * met in two roots (by path, or by declaring nothing another has not) is described once; names come from fileNames.
  */
 export function descriptorsOfRoots(roots: protobuf.Root[]): FileDescriptorProto[] {
-  const models = new Map<string, FileModel>();
-  for (const root of new Set(roots)) for (const model of modelsOfRoot(root, fileNameOf)) if (!models.has(model.name)) models.set(model.name, model);
-  const descriptors = descriptorsOf([...models.values()]);
+  const models: FileModel[] = [];
+  const sources = new Set<string>();
+  const symbols = new Set<string>();
+  for (const root of new Set(roots)) {
+    for (const model of modelsOfRoot(root, fileSourceOf)) {
+      const own = [...model.messages, ...model.enums, ...model.services].map((m) => m.fullName);
+      if (sources.has(model.name) || (own.length > 0 && own.every((name) => symbols.has(name)))) continue;
+      sources.add(model.name);
+      for (const name of own) symbols.add(name);
+      models.push(model);
+    }
+  }
+  const names = fileNames(models.map((m) => ({ source: m.name, package: m.package })));
+  for (const model of models) model.name = names.get(model.name)!;
+  const descriptors = descriptorsOf(models);
+  const named = new Set(models.map((m) => m.name));
   for (const name of new Set(descriptors.flatMap((d) => d.dependency))) {
-    const known = !models.has(name) ? WELL_KNOWN_DESCRIPTORS.get(name) : undefined;
+    const known = !named.has(name) ? WELL_KNOWN_DESCRIPTORS.get(name) : undefined;
     if (known) descriptors.push(known.proto);
   }
   return descriptors;

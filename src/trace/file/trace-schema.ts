@@ -26,16 +26,6 @@ export function withShippedServices(services: ServiceDefinition[]): ServiceDefin
   return [...services, ...shipped];
 }
 
-/** The shipped services' files, named by their package ("grpc/health/v1/health.proto") so as not to meet a user's "health.proto". */
-function shippedFiles(services: ServiceDefinition[]): FileDescriptorProto[] {
-  return descriptorsOfRoots(services.map((s) => s.root)).map((f) => {
-    if (f.name.includes('/') || f.dependency.length) return f;
-    const copy = create(FileDescriptorProtoSchema, f);
-    copy.name = `${f.package.replace(/\./g, '/')}/${f.name}`;
-    return copy;
-  });
-}
-
 /**
  * What a reader decodes with: the trace's own schema, else its (older) .proto paths, plus --proto files given, plus
  * the services every h2grpc server ships (health, reflection).
@@ -72,7 +62,7 @@ export function readSchema(header: TraceHeader, extraProtos: string[] = []): { s
   }
   const shipped = withShippedServices(services).slice(services.length);
   try {
-    files.push(...shippedFiles(shipped).filter((d) => !files.some((f) => f.name === d.name)));
+    files.push(...descriptorsOfRoots(shipped.map((s) => s.root)).filter((d) => !files.some((f) => f.name === d.name)));
     services.push(...shipped);
   } catch {
     // decoded without them
