@@ -4,40 +4,12 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { spawn } from 'node:child_process';
-import t, { type Test } from 'tap';
-import { ChannelzRegistry, createClient, Server, Status, StatusError } from '../src/grpc/index.js';
+import t from 'tap';
+import { ChannelzRegistry, createClient, Status, StatusError } from '../src/grpc/index.js';
 import { pi, PI_PROTO, piService } from '../examples/pi-service.js';
-import { counts, populated, reader, streams, type Z } from './channelz-helpers.js';
+import { counts, knownTraffic, piServer, populated, reader, REQUEST_OCTETS, RESPONSE_OCTETS, streams, WINDOW, type Z } from './channelz-helpers.js';
 import { BUF, childEnv, commandWorks, H2GRPC_CLI, havePeer, run } from './peers.js';
 import { HANG_MS, until } from './wait.js';
-
-
-/** A pi server whose Calc fails for n <= 0, counting into `channelz`. */
-async function piServer(t: Test, channelz?: ChannelzRegistry | boolean, reflection = false) {
-  const server = new Server({ channelz, reflection });
-  server.addService(piService, {
-    Calc: ({ n }: { n: number }) => {
-      if (n <= 0) throw new StatusError(Status.INVALID_ARGUMENT, 'request number should be positive');
-      return { value: pi(n) };
-    },
-  });
-  const port = await server.listen(0, '127.0.0.1');
-  t.teardown(() => server.forceShutdown());
-  return { server, port };
-}
-
-/** 3 OK calls and 1 failed one. */
-async function knownTraffic(calc: (n: number) => Promise<unknown>) {
-  for (const n of [1, 2, 3]) await calc(n);
-  await calc(0).then(() => { throw new Error('n = 0 should fail'); }, (err: StatusError) => { if (err.code !== Status.INVALID_ARGUMENT) throw err; });
-}
-
-
-// each request is a 5-octet prefix and PiRequest{n} (08 0n: 2 octets); each response a prefix and a double (9)
-const REQUEST_OCTETS = 4 * (5 + 2);
-const RESPONSE_OCTETS = 3 * (5 + 9);
-// RFC 9113 §6.9.2: 65535 to start, and both sides grant a connection window of 16 MiB at once
-const WINDOW = 16 << 20;
 
 t.test('our client → our server: exact counts, windows, addresses, trace', async (t) => {
   const registry = new ChannelzRegistry();

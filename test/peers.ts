@@ -19,6 +19,12 @@ export const BUF = ((): string => {
   }
 })();
 
+/**
+ * grpcurl (fullstorydev/grpcurl), from H2GRPC_GRPCURL or else `grpcurl` on PATH. Neither npm nor Debian packages
+ * it, so CI has none: a test of it skips when it is missing, even under H2GRPC_REQUIRE_PEERS=1.
+ */
+export const GRPCURL = process.env.H2GRPC_GRPCURL || 'grpcurl';
+
 /** A port on 127.0.0.1 that was free a moment ago: for a server started in another process, or none at all. */
 export async function freePort(): Promise<number> {
   const probe = net.createServer();
