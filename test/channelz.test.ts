@@ -41,6 +41,7 @@ t.test('our client → our server: exact counts, windows, addresses, trace', asy
   t.ok(accepted.data.last_remote_stream_created_timestamp, 'the client opened the streams');
   t.notOk(accepted.data.last_local_stream_created_timestamp, 'the server opened none');
   t.equal(accepted.security, null, 'plaintext: no security');
+  t.equal(Number(accepted.data.peer_max_concurrent_streams), 0, 'no peer_max_concurrent_streams on a server socket (channelz.proto: client side only)');
 
   const { channel: channels } = await cz.GetTopChannels({});
   t.equal(channels.length, 1, 'one channel');

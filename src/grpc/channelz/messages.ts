@@ -92,7 +92,8 @@ export function socketMessage(node: SocketNode): Message {
       local_flow_control_window: { value: connection.receiveWindowSize },
       remote_flow_control_window: { value: connection.sendWindow },
       received_goaway_error: goaway ? { value: goaway.errorCode } : undefined,
-      peer_max_concurrent_streams: Math.min(connection.remote.maxConcurrentStreams, 0xffffffff),
+      // channelz.proto: "Populated on client side only" (a server's peer sets no limit worth reporting)
+      peer_max_concurrent_streams: connection.role === 'client' ? Math.min(connection.remote.maxConcurrentStreams, 0xffffffff) : undefined,
     },
     security: tls
       ? { tls: { ...(tls.standardName ? { standard_name: tls.standardName } : { other_name: tls.otherName ?? '' }), local_certificate: tls.localCertificate, remote_certificate: tls.remoteCertificate } }
