@@ -8,10 +8,9 @@
 // Every file lands in dist/ itself, so `new URL('./protos/x.proto', import.meta.url)` finds dist/protos/ from any
 // of them, as it finds src/<room>/protos/ from the source. Not minified: stack traces read as the source does, and
 // the source maps (with their sources) lead back to src/.
-// Declarations: tsc -p tsconfig.build.json writes dist/**/*.d.ts, mirroring src/; beside each entry's file, a
-// dist/<entry>.d.ts re-exports its room's, for code that imports dist/<entry>.js by path (bench/).
+// Declarations: tsc -p tsconfig.build.json writes dist/**/*.d.ts, mirroring src/.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
@@ -51,8 +50,4 @@ await build({
 });
 for (const room of ['src/grpc/services/protos', 'src/grpc/binlog/protos', 'src/discovery/protos']) {
   for (const file of readdirSync(new URL(room, root))) cpSync(new URL(`${room}/${file}`, root), new URL(`dist/protos/${file}`, root));
-}
-for (const [name, source] of Object.entries(entryPoints)) {
-  if (name === 'index' || !source.endsWith('/index.ts')) continue;
-  writeFileSync(new URL(`dist/${name}.d.ts`, root), `export * from './${source.slice(4, -3)}.js';\n`);
 }
