@@ -53,7 +53,7 @@ export function fileNames(files: ReadonlyArray<{ source: string; package: string
   const tail = (source: string, n: number) => parts.get(source)!.slice(-n).join('/');
   for (let n = 1; pending.length > 0; n++) {
     const counts = new Map<string, number>();
-    for (const source of pending) counts.set(tail(source, n), (counts.get(tail(source, n)) ?? 0) + 1);
+    for (const name of pending.map((source) => tail(source, n))) counts.set(name, (counts.get(name) ?? 0) + 1);
     for (let i = pending.length - 1; i >= 0; i--) {
       const source = pending[i]!;
       const name = tail(source, n);

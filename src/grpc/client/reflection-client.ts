@@ -12,27 +12,29 @@ type Reflected = { services: string[]; root: protobuf.Root; files: Uint8Array[] 
  * FileDescriptorProtos as the server sent them.
  */
 export async function reflect(address: string, options: ClientOptions = {}, callOptions: CallOptions = {}): Promise<Reflected> {
+  // protobufjs's descriptor extension (descriptor.proto's types) is loaded by the first reflect(), not at import
+  await import('protobufjs/ext/descriptor/index.js');
+  // one deadline for all the questions, v1alpha's too when v1 is refused
+  const deadline = callOptions.deadline ?? (callOptions.timeout !== undefined ? Date.now() + callOptions.timeout : undefined);
+  const asked = { ...callOptions, timeout: undefined, deadline };
   // closed at the end only: a client closes its channel, which may be the one `options` shares
   const clients = [new Client(address, reflectionService, options)];
   try {
-    return await reflectWith(clients[0]!, callOptions);
+    return await reflectWith(clients[0]!, asked);
   } catch (err) {
     if (!(err instanceof StatusError && err.code === Status.UNIMPLEMENTED)) throw err;
     clients.push(new Client(address, reflectionV1alphaService, options));
-    return await reflectWith(clients[1]!, callOptions);
+    return await reflectWith(clients[1]!, asked);
   } finally {
     for (const client of clients) client.close();
   }
 }
 
+/** The questions to one reflection service, all under `callOptions`' deadline. */
 async function reflectWith(client: Client, callOptions: CallOptions): Promise<Reflected> {
-  // protobufjs's descriptor extension (descriptor.proto's types) is loaded by the first reflect(), not at import
-  await import('protobufjs/ext/descriptor/index.js');
   const descriptor = (protobuf as unknown as { descriptor: Record<string, protobuf.Type> }).descriptor;
-  // one deadline for all the questions
-  const deadline = callOptions.deadline ?? (callOptions.timeout !== undefined ? Date.now() + callOptions.timeout : undefined);
   const ask = async (request: Record<string, unknown>) => {
-    const call = client.call('ServerReflectionInfo', [request], { ...callOptions, timeout: undefined, deadline }) as ClientCall<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const call = client.call('ServerReflectionInfo', [request], callOptions) as ClientCall<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
     for await (const response of call) {
       if (response.error_response) throw new StatusError(response.error_response.error_code, response.error_response.error_message);
       return response;
