@@ -15,7 +15,7 @@ import { wrapLine } from '../src/trace/terminal/wrap.js';
 import { keySummary, keyTableMarkdown, pageKeyMap, terminalAction, TRACE_KEYS } from '../src/trace/terminal/keys.js';
 import { parseLevels, readTrace, traceObserver, traceSettings, Tracer } from '../src/trace/index.js';
 import { calcHandler, PI_PROTO, piService } from '../examples/pi-service.js';
-import { H2GRPC_CLI, run } from './peers.js';
+import { childEnv, H2GRPC_CLI, run } from './peers.js';
 import { recordPiCalls } from './trace-helpers.js';
 import { until } from './wait.js';
 
@@ -205,12 +205,14 @@ t.test('long lines wrap at word boundaries, continuing under their second column
 t.test('a reader that stops early (`trace show FILE | head`): the command ends quietly, exit 0, no EPIPE', async (t) => {
   // 300 calls print ~460 KB, far past a pipe's 64 KiB: the command is still writing when the reader goes away
   const file = await recordPiCalls(Array.from({ length: 300 }, (_, i) => i + 1));
-  const child = spawn(process.execPath, [...H2GRPC_CLI, 'trace', 'show', file, '--levels', 'all'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...H2GRPC_CLI, 'trace', 'show', file, '--levels', 'all'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const first = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
   child.stdout.destroy();
-  const code = await Promise.race([new Promise<number | null>((resolve) => child.on('close', resolve)), sleep(60_000).then(() => 'hung')]);
+  const guard = new AbortController();
+  const code = await Promise.race([new Promise<number | null>((resolve) => child.on('close', resolve)), sleep(60_000, 'hung', { signal: guard.signal }).catch(() => 'hung')]);
+  guard.abort();
   if (code === 'hung') child.kill();
   t.match(first, /send the client preface/, 'the first lines came');
   t.equal(code, 0, 'exit 0');
