@@ -4,7 +4,7 @@
 // Decode input: the nghttp2-encoded stories (the same octets for both libraries). Encode input: the raw-data stories.
 // Each story uses one encoder/decoder pair with its state carried from case to case, as on a connection.
 import { createRequire } from 'node:module';
-import { HpackDecoder, HpackEncoder } from '../dist/hpack/index.js'; // compiled, as the suite runs our side
+import { HpackDecoder, HpackEncoder } from '../dist/hpack.js'; // compiled, as the suite runs our side
 import { benchStories, caseFields } from '../test/vectors.js';
 
 const require = createRequire(import.meta.url);

@@ -31,8 +31,8 @@ t.test('npm pack: a tarball of what a user needs, and nothing else', async (t) =
   packed = (JSON.parse(r.stdout.slice(r.stdout.indexOf('['))) as PackResult[])[0]!;
   const paths = packed.files.map((f) => f.path);
   for (const needed of ['package.json', 'README.md', 'LICENSE', 'bin/h2grpc.mjs', 'bin/protoc-gen-h2grpc.mjs', 'dist/index.js', 'dist/index.d.ts',
-    'dist/grpc/services/protos/health.proto', 'dist/grpc/services/protos/reflection.proto', 'dist/grpc/binlog/protos/binarylog.proto', 'dist/cli/main.js', 'dist/codegen/index.d.ts', 'dist/grpc/schema/wkt/timestamp.d.ts',
-    'dist/discovery/protos/rpc.proto', 'dist/discovery/protos/kv.proto', 'dist/discovery/index.d.ts']) {
+    'dist/protos/health.proto', 'dist/protos/reflection.proto', 'dist/protos/channelz.proto', 'dist/protos/binarylog.proto', 'dist/cli.js', 'dist/protoc-plugin.js',
+    'dist/codegen.js', 'dist/codegen/index.d.ts', 'dist/grpc/schema/wkt/timestamp.d.ts', 'dist/protos/rpc.proto', 'dist/protos/kv.proto', 'dist/discovery.js', 'dist/discovery/index.d.ts']) {
     t.ok(paths.includes(needed), `ships ${needed}`);
   }
   const stray = paths.filter((p) => /^(test|bench|examples|scripts|src|\.ci|artifacts|docs|coverage|node_modules)\//.test(p) || /fixtures|\.test\.|tsbuildinfo/.test(p));
@@ -75,6 +75,7 @@ const client = createClient('127.0.0.1:' + port, pi);
 const { value } = await client.Calc({ n: 2 });
 console.log('value', value, 'status OK', Status.OK);
 console.log('layers', [frames.FrameType, hpack.HpackDecoder, http2.Connection, grpc.Server, trace.TracePrinter, codegen.generate, discovery.EtcdClient].every(Boolean));
+console.log('one copy', grpc.Server === Server && grpc.Metadata === (await import('h2grpc')).Metadata && http2.Connection === (await import('h2grpc/http2')).Connection);
 new discovery.EtcdClient('http://127.0.0.1:2379').close(); // its .proto files load from dist
 client.close();
 await server.shutdown();
@@ -83,6 +84,23 @@ await server.shutdown();
   t.equal(esm.status, 0, esm.stderr);
   t.match(esm.stdout, 'value 3 status OK 0');
   t.match(esm.stdout, 'layers true');
+  t.match(esm.stdout, 'one copy true', 'entry points share one copy of each class (bundled with shared chunks)');
+
+  // start-up: Node's loader costs per file, so `import('h2grpc')` loads the bundled entry and its shared chunks, not
+  // one file per module of src/ (175 of them before the bundle; docs/performance.md, "Start-up")
+  writeFileSync(join(project, 'count-hooks.mjs'), `export async function load(url, context, next) {
+  if (url.includes('/node_modules/h2grpc/')) process.stderr.write('h2grpc file ' + url + '\\n');
+  return next(url, context);
+}
+`);
+  writeFileSync(join(project, 'count.mjs'), `import { register } from 'node:module';
+register('./count-hooks.mjs', import.meta.url);
+await import('h2grpc');
+`);
+  const counted = await run(process.execPath, ['count.mjs'], { cwd: project });
+  t.equal(counted.status, 0, counted.stderr);
+  const loaded = counted.stderr.split('\n').filter((line) => line.startsWith('h2grpc file '));
+  t.ok(loaded.length >= 1 && loaded.length <= 12, `import('h2grpc') loads ${loaded.length} of its files (at most 12)`);
 
   // CommonJS: require(esm), which Node 20.19+ allows for modules without top-level await
   writeFileSync(join(project, 'app.cjs'), `const { Server, Status, encodeTimeout } = require('h2grpc');

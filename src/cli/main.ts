@@ -1,7 +1,7 @@
 // npx h2grpc: the command-line tool. list, describe and call (grpcurl-shaped), channelz (gRFC A14 as a tree), trace
 // (show, step, pcap, html) and gen (typed TypeScript from .proto files).
 // Each command's modules load only when it runs, so that --version and --help start quickly.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const USAGE = `usage: h2grpc COMMAND ...
 
@@ -15,9 +15,10 @@ const USAGE = `usage: h2grpc COMMAND ...
 
 h2grpc help COMMAND (or COMMAND --help) lists a command's flags with their defaults.`;
 
-/** The package's version, from the package.json two levels above this file (src/cli or dist/cli). */
+/** The package's version, from its package.json: two levels above src/cli/main.ts, one above the bundled dist/cli.js. */
 function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const manifest = [new URL('../package.json', import.meta.url), new URL('../../package.json', import.meta.url)].find(existsSync)!;
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
 // A reader that stops early (`h2grpc trace show LOG | head`) closes the pipe: the output is no longer wanted, which
