@@ -30,33 +30,50 @@ export async function reflect(address: string, options: ClientOptions = {}, call
   }
 }
 
-/** The questions to one reflection service, all under `callOptions`' deadline. */
+/**
+ * The questions to one reflection service on one stream, as grpcurl asks them (ServerReflectionInfo is a
+ * bidirectional stream: one answer per request, in order): the list of services, then the file of each.
+ */
 async function reflectWith(client: Client, callOptions: CallOptions): Promise<Reflected> {
   const descriptor = (protobuf as unknown as { descriptor: Record<string, protobuf.Type> }).descriptor;
-  const ask = async (request: Record<string, unknown>) => {
-    const call = client.call('ServerReflectionInfo', [request], callOptions) as ClientCall<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    for await (const response of call) {
-      if (response.error_response) throw new StatusError(response.error_response.error_code, response.error_response.error_message);
-      return response;
-    }
-    throw new StatusError(Status.INTERNAL, 'the reflection service sent no answer');
+  let listed: (services: string[]) => void = () => {};
+  const servicesListed = new Promise<string[]>((resolve) => (listed = resolve));
+  async function* questions() {
+    yield { list_services: '' };
+    for (const name of await servicesListed) yield { file_containing_symbol: name };
+  }
+  const call = client.call('ServerReflectionInfo', questions(), callOptions) as ClientCall<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const answers = call[Symbol.asyncIterator]();
+  const answer = async () => {
+    const next = await answers.next();
+    if (next.done) throw new StatusError(Status.INTERNAL, 'the reflection service sent fewer answers than it was asked for');
+    const response = next.value;
+    if (response.error_response) throw new StatusError(response.error_response.error_code, response.error_response.error_message);
+    return response;
   };
-  const listed = await ask({ list_services: '' });
-  const services = (listed.list_services_response.service as Array<{ name: string }>).map((s) => s.name);
-  const files = new Map<string, protobuf.Message>();
-  const raw = new Map<string, Uint8Array>();
-  for (const name of services) {
-    const answer = await ask({ file_containing_symbol: name });
-    for (const bytes of answer.file_descriptor_response.file_descriptor_proto as Uint8Array[]) {
-      const file = descriptor.FileDescriptorProto!.decode(bytes) as protobuf.Message & { name: string };
-      if (!files.has(file.name)) {
-        files.set(file.name, file);
-        raw.set(file.name, bytes);
+  try {
+    const services = ((await answer()).list_services_response.service as Array<{ name: string }>).map((s) => s.name);
+    listed(services);
+    const files = new Map<string, protobuf.Message>();
+    const raw = new Map<string, Uint8Array>();
+    for (let i = 0; i < services.length; i++) {
+      for (const bytes of (await answer()).file_descriptor_response.file_descriptor_proto as Uint8Array[]) {
+        const file = descriptor.FileDescriptorProto!.decode(bytes) as protobuf.Message & { name: string };
+        if (!files.has(file.name)) {
+          files.set(file.name, file);
+          raw.set(file.name, bytes);
+        }
       }
     }
+    const set = descriptor.FileDescriptorSet!.create({ file: [...files.values()] });
+    const root = (protobuf.Root as unknown as { fromDescriptor(set: protobuf.Message): protobuf.Root }).fromDescriptor(set);
+    root.resolveAll();
+    // the stream's status after the last answer (anything else there: the stream is cancelled below)
+    await answers.next();
+    return { services, root, files: [...raw.values()] };
+  } finally {
+    // the questions end (a failed list leaves none to ask); a stream not yet ended is cancelled
+    listed([]);
+    await answers.return(undefined);
   }
-  const set = descriptor.FileDescriptorSet!.create({ file: [...files.values()] });
-  const root = (protobuf.Root as unknown as { fromDescriptor(set: protobuf.Message): protobuf.Root }).fromDescriptor(set);
-  root.resolveAll();
-  return { services, root, files: [...raw.values()] };
 }
