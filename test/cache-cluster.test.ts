@@ -178,6 +178,13 @@ t.test('the cluster demo with --metrics PORT: the A66 series scraped while it ru
   // two observers of one run: A66's failed attempts are the attempts channelz saw fail on a subchannel
   const failedOnSubchannels = [...out.matchAll(/\n {4}subchannel \d+ \S+ \(s\d\) \w+, calls \d+ started, \d+ ok, (\d+) failed\n/g)].reduce((n, m) => n + Number(m[1]), 0);
   t.equal(end.attempts - end.calls, failedOnSubchannels, `non-OK attempts (A66) == attempts failed on subchannels (channelz): ${failedOnSubchannels}`);
+  // gRFC A94, which the demo enables: s1-s3 connected at the start and s4 once it listened, each once; only the
+  // SIGKILLed server's connection ended; s4's refusals before it listened and s2's after it died are failed attempts
+  const connections = /\n {2}connections \(gRFC A94\): (\d+) attempts succeeded, (\d+) failed; (\d+) open; disconnections: (\d+) ([a-zA-Z_ ]+)\n/.exec(out);
+  if (t.ok(connections, 'the A94 line')) {
+    t.same([connections![1], connections![3], connections![4]].map(Number), [4, 3, 1], '4 attempts succeeded, 3 open, 1 disconnection');
+    t.ok(Number(connections![2]) >= 2, `failed attempts: ${connections![2]} (at least s4's first and s2's first after the SIGKILL), the disconnection's reason: ${connections![5]}`);
+  }
 });
 
 t.test('the cluster demo and cache server refuse a bad --metrics', async (t) => {

@@ -6,10 +6,10 @@
 // --channelz: the client counts into a channelz registry (gRFC A14), served on a port for `npx h2grpc channelz
 // --plaintext ADDRESS --watch` in another terminal, and at the end prints each subchannel's trace: the killed
 // server's goes READY → IDLE → CONNECTING → TRANSIENT_FAILURE (or is deleted when etcd drops it).
-// --metrics PORT: the client records gRFC A66 metrics (OpenTelemetry SDK), served as Prometheus text on
+// --metrics PORT: the client records gRFC A66 metrics and A94 connection metrics (OpenTelemetry SDK), served as Prometheus text on
 // http://127.0.0.1:PORT/metrics while it runs (0: a free port); each server serves its own on a port it prints. At
-// the end the demo reads them back: calls and attempts by status (the retries the SIGKILL caused), and each
-// surviving server's own count of OK calls beside the client's.
+// the end the demo reads them back: calls and attempts by status (the retries the SIGKILL caused), connections and
+// why they ended, and each surviving server's own count of OK calls beside the client's.
 //   npx tsx examples/cache/cluster.ts [--etcd URL] [--redis URL] [--static] [--seconds 6] [--channelz] [--metrics PORT]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EtcdClient, etcdResolver } from '../../src/discovery/index.js';
@@ -85,6 +85,7 @@ async function startServer(name: string, port = 0): Promise<string> {
 
 const names = new Map<string, string>();
 const metricsUrls = new Map<string, string>(); // each server's own /metrics, with --metrics
+const CONNECTION_METRICS = ['grpc.subchannel.connection_attempts_succeeded', 'grpc.subchannel.connection_attempts_failed', 'grpc.subchannel.open_connections', 'grpc.subchannel.disconnections'];
 const first = [await startServer('s1'), await startServer('s2'), await startServer('s3')];
 // the static list names the fourth server's address before it exists: its subchannel waits in backoff until then
 const fourthPort = useEtcd ? 0 : await freePort();
@@ -105,7 +106,8 @@ const client = createClient<'Get' | 'Set'>(target, cacheService, {
   resolvers: etcd ? { etcd: etcdResolver(etcd) } : undefined,
   backoff: { initialBackoff: 100, maxBackoff: 500 },
   channelz,
-  telemetry: metrics && (await openTelemetry({ meterProvider: metrics.meterProvider })),
+  // gRFC A79: besides A66's per-call instruments, the experimental ones of the subchannels' connections (A94)
+  telemetry: metrics && (await openTelemetry({ meterProvider: metrics.meterProvider, enableMetrics: CONNECTION_METRICS, optionalLabels: ['grpc.disconnect_error'] })),
 });
 console.log(`client: ${target}, round_robin, retries on UNAVAILABLE (up to 5 attempts)`);
 if (clientMetricsUrl) console.log(`client metrics on ${clientMetricsUrl}`);
@@ -204,6 +206,9 @@ async function printMetrics(url: string): Promise<void> {
   }
   const targets = new Set(samples.filter((s) => s.name === 'grpc_client_attempt_started_total').map((s) => s.labels.grpc_target));
   console.log(`  grpc_target: ${[...targets].join(', ')}`);
+  const sum = (name: string) => samples.filter((s) => s.name === name).reduce((n, s) => n + s.value, 0);
+  const reasons = samples.filter((s) => s.name === 'grpc_subchannel_disconnections_total').map((s) => `${s.value} ${s.labels.grpc_disconnect_error}`);
+  console.log(`  connections (gRFC A94): ${sum('grpc_subchannel_connection_attempts_succeeded_total')} attempts succeeded, ${sum('grpc_subchannel_connection_attempts_failed_total')} failed; ${sum('grpc_subchannel_open_connections')} open; disconnections: ${reasons.join(', ') || 'none'}`);
   console.log('OK calls by each server\'s own metrics (grpc_server_call_duration_seconds_count), and by the client:');
   const okCalls = (s: Sample[]) => s.filter((x) => x.name === 'grpc_server_call_duration_seconds_count' && x.labels.grpc_status === 'OK').reduce((n, x) => n + x.value, 0);
   for (const [address, from] of metricsUrls) {

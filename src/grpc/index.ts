@@ -19,7 +19,7 @@ export type { CallContentObserver, CallObservers, ClientCallObserver, ClientCall
 export { joinObservers } from './call/index.js';
 
 // telemetry/: OpenTelemetry metrics (gRFC A66) and tracing (A72), trace context on the wire
-export { openTelemetry, type OpenTelemetryOptions, LATENCY_BUCKETS, METER_NAME, SIZE_BUCKETS, TRACER_NAME } from './telemetry/index.js';
+export { openTelemetry, type OpenTelemetryOptions, INSTRUMENTS, type InstrumentDescriptor, LATENCY_BUCKETS, METER_NAME, SIZE_BUCKETS, TRACER_NAME } from './telemetry/index.js';
 export { formatGrpcTraceBin, formatTraceparent, parseGrpcTraceBin, parseTraceparent, type Propagation, type WireSpanContext } from './telemetry/index.js';
 
 // channelz/: gRFC A14, what channels, subchannels, servers and sockets are doing, and the service answering it

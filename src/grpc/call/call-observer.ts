@@ -99,10 +99,26 @@ export interface ClientCallStart {
 }
 
 /**
+ * gRFC A79 (metrics beyond any call): what a client channel tells of its subchannels' connections. `policy` is the
+ * channel's load-balancing policy ("pick_first", "round_robin"): gRFC A78 counts pick_first's view apart.
+ */
+export interface ChannelObserver {
+  /** A connection attempt ended: connected, or failed (refused, timed out, TLS). An attempt given up because the subchannel shut down is not told (gRFC A94). */
+  connectionAttempt(succeeded: boolean, policy: string): void;
+  /** A subchannel stopped using its connection, for `reason` in gRFC A94's grpc.disconnect_error words: "GOAWAY NO_ERROR", "connection reset", "subchannel shutdown"… */
+  disconnected(reason: string, policy: string): void;
+  /** An HTTP/2 connection of a subchannel opened (+1) or closed (-1): gRFC A94's open connections. */
+  openConnections(delta: 1 | -1): void;
+}
+
+/**
  * A source of observers, installed with a server's or a client's `telemetry` option (openTelemetry() makes one).
- * Either side may return undefined for a call it does not watch.
+ * Either side may return undefined for a call it does not watch; `channel` is asked once per client channel
+ * (undefined: the channel's connections are not watched).
  */
 export interface CallObservers {
   serverCall?(start: ServerCallStart): ServerCallObserver | undefined;
   clientCall?(start: ClientCallStart): ClientCallObserver | undefined;
+  /** gRFC A79: the observer of a client channel's connections; `target` as gRFC A66's grpc.target. */
+  channel?(target: string): ChannelObserver | undefined;
 }

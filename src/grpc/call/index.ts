@@ -7,7 +7,7 @@ export type { CallTransport, ClientStream, ClientStreamHandler } from './client-
 export { Deferred } from './deferred.js';
 export { Metadata, type MetadataValue } from './metadata.js';
 export { type CallListener, type CallStatus, passThrough, tellStatus } from './call-listener.js';
-export type { CallContentObserver, CallObservers, ClientCallObserver, ClientCallStart, MessageObserver, ServerCallObserver, ServerCallStart } from './call-observer.js';
+export type { CallContentObserver, CallObservers, ChannelObserver, ClientCallObserver, ClientCallStart, MessageObserver, ServerCallObserver, ServerCallStart } from './call-observer.js';
 export { joinObservers } from './joined-observers.js';
 export { peerAddress } from './peer-address.js';
 export { Status, type StatusCode, StatusError, statusName } from './status.js';

@@ -7,7 +7,7 @@ import { type LoadBalancer, PickFirst, policyName, RoundRobin } from './load-bal
 import { builtInResolvers } from './built-in-resolvers.js';
 import type { Resolver, ResolverFactory, ResolverOptions } from './resolver.js';
 import type { ServiceConfig } from './service-config.js';
-import { type CallTransport, Status, StatusError } from '../call/index.js';
+import { type CallObservers, type CallTransport, type ChannelObserver, Status, StatusError } from '../call/index.js';
 import type { ChannelNode, ChannelzRegistry } from '../channelz/index.js';
 import { Subchannel, type SubchannelOptions } from './subchannel.js';
 import { parseHostPort, parseTarget, type SubchannelAddress } from './target.js';
@@ -24,6 +24,11 @@ export interface ChannelOptions extends SubchannelOptions, ResolverOptions {
   serviceConfig?: ServiceConfig;
   /** gRFC A14: count this channel's calls, subchannels and sockets into this registry. Default: not counted. */
   channelz?: ChannelzRegistry;
+  /**
+   * Observes the calls (gRFC A66, A72) and, through its `channel()`, this channel's connections (gRFC A79):
+   * `await openTelemetry({ meterProvider, enableMetrics: ['grpc.subchannel.open_connections'] })`. Default none.
+   */
+  telemetry?: CallObservers;
 }
 
 /**
@@ -59,6 +64,8 @@ export class Channel extends EventEmitter {
   readonly canonicalTarget: string;
   /** The channel as channelz knows it, when its options gave a registry. */
   readonly channelz: { registry: ChannelzRegistry; node: ChannelNode } | undefined;
+  /** gRFC A79: what is told of the subchannels' connections (undefined: nothing). */
+  private readonly observer: ChannelObserver | undefined;
 
   constructor(
     readonly target: string,
@@ -76,6 +83,7 @@ export class Channel extends EventEmitter {
     this.servername = host !== undefined && !net.isIP(host) ? host : undefined;
     const registry = options.channelz;
     this.channelz = registry && { registry, node: registry.addChannel(target, () => this.current) };
+    this.observer = options.telemetry?.channel?.(this.canonicalTarget);
   }
 
   /** gRPC connectivity: IDLE, CONNECTING, READY, TRANSIENT_FAILURE or SHUTDOWN. */
@@ -189,6 +197,8 @@ export class Channel extends EventEmitter {
             healthService,
             checkHealth: this.healthChecker,
             channelz: this.channelz?.node,
+            observer: this.observer,
+            policy,
             waiting: () => this.waitingForReady > 0,
             changed: (s: Subchannel) => this.balancer?.subchannelChanged(s),
           }),

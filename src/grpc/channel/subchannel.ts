@@ -2,12 +2,13 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { Connection, type ConnectionObserver, type ConnectionOptions } from '../../http2/index.js';
-import type { CallTransport } from '../call/index.js';
+import type { CallTransport, ChannelObserver } from '../call/index.js';
 import { Http1Pool, type Http1PoolOptions } from './http1-pool.js';
 import type { ConnectivityState } from './connectivity.js';
 import type { ChannelNode } from '../channelz/index.js';
 import type { HealthChecker } from './health-checker.js';
 import { addressText, type SubchannelAddress } from './target.js';
+import { closeReason, goawayReason, SHUTDOWN_REASON } from './disconnect-reason.js';
 
 /** gRPC connection-backoff.md: the defaults for reconnecting after a failure. */
 export interface BackoffOptions {
@@ -56,6 +57,10 @@ export interface SubchannelHelper {
   changed(subchannel: Subchannel): void;
   /** gRFC A14: the channel as channelz knows it (undefined: channelz is off), parent of the subchannel's node. */
   channelz?: ChannelNode;
+  /** gRFC A79: told of each connection attempt, connection and disconnection (undefined: nothing is told). */
+  observer?: ChannelObserver;
+  /** The channel's load-balancing policy, as the observer is told it. */
+  policy: string;
 }
 
 /**
@@ -78,6 +83,8 @@ export class Subchannel {
   private health: { stop(): void } | undefined;
   /** The subchannel as channelz knows it (undefined: channelz is off). */
   readonly channelz: ChannelNode | undefined;
+  /** The connection this subchannel closes itself (idle): its end is a "subchannel shutdown" (gRFC A94). */
+  private closingIdle: Connection | undefined;
 
   constructor(
     readonly address: SubchannelAddress,
@@ -112,10 +119,12 @@ export class Subchannel {
     clearTimeout(this.idleTimer);
     this.health?.stop();
     this.dialing?.destroy(new Error('the subchannel was shut down while connecting'));
+    if (this.connection ?? this.pool) this.helper.observer?.disconnected(SHUTDOWN_REASON, this.helper.policy);
     this.connection?.goaway();
     this.connection = undefined;
-    this.pool?.close();
+    const pool = this.pool;
     this.pool = undefined;
+    pool?.close();
     if (this.channelz) {
       this.channelz.stateChanged('SHUTDOWN');
       this.channelz.remove();
@@ -185,10 +194,12 @@ export class Subchannel {
     const pool: Http1Pool = new Http1Pool(socket as net.Socket, () => this.dial() as Promise<net.Socket>, (error) => {
       if (this.pool !== pool) return;
       this.pool = undefined;
+      this.helper.observer?.disconnected(closeReason(error), this.helper.policy);
       this.setState('IDLE', error);
     }, this.options.http1);
     this.pool = pool;
     this.backoff = this.options.backoff?.initialBackoff ?? 1000;
+    this.helper.observer?.connectionAttempt(true, this.helper.policy);
     this.setState('READY');
   }
 
@@ -199,19 +210,32 @@ export class Subchannel {
     this.connection = connection;
     if (this.channelz) this.channelz.addSocket(connection, 'path' in this.address ? { remote: { path: this.address.path } } : { remote: { name: this.key } });
     this.backoff = this.options.backoff?.initialBackoff ?? 1000;
-    const lost = (error?: Error) => {
+    const watcher = this.helper.observer;
+    if (watcher) {
+      watcher.connectionAttempt(true, this.helper.policy);
+      watcher.openConnections(1);
+      connection.once('close', () => watcher.openConnections(-1));
+    }
+    const lost = (error: Error | undefined, reason: string) => {
       if (this.connection !== connection) return;
       this.connection = undefined;
+      const idle = this.closingIdle === connection;
+      this.closingIdle = undefined;
+      watcher?.disconnected(idle ? SHUTDOWN_REASON : reason, this.helper.policy);
       this.health?.stop();
       this.health = undefined;
       clearTimeout(this.idleTimer);
       this.setState('IDLE', error);
     };
-    connection.on('close', lost);
-    connection.on('goaway', () => lost(new Error(`${this.key} sent GOAWAY`)));
+    connection.on('close', (error?: Error) => lost(error, closeReason(error)));
+    connection.on('goaway', (frame: { errorCode: number }) => lost(new Error(`${this.key} sent GOAWAY`), goawayReason(frame.errorCode)));
     connection.on('idle', () => {
       clearTimeout(this.idleTimer);
-      this.idleTimer = setTimeout(() => connection.streams.size === 0 && connection.goaway(), this.options.idleTimeout ?? 30 * 60_000);
+      this.idleTimer = setTimeout(() => {
+        if (connection.streams.size > 0) return;
+        this.closingIdle = connection;
+        connection.goaway();
+      }, this.options.idleTimeout ?? 30 * 60_000);
       this.idleTimer.unref();
     });
     const service = this.helper.healthService;
@@ -228,6 +252,7 @@ export class Subchannel {
   /** A connection attempt failed: TRANSIENT_FAILURE for the backoff, then IDLE. */
   private failed(error: Error): void {
     if (this.state === 'SHUTDOWN') return;
+    this.helper.observer?.connectionAttempt(false, this.helper.policy);
     const b = this.options.backoff ?? {};
     const jitter = b.jitter ?? 0.2;
     const wait = this.backoff * (1 + jitter * (Math.random() * 2 - 1));

@@ -32,7 +32,10 @@ export interface ClientOptions extends ChannelOptions {
    * service's own types, so that they decode to objects. Default none.
    */
   typeRegistry?: protobuf.Root[];
-  /** Observes every call for metrics and tracing (gRFC A66, A72): `await openTelemetry({ meterProvider })`. Default none. */
+  /**
+   * Observes every call for metrics and tracing (gRFC A66, A72), and the channel's connections (A79) when it makes
+   * the channel: `await openTelemetry({ meterProvider })`. Default none.
+   */
   telemetry?: CallObservers;
   /**
    * gRFC A16 binary logging of the calls its filter selects: `binaryLog({ filter: '*', file: 'client.binlog' })`.

@@ -1,6 +1,7 @@
 import type { MeterProvider, OtelApi, TracerProvider } from './otel-types.js';
 import type { HeaderList } from '../../http2/index.js';
-import type { CallObservers, ClientCallObserver, ClientCallStart, ServerCallObserver, ServerCallStart } from '../call/index.js';
+import type { CallObservers, ChannelObserver, ClientCallObserver, ClientCallStart, ServerCallObserver, ServerCallStart } from '../call/index.js';
+import { chooseInstruments } from './instruments.js';
 import { CallMetrics } from './metrics.js';
 import type { Propagation } from './trace-context.js';
 import { CallTracing } from './tracing.js';
@@ -15,6 +16,15 @@ export interface OpenTelemetryOptions {
   propagation?: readonly Propagation[];
   /** Report these unregistered methods by name instead of "other" (gRFC A66). Default: none. */
   recordUnregisteredMethod?: (path: string) => boolean;
+  /**
+   * gRFC A79: instruments to record besides the default ones (A66's nine), e.g. A94's
+   * 'grpc.subchannel.open_connections' (docs/observability.md lists them all). An unknown name is a TypeError.
+   */
+  enableMetrics?: readonly string[];
+  /** gRFC A79: default instruments not to record. */
+  disableMetrics?: readonly string[];
+  /** gRFC A79 optional labels to record: 'grpc.disconnect_error' (A94, on grpc.subchannel.disconnections). Default none. */
+  optionalLabels?: readonly string[];
 }
 
 /**
@@ -24,7 +34,8 @@ export interface OpenTelemetryOptions {
  * call this. Without a provider of either kind the result observes nothing and calls make no observer at all.
  */
 export async function openTelemetry(options: OpenTelemetryOptions): Promise<CallObservers> {
-  const metrics = options.meterProvider ? new CallMetrics({ meterProvider: options.meterProvider, recordUnregisteredMethod: options.recordUnregisteredMethod }) : undefined;
+  const choice = chooseInstruments(options.enableMetrics, options.disableMetrics, options.optionalLabels);
+  const metrics = options.meterProvider ? new CallMetrics({ meterProvider: options.meterProvider, recordUnregisteredMethod: options.recordUnregisteredMethod, choice }) : undefined;
   let tracing: CallTracing | undefined;
   if (options.tracerProvider) {
     const api = await loadApi();
@@ -69,5 +80,9 @@ class Both implements CallObservers {
       attemptEnded: (code) => (a.attemptEnded(code), b.attemptEnded(code)),
       callEnded: (code) => (a.callEnded(code), b.callEnded(code)),
     };
+  }
+
+  channel(target: string): ChannelObserver | undefined {
+    return this.metrics.channel(target);
   }
 }

@@ -21,6 +21,7 @@ export interface InstrumentOptions {
 
 export interface Meter {
   createCounter(name: string, options?: InstrumentOptions): Counter;
+  createUpDownCounter(name: string, options?: InstrumentOptions): Counter;
   createHistogram(name: string, options?: InstrumentOptions): Histogram;
 }
 
