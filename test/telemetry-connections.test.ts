@@ -3,7 +3,8 @@
 // A94 reasons (a peer's GOAWAY, a reset socket, an unanswered keepalive, our own shutdown), and the names checked.
 import net from 'node:net';
 import t from 'tap';
-import { createClient, INSTRUMENTS, openTelemetry, Server, Status } from '../src/grpc/index.js';
+import { connectionError, ErrorCode } from '../src/frames/index.js';
+import { type ChannelObserver, createClient, INSTRUMENTS, joinObservers, openTelemetry, Server, Status } from '../src/grpc/index.js';
 import { closeReason, goawayReason } from '../src/grpc/channel/disconnect-reason.js';
 import { pi, piService } from '../examples/pi-service.js';
 import { metricsPeer, series } from './telemetry/otel-helpers.js';
@@ -169,12 +170,13 @@ t.test('the reasons of gRFC A94: a reset socket, an unanswered keepalive, our ow
 t.test('each error a connection can close with, in A94\'s words', async (t) => {
   const failure = (code: string) => Object.assign(new Error(code), { code });
   t.equal(closeReason(failure('ECONNRESET')), 'connection reset');
-  t.equal(closeReason(failure('EPIPE')), 'connection reset', 'a broken pipe: the peer reset it');
+  t.equal(closeReason(failure('EPIPE')), 'socket error', 'a broken pipe: A94 names it a socket error');
   t.equal(closeReason(failure('ETIMEDOUT')), 'connection timed out');
   t.equal(closeReason(new Error('keepalive: no PING ACK within 200 ms; the peer is unreachable')), 'connection timed out');
   t.equal(closeReason(failure('ECONNABORTED')), 'connection aborted');
   t.equal(closeReason(failure('EHOSTUNREACH')), 'socket error', 'any other socket error');
-  t.equal(closeReason(new Error('FRAME_SIZE_ERROR: a frame of 20000 octets')), 'unknown', 'no socket error code');
+  t.equal(closeReason(connectionError(ErrorCode.FRAME_SIZE_ERROR, 'a frame of 20000 octets')), 'unknown', 'our own protocol error (a numeric code): not a socket error');
+  t.equal(closeReason(new Error('the peer answered in HTTP/1.1')), 'unknown', 'no code at all');
   t.equal(closeReason(undefined), 'unknown', 'the peer closed without a word');
   t.equal(goawayReason(0), 'GOAWAY NO_ERROR');
   t.equal(goawayReason(0xb), 'GOAWAY ENHANCE_YOUR_CALM');
@@ -192,4 +194,23 @@ t.test('names checked: an unknown instrument or label is a TypeError naming it; 
   await client.Calc({ n: 1 });
   t.same([...(await peer.read()).keys()].sort(), ['grpc.client.attempt.duration', 'grpc.client.attempt.rcvd_total_compressed_message_size', 'grpc.client.attempt.sent_total_compressed_message_size', 'grpc.client.attempt.started'], 'the four other client instruments');
   t.same(INSTRUMENTS.map((i) => [i.name, i.enabledByDefault]).filter(([, on]) => on).length, 9, 'A66\'s nine on by default');
+});
+
+t.test('joined with other observers, a channel still tells its telemetry', async (t) => {
+  const peer = metricsPeer();
+  const told: string[] = [];
+  const other = { channel: (target: string): ChannelObserver => ({
+    connectionAttempt: (ok) => told.push(`attempt ${ok} ${target}`),
+    disconnected: (reason) => told.push(`disconnected ${reason}`),
+    openConnections: (delta) => told.push(`open ${delta}`),
+  }) };
+  const telemetry = joinObservers(await openTelemetry({ meterProvider: peer.meterProvider, enableMetrics: ['grpc.subchannel.open_connections'] }), other);
+  const { server, port } = await piServer();
+  const client = createClient(`127.0.0.1:${port}`, piService, { telemetry });
+  t.teardown(async () => (await server.shutdown(), await peer.shutdown()));
+  await client.Calc({ n: 1 });
+  t.same(await readConnections(peer), { [`grpc.subchannel.open_connections{grpc.target=dns:///127.0.0.1:${port}}`]: 1 }, 'the SDK\'s');
+  client.close();
+  await until(() => told.length === 4, 'the other observer told of the close');
+  t.same(told, [`attempt true dns:///127.0.0.1:${port}`, 'open 1', 'disconnected subchannel shutdown', 'open -1'], 'and the other\'s, in order');
 });

@@ -15,7 +15,7 @@ export { DeadlineTimer, encodeTimeout, parseTimeout, percentDecode, percentEncod
 export { frameMessage, MessageReader, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, statusFromHttp, statusFromRstStream } from './call/index.js';
 export { ACCEPT_ENCODING, compress, decompress, type Encoding, type Sent, withCompression, WithCompression } from './call/index.js';
 export { RichStatusCodec, richStatus, richStatusRoot, type RichStatus, type StatusDetail } from './call/index.js';
-export type { CallContentObserver, CallObservers, ClientCallObserver, ClientCallStart, MessageObserver, ServerCallObserver, ServerCallStart } from './call/index.js';
+export type { CallContentObserver, CallObservers, ChannelObserver, ClientCallObserver, ClientCallStart, MessageObserver, ServerCallObserver, ServerCallStart } from './call/index.js';
 export { joinObservers } from './call/index.js';
 
 // telemetry/: OpenTelemetry metrics (gRFC A66) and tracing (A72), trace context on the wire

@@ -1,5 +1,5 @@
 import type { HeaderList } from '../../http2/index.js';
-import type { CallObservers, ClientCallObserver, ClientCallStart, ServerCallObserver, ServerCallStart } from './call-observer.js';
+import type { CallObservers, ChannelObserver, ClientCallObserver, ClientCallStart, ServerCallObserver, ServerCallStart } from './call-observer.js';
 import type { CallTransport } from './client-stream.js';
 
 // Two sources of call observers on one server or client (telemetry, channelz's counting, a binary log): each call
@@ -12,6 +12,7 @@ export function joinObservers(a: CallObservers | undefined, b: CallObservers | u
   return {
     serverCall: (start: ServerCallStart) => both(a.serverCall?.(start), b.serverCall?.(start), JoinedServerObserver),
     clientCall: (start: ClientCallStart) => both(a.clientCall?.(start), b.clientCall?.(start), JoinedClientObserver),
+    channel: (target: string) => both(a.channel?.(target), b.channel?.(target), JoinedChannelObserver),
   };
 }
 
@@ -143,5 +144,28 @@ class JoinedClientObserver implements ClientCallObserver {
   callEnded(code: number, details?: string): void {
     this.a.callEnded(code, details);
     this.b.callEnded(code, details);
+  }
+}
+
+/** A channel's two observers (gRFC A79) as one. */
+class JoinedChannelObserver implements ChannelObserver {
+  constructor(
+    private readonly a: ChannelObserver,
+    private readonly b: ChannelObserver,
+  ) {}
+
+  connectionAttempt(succeeded: boolean, policy: string): void {
+    this.a.connectionAttempt(succeeded, policy);
+    this.b.connectionAttempt(succeeded, policy);
+  }
+
+  disconnected(reason: string, policy: string): void {
+    this.a.disconnected(reason, policy);
+    this.b.disconnected(reason, policy);
+  }
+
+  openConnections(delta: 1 | -1): void {
+    this.a.openConnections(delta);
+    this.b.openConnections(delta);
   }
 }

@@ -147,7 +147,11 @@ export class Subchannel {
 
   private connect(): void {
     this.dial().then(
-      (socket) => (this.options.httpVersion === '1.1' ? this.upHttp1(socket) : this.up(socket)),
+      (socket) => {
+        // createConnection's transport comes in the same turn: the subchannel may have shut down meanwhile (gRFC A94: not counted)
+        if (this.state === 'SHUTDOWN') return void socket.destroy();
+        return this.options.httpVersion === '1.1' ? this.upHttp1(socket) : this.up(socket);
+      },
       (error: Error) => this.failed(error),
     );
   }
@@ -194,7 +198,8 @@ export class Subchannel {
     const pool: Http1Pool = new Http1Pool(socket as net.Socket, () => this.dial() as Promise<net.Socket>, (error) => {
       if (this.pool !== pool) return;
       this.pool = undefined;
-      this.helper.observer?.disconnected(closeReason(error), this.helper.policy);
+      // the pool ends when a redial fails with no connection left: a failed attempt (its connections are not counted)
+      this.helper.observer?.connectionAttempt(false, this.helper.policy);
       this.setState('IDLE', error);
     }, this.options.http1);
     this.pool = pool;
@@ -230,6 +235,7 @@ export class Subchannel {
     connection.on('close', (error?: Error) => lost(error, closeReason(error)));
     connection.on('goaway', (frame: { errorCode: number }) => lost(new Error(`${this.key} sent GOAWAY`), goawayReason(frame.errorCode)));
     connection.on('idle', () => {
+      if (this.connection !== connection) return;
       clearTimeout(this.idleTimer);
       this.idleTimer = setTimeout(() => {
         if (connection.streams.size > 0) return;

@@ -6,6 +6,9 @@ import { StatusError, Status } from '../call/index.js';
 
 type Reflected = { services: string[]; root: protobuf.Root; files: Uint8Array[] };
 
+/** How long the stream's status is awaited once every answer is in; a server that does not end it is cancelled. */
+const STATUS_AFTER_ANSWERS_MS = 1000;
+
 /**
  * Asks a server's reflection service (grpc.reflection.v1, or v1alpha when v1 is UNIMPLEMENTED: grpc-go before 1.45
  * serves only v1alpha) for its services and their schema: a protobufjs root, and the serialized
@@ -68,12 +71,16 @@ async function reflectWith(client: Client, callOptions: CallOptions): Promise<Re
     const set = descriptor.FileDescriptorSet!.create({ file: [...files.values()] });
     const root = (protobuf.Root as unknown as { fromDescriptor(set: protobuf.Message): protobuf.Root }).fromDescriptor(set);
     root.resolveAll();
-    // the stream's status after the last answer (anything else there: the stream is cancelled below)
-    await answers.next();
+    // the stream's status after the last answer, awaited a short while: the answers are all in, so its outcome
+    // (or anything more the server sends) changes nothing; a stream not ended by then is cancelled below
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([answers.next().catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, STATUS_AFTER_ANSWERS_MS)))]);
+    clearTimeout(timer);
     return { services, root, files: [...raw.values()] };
   } finally {
-    // the questions end (a failed list leaves none to ask); a stream not yet ended is cancelled
+    // the questions end (a failed list leaves none to ask); a stream not yet ended is cancelled (RST_STREAM CANCEL)
     listed([]);
-    await answers.return(undefined);
+    call.cancel();
+    await answers.return(undefined).catch(() => {});
   }
 }

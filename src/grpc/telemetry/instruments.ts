@@ -27,10 +27,12 @@ export interface InstrumentDescriptor {
   readonly enabledByDefault: boolean;
 }
 
+// each descriptor frozen, its label lists too: no module-level state can change
+const described = (d: InstrumentDescriptor): InstrumentDescriptor => Object.freeze({ ...d, labels: Object.freeze([...d.labels]), optionalLabels: Object.freeze([...d.optionalLabels]) });
 const a66 = (name: string, kind: InstrumentKind, unit: string, labels: string[], description: string): InstrumentDescriptor =>
-  ({ name, kind, unit, description, labels, optionalLabels: [], enabledByDefault: true });
+  described({ name, kind, unit, description, labels, optionalLabels: [], enabledByDefault: true });
 const connections = (name: string, kind: InstrumentKind, unit: string, description: string, optionalLabels: string[] = []): InstrumentDescriptor =>
-  ({ name, kind, unit, description: `EXPERIMENTAL. ${description}`, labels: ['grpc.target'], optionalLabels, enabledByDefault: false });
+  described({ name, kind, unit, description: `EXPERIMENTAL. ${description}`, labels: ['grpc.target'], optionalLabels, enabledByDefault: false });
 
 const CLIENT = ['grpc.method', 'grpc.target'];
 const CLIENT_ENDED = ['grpc.method', 'grpc.target', 'grpc.status'];
