@@ -11,6 +11,7 @@ if (process.argv[2] === 'strip') {
   const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
   delete pkg.scripts;
   delete pkg.devDependencies;
+  delete pkg.allowScripts; // the install-script decisions of this repository's own dependencies, not a user's
   writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`);
 } else if (process.argv[2] === 'restore') {
   if (existsSync(saved)) renameSync(saved, manifest);

@@ -54,6 +54,7 @@ t.test('installed into a fresh project: JavaScript, TypeScript and the command',
   t.notOk(existsSync(join(project, 'node_modules/ioredis')), 'ioredis (only the examples use it) is not');
   const shipped = JSON.parse(readFileSync(join(project, 'node_modules/h2grpc/package.json'), 'utf8')) as Record<string, unknown>;
   t.equal(shipped.scripts, undefined, 'the shipped package.json has no scripts: nothing for npm to run or ask approval for');
+  t.equal(shipped.allowScripts, undefined, 'nor the repository\'s own install-script decisions');
   t.same(Object.keys(shipped.dependencies as object).sort(), ['@bufbuild/protobuf', 'protobufjs'], 'its runtime dependencies');
   t.match(install.stderr, /^(?![\s\S]*install-scripts[\s\S]*h2grpc)/, 'npm lists no install script of h2grpc');
   t.notOk(existsSync(join(repo, 'package.json.pack-backup')), 'the repository\'s package.json was put back after packing');
