@@ -1,20 +1,10 @@
 import type { Attributes, MeterProvider } from './otel-types.js';
 import type { ChannelObserver } from '../call/index.js';
-import { type Instrument, type InstrumentChoice, instrumentsOf } from './instruments.js';
+import { type Instrument, type InstrumentChoice, instrumentsOf, isRecorded } from './instruments.js';
 
 // gRFC A79's metrics beyond any call, for a client channel's connections: A94's grpc.subchannel.* and A78's
 // grpc.lb.pick_first.* (pick_first's view: it holds one connection at a time, so it counts what its subchannels do).
 // Experimental in gRPC and off by default: openTelemetry({ enableMetrics: [...] }) turns them on.
-
-const CONNECTION_INSTRUMENTS = [
-  'grpc.subchannel.disconnections',
-  'grpc.subchannel.connection_attempts_succeeded',
-  'grpc.subchannel.connection_attempts_failed',
-  'grpc.subchannel.open_connections',
-  'grpc.lb.pick_first.disconnections',
-  'grpc.lb.pick_first.connection_attempts_succeeded',
-  'grpc.lb.pick_first.connection_attempts_failed',
-];
 
 /** The connection instruments, made once per openTelemetry(); each channel records into them with its target. */
 export class ConnectionMetrics {
@@ -30,7 +20,9 @@ export class ConnectionMetrics {
 
   /** Undefined when none of them is chosen: channels then make no observer. */
   static chosen(meterProvider: MeterProvider, choice: InstrumentChoice): ConnectionMetrics | undefined {
-    return CONNECTION_INSTRUMENTS.some((name) => choice.enabled.has(name)) ? new ConnectionMetrics(meterProvider, choice) : undefined;
+    const metrics = new ConnectionMetrics(meterProvider, choice);
+    const all = [metrics.disconnections, metrics.attemptsSucceeded, metrics.attemptsFailed, metrics.openConnections, metrics.pickFirstDisconnections, metrics.pickFirstSucceeded, metrics.pickFirstFailed];
+    return all.some(isRecorded) ? metrics : undefined;
   }
 
   private constructor(meterProvider: MeterProvider, choice: InstrumentChoice) {

@@ -89,6 +89,9 @@ export type Instrument = Counter & Histogram;
 
 const NOT_RECORDED: Instrument = { add() {}, record() {} };
 
+/** Whether an instrument from instrumentsOf() records (it was chosen), or is the no-op. */
+export const isRecorded = (instrument: Instrument): boolean => instrument !== NOT_RECORDED;
+
 /**
  * Makes the chosen instruments in the provider's "h2grpc" meter, by name, with the unit, description and (for
  * histograms) A66's bucket boundaries as advice; an instrument not chosen is a no-op.
